@@ -1,0 +1,122 @@
+# 10p5: `make` builds, `make run` serves on 127.0.0.1:$(PORT), `make test` tests.
+# Missing Debian packages are installed by the targets that need them.
+
+SHELL   := /bin/bash
+.DELETE_ON_ERROR:
+
+BUILD   ?= build
+PORT    ?= 8080
+DATA    ?= ./var
+SAN     ?=
+
+CC      ?= cc
+PKGS     = fcgi json-c sqlite3
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Ilib -I$(BUILD) \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+else
+CFLAGS  += -D_FORTIFY_SOURCE=2
+endif
+
+AREAS    = utilisateur client transaction divers
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
+LIBA     = $(BUILD)/lib10p5.a
+BINS     = $(AREAS:%=$(BUILD)/cgi-bin/%) $(BUILD)/bin/10p5-admin
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.t)
+SCHEMA   = $(sort $(wildcard schema/*.sql))
+
+# Debian packages: what builds, what runs, what tests.
+DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev
+DEPS_RUN   = nginx spawn-fcgi multiwatch curl
+DEPS_TEST  = jq sqlite3 perl
+DEPS_BENCH = wrk
+
+.PHONY: all run test unit api asan clean deps deps-run deps-test deps-bench
+all: $(BINS) $(UNITS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The migrations are compiled in, so a binary copied alone (CGI hosting) can
+# still create or upgrade its database.
+$(BUILD)/schema.c: $(SCHEMA) Makefile
+	@mkdir -p $(dir $@)
+	@{ echo '#include "db.h"'; echo 'const struct migration db_migrations[] = {'; \
+	  for f in $(SCHEMA); do \
+	    n=$$(basename $$f); v=$${n%%_*}; \
+	    printf '\t{ %d, "%s",\n' $$((10#$$v)) "$$n"; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $$f; \
+	    printf '\t},\n'; \
+	  done; \
+	  echo '};'; \
+	  echo 'const size_t db_migrations_n = sizeof db_migrations / sizeof db_migrations[0];'; \
+	} > $@
+
+$(BUILD)/schema.o: $(BUILD)/schema.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/10p5-admin: $(BUILD)/cli/admin.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%.t: $(BUILD)/tests/unit/%.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.SECONDARY:
+
+# Installs what is missing (as root), or says what to install.
+deps = @missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages:$$missing (run as root, or: sudo apt-get install$$missing)"; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q --no-install-recommends $$missing >/dev/null || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $$missing >/dev/null; } || exit 1; \
+	fi
+
+deps:
+	$(call deps,$(DEPS_BUILD))
+deps-run: deps
+	$(call deps,$(DEPS_RUN))
+deps-test: deps-run
+	$(call deps,$(DEPS_TEST))
+deps-bench: deps-run
+	$(call deps,$(DEPS_BENCH))
+
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	@BIN=$(BUILD) PORT=$(PORT) DATA=$(DATA) exec nginx/run.sh
+
+# Unit tests, then the API suite against a real nginx + spawn-fcgi stack, then
+# both again on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+test: deps-test
+	@$(MAKE) --no-print-directory all
+	BIN=$(BUILD) prove --exec '' $(UNITS) tests/api/*.t
+	@$(MAKE) --no-print-directory asan
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNITS:$(BUILD)/%=build-asan/%) tests/api/*.t
+
+clean:
+	rm -rf build build-asan

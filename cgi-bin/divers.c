@@ -1,0 +1,134 @@
+/*
+ * Area "divers": the small endpoints. coucou (is the server there?), what a
+ * card is (carte/info), the bar's figures (statistiques) and the price table.
+ */
+#include "config.h"
+#include "db.h"
+#include "db_client.h"
+#include "db_ledger.h"
+#include "db_price.h"
+#include "db_user.h"
+#include "server.h"
+
+#ifndef VERSION
+#define VERSION "1.0.0"
+#endif
+
+/* Statuses: none. */
+static enum status
+h_coucou(struct req *r, json_object *out)
+{
+	(void)r;
+	reply_str(out, K_VERSION, VERSION);
+	return ST_OK;
+}
+
+/* Which client and which staff member a card belongs to (either may be
+ * null). Statuses: erreur_bdd. */
+static enum status
+h_carte_info(struct req *r, json_object *out)
+{
+	struct client c;
+	struct user u;
+	int fc = client_by_card(r->v[FLD_ID_CARTE].s, &c);
+	int fu = user_by_card(r->v[FLD_ID_CARTE].s, &u);
+
+	if (fc < 0 || fu < 0)
+		return ST_ERREUR_BDD;
+	reply_str(out, K_CLIENT, fc ? c.card : NULL);
+	reply_str(out, K_UTILISATEUR, fu ? u.login : NULL);
+	return ST_OK;
+}
+
+/* The bar's figures: recettes (valid payments), dettes (what the bar owes
+ * card holders: positive balances), benefices (recettes less what overdrawn
+ * cards still owe), clientsNb, consommationsNb (drinks paid for), soldeMoy,
+ * factureBDE (initial balances collected when accounts were opened).
+ * Statuses: erreur_bdd. */
+static enum status
+h_statistiques(struct req *r, json_object *out)
+{
+	struct ledger_stats s;
+	int64_t avg = 0;
+
+	(void)r;
+	if (!ledger_stats(&s))
+		return ST_ERREUR_BDD;
+	if (s.clients > 0) {
+		/* Rounded half away from zero, in cents. */
+		int64_t half = s.clients / 2;
+
+		avg = s.balance_sum >= 0 ? (s.balance_sum + half) / s.clients
+		    : (s.balance_sum - half) / s.clients;
+	}
+	reply_money(out, K_RECETTES, s.payments);
+	reply_money(out, K_DETTES, s.owed);
+	reply_money(out, K_BENEFICES, s.payments + s.debts);
+	reply_int(out, K_CLIENTS_NB, s.clients);
+	reply_int(out, K_CONSOMMATIONS_NB, s.drinks);
+	reply_money(out, K_SOLDE_MOY, avg);
+	reply_money(out, K_FACTURE_BDE, s.openings);
+	return ST_OK;
+}
+
+/* The price table. Statuses: erreur_bdd. */
+static enum status
+h_prix_liste(struct req *r, json_object *out)
+{
+	sqlite3_stmt *st = price_list();
+	json_object *list;
+	int rc;
+
+	(void)r;
+	if (!st)
+		return ST_ERREUR_BDD;
+	list = reply_array(out, K_PRIX);
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		json_object *e = reply_push_object(list);
+
+		reply_int(e, K_QUANTITE, sqlite3_column_int64(st, 0));
+		reply_money(e, K_PRIX, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ST_OK : ST_ERREUR_BDD;
+}
+
+/* Sets the price of `quantite` drinks, or removes it without `prix`.
+ * Statuses: requete_malforme (quantite or prix not positive),
+ * montant_trop_eleve, erreur_bdd. */
+static enum status
+h_prix_modifier(struct req *r, json_object *out)
+{
+	int64_t qty = r->v[FLD_QUANTITE].i, price = r->v[FLD_PRIX].i;
+	json_object *d;
+
+	(void)out;
+	if (qty <= 0)
+		return req_malformed(r, FLD_QUANTITE);
+	if (r->v[FLD_PRIX].set && price <= 0)
+		return req_malformed(r, FLD_PRIX);
+	if (price > cfg.ceiling)
+		return ST_MONTANT_TROP_ELEVE;
+	if (!price_set(qty, price))
+		return ST_ERREUR_BDD;
+	d = json_object_new_object();
+	reply_int(d, K_QUANTITE, qty);
+	if (price)
+		reply_money(d, K_PRIX, price);
+	return req_journal(r, EV_PRIX, 0, d) ? ST_OK : ST_ERREUR_BDD;
+}
+
+static const struct route routes[] = {
+	{ "coucou", h_coucou, NULL, 0, R_PUBLIC | R_GET, 0, 0 },
+	{ "carte/info", h_carte_info, NULL, 1, 0, FB(FLD_ID_CARTE), FB(FLD_ID_CARTE) },
+	{ "statistiques", h_statistiques, NULL, 2, 0, 0, 0 },
+	{ "prix/liste", h_prix_liste, NULL, 1, 0, 0, 0 },
+	{ "prix/modifier", h_prix_modifier, NULL, 3, R_WRITE,
+	  FB(FLD_QUANTITE) | FB(FLD_PRIX) | FB(FLD_ID_REQUETE), FB(FLD_QUANTITE) },
+};
+
+int
+main(int argc, char **argv)
+{
+	return server_main(argc, argv, "divers", routes, sizeof routes / sizeof routes[0]);
+}

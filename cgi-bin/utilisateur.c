@@ -1,0 +1,348 @@
+/*
+ * Area "utilisateur": staff accounts. Logging in (password or card), logging
+ * out, and the president's administration of accounts, passwords, cards and
+ * rights. Password hashing (scrypt, tens of milliseconds) always happens in a
+ * prepare step, before the transaction, so it never holds the write lock.
+ */
+#include <string.h>
+
+#include "config.h"
+#include "db_ledger.h"
+#include "db_user.h"
+#include "limit.h"
+#include "password.h"
+#include "server.h"
+#include "sha256.h"
+
+/* What the prepare steps hand to the handlers. */
+static struct {
+	enum status outcome;            /* connexion: the verdict on the credentials */
+	struct user user;               /* connexion: the account logged into */
+	int max_droit;                  /* connexion: the session's cap */
+	char hash[PASSWORD_HASH_MAX];   /* mdp, ajouter: the new password's hash */
+} ctx;
+
+static int64_t
+max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Checks the credentials outside any transaction. Statuses: ok (the handler
+ * then records the verdict), requete_malforme, trop_de_tentatives (+attente),
+ * erreur_bdd. */
+static enum status
+p_connexion(struct req *r, json_object *out)
+{
+	const struct value *login = &r->v[FLD_LOGIN], *mdp = &r->v[FLD_MDP];
+	const struct value *card = &r->v[FLD_ID_CARTE];
+	int64_t wait_id, wait_addr;
+	int found;
+
+	if (card->set && (login->set || mdp->set))
+		return req_malformed(r, FLD_ID_CARTE);
+	if (!card->set && !login->set)
+		return req_malformed(r, FLD_LOGIN);
+	if (!card->set && !mdp->set)
+		return req_malformed(r, FLD_MDP);
+	wait_addr = limit_wait(LIMIT_ADDR, r->remote_addr, r->now);
+	wait_id = card->set ? limit_wait(LIMIT_CARD, card->s, r->now)
+	    : limit_wait(LIMIT_LOGIN, login->s, r->now);
+	if (wait_addr < 0 || wait_id < 0)
+		return ST_ERREUR_BDD;
+	if (wait_addr > 0 || wait_id > 0) {
+		reply_int(out, K_ATTENTE, max64(wait_addr, wait_id));
+		return ST_TROP_DE_TENTATIVES;
+	}
+	r->ctx = &ctx;
+	if (card->set) {
+		if ((found = user_by_card(card->s, &ctx.user)) < 0)
+			return ST_ERREUR_BDD;
+		ctx.outcome = found ? ST_OK : ST_CARTE_INCONNUE;
+		ctx.max_droit = cfg.card_right;
+		return ST_OK;
+	}
+	if ((found = user_by_login(login->s, &ctx.user)) < 0)
+		return ST_ERREUR_BDD;
+	if (!found) {
+		password_waste(mdp->s);
+		ctx.outcome = ST_IDENTIFIANTS_INVALIDES;
+		return ST_OK;
+	}
+	switch (password_check(ctx.user.password, mdp->s)) {
+	case 1:
+		ctx.outcome = ST_OK;
+		break;
+	case 0:
+		ctx.outcome = ST_IDENTIFIANTS_INVALIDES;
+		break;
+	default:
+		return ST_ERREUR_GENERIQUE;
+	}
+	ctx.max_droit = 3;
+	wipe(ctx.user.password, sizeof ctx.user.password);
+	return ST_OK;
+}
+
+/* Records the verdict: a failure counts against the login (or card) and the
+ * address; a success opens a session. Statuses: identifiants_invalides,
+ * carte_inconnue, trop_de_tentatives (another attempt filled the window
+ * meanwhile), erreur_bdd. */
+static enum status
+h_connexion(struct req *r, json_object *out)
+{
+	const struct value *card = &r->v[FLD_ID_CARTE];
+	enum limit_kind kind = card->set ? LIMIT_CARD : LIMIT_LOGIN;
+	const char *who = card->set ? card->s : r->v[FLD_LOGIN].s;
+	char token[SESSION_TOKEN_LEN + 1];
+	int64_t wait;
+
+	if (ctx.outcome != ST_OK) {
+		if (!limit_fail(kind, who, r->now) || !limit_fail(LIMIT_ADDR, r->remote_addr, r->now))
+			return ST_ERREUR_BDD;
+		return ctx.outcome;
+	}
+	if ((wait = max64(limit_wait(kind, who, r->now),
+	    limit_wait(LIMIT_ADDR, r->remote_addr, r->now))) != 0) {
+		if (wait < 0)
+			return ST_ERREUR_BDD;
+		reply_int(out, K_ATTENTE, wait);
+		return ST_TROP_DE_TENTATIVES;
+	}
+	if (!limit_clear(kind, who) ||
+	    !auth_session_open(ctx.user.id, ctx.max_droit, r->now, token))
+		return ST_ERREUR_BDD;
+	reply_str(out, K_JETON, token);
+	reply_str(out, K_LOGIN, ctx.user.login);
+	reply_int(out, K_DROIT, ctx.user.droit < ctx.max_droit ? ctx.user.droit : ctx.max_droit);
+	wipe(token, sizeof token);
+	return ST_OK;
+}
+
+/* Ends the caller's session. Statuses: erreur_bdd. */
+static enum status
+h_deconnexion(struct req *r, json_object *out)
+{
+	(void)out;
+	if (r->who.kind == CRED_SESSION && !auth_session_close(r->who.cred_id))
+		return ST_ERREUR_BDD;
+	return ST_OK;
+}
+
+/* Hashes the new password before the transaction. Statuses: mdp_trop_court,
+ * erreur_generique. */
+static enum status
+p_hash(struct req *r, json_object *out)
+{
+	(void)out;
+	if (utf8_length(r->v[FLD_MDP].s) < (size_t)cfg.pwd_min)
+		return ST_MDP_TROP_COURT;
+	if (!password_hash(r->v[FLD_MDP].s, ctx.hash))
+		return ST_ERREUR_GENERIQUE;
+	r->ctx = &ctx;
+	return ST_OK;
+}
+
+/* Looks up the target of an "if other" endpoint and checks the right. */
+static enum status
+target(struct req *r, struct user *u)
+{
+	int found = user_by_login(r->v[FLD_LOGIN].s, u);
+
+	if (found < 0)
+		return ST_ERREUR_BDD;
+	if (!found)
+		return r->who.droit >= 3 ? ST_UTILISATEUR_INCONNU : ST_DROITS_INSUFFISANTS;
+	return req_require_self(r, u->id, 3);
+}
+
+static json_object *
+detail_login(const char *login)
+{
+	json_object *d = json_object_new_object();
+
+	reply_str(d, K_LOGIN, login);
+	return d;
+}
+
+/* Sets a password; ends the user's other sessions. Statuses: utilisateur_inconnu,
+ * droits_insuffisants, erreur_bdd. */
+static enum status
+h_mdp(struct req *r, json_object *out)
+{
+	struct user u;
+	enum status st;
+
+	(void)out;
+	if ((st = target(r, &u)) != ST_OK)
+		return st;
+	if (!user_set_password(u.id, ctx.hash) ||
+	    !auth_sessions_close_user(u.id, u.id == r->who.user_id ? r->who.cred_id : 0) ||
+	    !req_journal(r, EV_UTILISATEUR, 0, detail_login(u.login)))
+		return ST_ERREUR_BDD;
+	return ST_OK;
+}
+
+/* Sets a user's card. Statuses: utilisateur_inconnu, droits_insuffisants,
+ * carte_utilisee, erreur_bdd. */
+static enum status
+h_carte(struct req *r, json_object *out)
+{
+	struct user u, holder;
+	enum status st;
+	int found;
+
+	(void)out;
+	if ((st = target(r, &u)) != ST_OK)
+		return st;
+	if ((found = user_by_card(r->v[FLD_ID_CARTE].s, &holder)) < 0)
+		return ST_ERREUR_BDD;
+	if (found && holder.id != u.id)
+		return ST_CARTE_UTILISEE;
+	if (!user_set_card(u.id, r->v[FLD_ID_CARTE].s) ||
+	    !req_journal(r, EV_UTILISATEUR, 0, detail_login(u.login)))
+		return ST_ERREUR_BDD;
+	return ST_OK;
+}
+
+/* Lists the staff. Statuses: erreur_bdd. */
+static enum status
+h_liste(struct req *r, json_object *out)
+{
+	sqlite3_stmt *st = user_list();
+
+	(void)out;
+	if (!st)
+		return ST_ERREUR_BDD;
+	req_stream(r, K_UTILISATEURS, st, user_row_json, 0);
+	return ST_OK;
+}
+
+/* A user's account and the transactions they made. Statuses:
+ * utilisateur_inconnu, droits_insuffisants, erreur_bdd. */
+static enum status
+h_fiche(struct req *r, json_object *out)
+{
+	struct user u;
+	enum status st;
+	sqlite3_stmt *list;
+
+	if ((st = target(r, &u)) != ST_OK)
+		return st;
+	reply_str(out, K_LOGIN, u.login);
+	reply_int(out, K_DROIT, u.droit);
+	reply_str(out, K_ID_CARTE, u.card[0] ? u.card : NULL);
+	list = ledger_list(0, u.id, NULL, r->v[FLD_APRES].i, r->v[FLD_LIMITE].i);
+	if (!list)
+		return ST_ERREUR_BDD;
+	req_stream(r, K_TRANSACTIONS, list, ledger_row_json, r->v[FLD_LIMITE].i);
+	return ST_OK;
+}
+
+/* Creates an account. Statuses: utilisateur_existant, carte_utilisee,
+ * mdp_trop_court (prepare), erreur_bdd. */
+static enum status
+h_ajouter(struct req *r, json_object *out)
+{
+	const char *card = r->v[FLD_ID_CARTE].set ? r->v[FLD_ID_CARTE].s : NULL;
+	struct user u;
+	int64_t id;
+	int found;
+	json_object *d;
+
+	(void)out;
+	if ((found = user_by_login(r->v[FLD_LOGIN].s, &u)) < 0)
+		return ST_ERREUR_BDD;
+	if (found)
+		return ST_UTILISATEUR_EXISTANT;
+	if (card && (found = user_by_card(card, &u)) != 0)
+		return found < 0 ? ST_ERREUR_BDD : ST_CARTE_UTILISEE;
+	if (!user_insert(r->v[FLD_LOGIN].s, ctx.hash, card, (int)r->v[FLD_DROIT].i, r->now, &id))
+		return ST_ERREUR_BDD;
+	d = detail_login(r->v[FLD_LOGIN].s);
+	reply_int(d, K_DROIT, r->v[FLD_DROIT].i);
+	return req_journal(r, EV_UTILISATEUR, 0, d) ? ST_OK : ST_ERREUR_BDD;
+}
+
+/* The last president can be neither demoted nor deleted. */
+static enum status
+keep_a_president(const struct user *u)
+{
+	int64_t n;
+
+	if (u->droit < 3)
+		return ST_OK;
+	if ((n = user_count_presidents()) < 0)
+		return ST_ERREUR_BDD;
+	return n > 1 ? ST_OK : ST_DERNIER_PRESIDENT;
+}
+
+/* Sets a user's right. Statuses: utilisateur_inconnu, dernier_president,
+ * erreur_bdd. */
+static enum status
+h_droit(struct req *r, json_object *out)
+{
+	struct user u;
+	int found;
+	enum status st;
+	json_object *d;
+
+	(void)out;
+	if ((found = user_by_login(r->v[FLD_LOGIN].s, &u)) <= 0)
+		return found < 0 ? ST_ERREUR_BDD : ST_UTILISATEUR_INCONNU;
+	if (r->v[FLD_DROIT].i < 3 && (st = keep_a_president(&u)) != ST_OK)
+		return st;
+	if (!user_set_droit(u.id, (int)r->v[FLD_DROIT].i))
+		return ST_ERREUR_BDD;
+	d = detail_login(u.login);
+	reply_int(d, K_DROIT, r->v[FLD_DROIT].i);
+	return req_journal(r, EV_UTILISATEUR, 0, d) ? ST_OK : ST_ERREUR_BDD;
+}
+
+/* Deletes an account (its history stays). Statuses: utilisateur_inconnu,
+ * dernier_president, erreur_bdd. */
+static enum status
+h_supprimer(struct req *r, json_object *out)
+{
+	struct user u;
+	int found;
+	enum status st;
+
+	(void)out;
+	if ((found = user_by_login(r->v[FLD_LOGIN].s, &u)) <= 0)
+		return found < 0 ? ST_ERREUR_BDD : ST_UTILISATEUR_INCONNU;
+	if ((st = keep_a_president(&u)) != ST_OK)
+		return st;
+	if (!user_delete(u.id, r->now) ||
+	    !req_journal(r, EV_UTILISATEUR, 0, detail_login(u.login)))
+		return ST_ERREUR_BDD;
+	return ST_OK;
+}
+
+#define RID FB(FLD_ID_REQUETE)
+
+static const struct route routes[] = {
+	{ "utilisateur/connexion", h_connexion, p_connexion, 0, R_PUBLIC | R_WRITE | R_KEEP_REFUSALS,
+	  FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_ID_CARTE), 0 },
+	{ "utilisateur/deconnexion", h_deconnexion, NULL, 0, R_WRITE, 0, 0 },
+	{ "utilisateur/mdp", h_mdp, p_hash, 1, R_WRITE,
+	  FB(FLD_LOGIN) | FB(FLD_MDP) | RID, FB(FLD_LOGIN) | FB(FLD_MDP) },
+	{ "utilisateur/carte", h_carte, NULL, 1, R_WRITE,
+	  FB(FLD_LOGIN) | FB(FLD_ID_CARTE) | RID, FB(FLD_LOGIN) | FB(FLD_ID_CARTE) },
+	{ "utilisateur/liste", h_liste, NULL, 3, 0, 0, 0 },
+	{ "utilisateur/fiche", h_fiche, NULL, 1, 0,
+	  FB(FLD_LOGIN) | FB(FLD_LIMITE) | FB(FLD_APRES), FB(FLD_LOGIN) },
+	{ "utilisateur/ajouter", h_ajouter, p_hash, 3, R_WRITE,
+	  FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_ID_CARTE) | FB(FLD_DROIT) | RID,
+	  FB(FLD_LOGIN) | FB(FLD_MDP) },
+	{ "utilisateur/droit", h_droit, NULL, 3, R_WRITE,
+	  FB(FLD_LOGIN) | FB(FLD_DROIT) | RID, FB(FLD_LOGIN) | FB(FLD_DROIT) },
+	{ "utilisateur/supprimer", h_supprimer, NULL, 3, R_WRITE,
+	  FB(FLD_LOGIN) | RID, FB(FLD_LOGIN) },
+};
+
+int
+main(int argc, char **argv)
+{
+	return server_main(argc, argv, "utilisateur", routes, sizeof routes / sizeof routes[0]);
+}

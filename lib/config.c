@@ -1,0 +1,91 @@
+/*
+ * Environment configuration. Values are checked here, once, so the rest of the
+ * code can trust cfg.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "field.h"
+
+struct config cfg;
+
+static int
+num(const char *name, int64_t def, int64_t min, int64_t max, int64_t *out)
+{
+	const char *s = getenv(name);
+	char *end;
+	long long v;
+
+	*out = def;
+	if (!s || !*s)
+		return 1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max) {
+		fprintf(stderr, "%s: must be an integer between %lld and %lld\n",
+		    name, (long long)min, (long long)max);
+		return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+int
+config_load(void)
+{
+	int64_t v;
+	const char *s;
+
+	cfg.db_path = getenv("TENP5_DB");
+	if (!cfg.db_path || !*cfg.db_path)
+		cfg.db_path = "var/10p5.db";
+	if (!num("TENP5_SESSION_TTL", 300, 10, 86400 * 30, &v))
+		return 0;
+	cfg.session_ttl_ms = v * 1000;
+	/* Recording every use would make each read a write; a use is recorded
+	 * when the stored one is older than a twentieth of the lifetime, and the
+	 * check allows for that lag, so a session lives at least its TTL. */
+	cfg.session_touch_ms = cfg.session_ttl_ms / 20;
+	if (!num("TENP5_CANCEL_WINDOW", 120, 0, 86400 * 365, &v))
+		return 0;
+	cfg.cancel_window_ms = v * 1000;
+	cfg.ceiling = 100000;
+	if ((s = getenv("TENP5_CEILING")) && *s) {
+		if (!field_parse(FT_MONEY, s, &cfg.ceiling) || cfg.ceiling <= 0 ||
+		    cfg.ceiling > (int64_t)1 << 50) {
+			fprintf(stderr, "TENP5_CEILING: must be a positive amount\n");
+			return 0;
+		}
+	}
+	if (!num("TENP5_CARD_RIGHT", 2, 0, 3, &v))
+		return 0;
+	cfg.card_right = (int)v;
+	if (!num("TENP5_SCRYPT_N", 16384, 2, 1 << 22, &v))
+		return 0;
+	if (v & (v - 1)) {
+		fprintf(stderr, "TENP5_SCRYPT_N: must be a power of two\n");
+		return 0;
+	}
+	cfg.scrypt_n = (uint32_t)v;
+	if (!num("TENP5_BODY_MAX", 65536, 1024, 16 << 20, &v))
+		return 0;
+	cfg.body_max = (size_t)v;
+	if (!num("TENP5_MDP_MIN", 8, 1, 128, &v))
+		return 0;
+	cfg.pwd_min = (int)v;
+	if (!num("TENP5_LOGIN_FAILS", 5, 1, 1000000, &v))
+		return 0;
+	cfg.login_max_fails = (int)v;
+	if (!num("TENP5_ADDR_FAILS", 20, 1, 1000000, &v))
+		return 0;
+	cfg.addr_max_fails = (int)v;
+	if (!num("TENP5_FAIL_WINDOW", 300, 1, 86400, &v))
+		return 0;
+	cfg.fail_window_ms = v * 1000;
+	if (!num("TENP5_BUSY_TIMEOUT", 5000, 0, 600000, &v))
+		return 0;
+	cfg.busy_timeout_ms = v;
+	return 1;
+}

@@ -1,0 +1,34 @@
+/*
+ * Configuration, read once from the environment at start-up (spawn-fcgi passes
+ * its environment to the workers; under plain CGI the web server's SetEnv does).
+ * Every knob has a safe default; a malformed value is refused at start-up.
+ */
+#ifndef TENP5_CONFIG_H
+#define TENP5_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config {
+	const char *db_path;       /* TENP5_DB */
+	int64_t session_ttl_ms;    /* TENP5_SESSION_TTL, seconds (300) */
+	int64_t session_touch_ms;  /* how stale a session's last use may be recorded */
+	int64_t cancel_window_ms;  /* TENP5_CANCEL_WINDOW, seconds (120) */
+	int64_t ceiling;           /* TENP5_CEILING, euros (1000): cents here */
+	int card_right;            /* TENP5_CARD_RIGHT (2): cap of card-opened sessions */
+	uint32_t scrypt_n;         /* TENP5_SCRYPT_N (16384), a power of two */
+	size_t body_max;           /* TENP5_BODY_MAX, bytes (65536) */
+	int pwd_min;               /* TENP5_MDP_MIN, code points (8) */
+	int login_max_fails;       /* TENP5_LOGIN_FAILS (5) per login per window */
+	int addr_max_fails;        /* TENP5_ADDR_FAILS (20) per address per window */
+	int64_t fail_window_ms;    /* TENP5_FAIL_WINDOW, seconds (300) */
+	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000) */
+};
+
+extern struct config cfg;
+
+/* Loads cfg from the environment. Returns 1, or 0 after printing to stderr
+ * which variable is malformed. */
+int config_load(void);
+
+#endif

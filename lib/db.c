@@ -1,0 +1,409 @@
+/*
+ * SQLite access. Statements are prepared once per process and kept; every
+ * failure is logged here with SQLite's message (never shown to callers) and
+ * turned into a plain return value.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+#define STMT_CACHE 160
+
+static sqlite3 *conn;
+static char conn_path[4096];
+static bool conn_broken;
+static struct {
+	const char *sql;
+	sqlite3_stmt *st;
+} cache[STMT_CACHE];
+static size_t cached;
+
+sqlite3 *
+db_handle(void)
+{
+	return conn;
+}
+
+/* Notes failures that mean the storage itself is in trouble. */
+static void
+db_fault(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		conn_broken = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+db_log(const char *what, int rc)
+{
+	log_error("sqlite: %s: %s (%d)", what, conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc), rc);
+	db_fault(rc);
+}
+
+static int
+db_migrate(void)
+{
+	sqlite3_stmt *st;
+	int have, rc;
+
+	if (!db_begin(true))
+		return 0;
+	if (db_row(&st, "PRAGMA user_version", "") != 1)
+		goto fail;
+	have = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	for (size_t i = 0; i < db_migrations_n; i++) {
+		char pragma[64];
+
+		if (db_migrations[i].version <= have)
+			continue;
+		rc = sqlite3_exec(conn, db_migrations[i].sql, NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			db_log(db_migrations[i].name, rc);
+			goto fail;
+		}
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
+		    db_migrations[i].version);
+		if ((rc = sqlite3_exec(conn, pragma, NULL, NULL, NULL)) != SQLITE_OK) {
+			db_log("user_version", rc);
+			goto fail;
+		}
+	}
+	return db_commit();
+fail:
+	db_rollback();
+	return 0;
+}
+
+int
+db_open(const char *path, bool create)
+{
+	static const char *const pragmas[] = {
+		"PRAGMA journal_mode = WAL",
+		"PRAGMA synchronous = FULL",
+		"PRAGMA foreign_keys = ON",
+		"PRAGMA temp_store = MEMORY",
+	};
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc;
+
+	if (strlen(path) >= sizeof conn_path) {
+		log_error("database path too long");
+		return 0;
+	}
+	if (conn_path != path)
+		strcpy(conn_path, path);
+	rc = sqlite3_open_v2(path, &conn, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		db_log("open", rc);
+		db_close();
+		return 0;
+	}
+	sqlite3_extended_result_codes(conn, 1);
+	sqlite3_busy_timeout(conn, (int)cfg.busy_timeout_ms);
+	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
+		if ((rc = sqlite3_exec(conn, pragmas[i], NULL, NULL, NULL)) != SQLITE_OK) {
+			db_log(pragmas[i], rc);
+			db_close();
+			return 0;
+		}
+	}
+	if (!db_migrate()) {
+		db_close();
+		return 0;
+	}
+	conn_broken = false;
+	return 1;
+}
+
+void
+db_close(void)
+{
+	for (size_t i = 0; i < cached; i++)
+		sqlite3_finalize(cache[i].st);
+	cached = 0;
+	if (conn)
+		sqlite3_close(conn);
+	conn = NULL;
+}
+
+void
+db_heal(void)
+{
+	if (!conn_broken && conn)
+		return;
+	log_error("storage failed: reopening the database");
+	db_close();
+	if (!db_open(conn_path, false))
+		conn_broken = true;
+}
+
+sqlite3_stmt *
+db_prepare(const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!conn)
+		return NULL;
+	for (size_t i = 0; i < cached; i++) {
+		if (cache[i].sql == sql) {
+			sqlite3_reset(cache[i].st);
+			sqlite3_clear_bindings(cache[i].st);
+			return cache[i].st;
+		}
+	}
+	rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		db_log("prepare", rc);
+		return NULL;
+	}
+	if (cached < STMT_CACHE) {
+		cache[cached].sql = sql;
+		cache[cached].st = st;
+		cached++;
+	} else {
+		/* Not reachable with the code base's few dozen statements. */
+		log_error("statement cache full");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+static sqlite3_stmt *
+vquery(const char *sql, const char *fmt, va_list ap)
+{
+	sqlite3_stmt *st = db_prepare(sql);
+	int rc = SQLITE_OK;
+
+	if (!st)
+		return NULL;
+	for (int i = 1; *fmt && rc == SQLITE_OK; fmt++, i++) {
+		switch (*fmt) {
+		case 'i':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+
+			rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC)
+			    : sqlite3_bind_null(st, i);
+			break;
+		}
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+
+			rc = sqlite3_bind_blob(st, i, p, (int)n, SQLITE_STATIC);
+			break;
+		}
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		db_log("bind", rc);
+		return NULL;
+	}
+	return st;
+}
+
+sqlite3_stmt *
+db_query(const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+
+	va_start(ap, fmt);
+	st = vquery(sql, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+int
+db_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_log("step", rc);
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
+int
+db_exec(const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	int rc;
+
+	va_start(ap, fmt);
+	st = vquery(sql, fmt, ap);
+	va_end(ap);
+	if (!st)
+		return 0;
+	while ((rc = db_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE;
+}
+
+int
+db_row(sqlite3_stmt **out, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	int rc;
+
+	va_start(ap, fmt);
+	st = vquery(sql, fmt, ap);
+	va_end(ap);
+	*out = st;
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t
+db_last_id(void)
+{
+	return sqlite3_last_insert_rowid(conn);
+}
+
+int
+db_changes(void)
+{
+	return sqlite3_changes(conn);
+}
+
+/* Resets every statement still positioned on a row, so none holds the
+ * transaction open past its end. */
+static void
+reset_busy(void)
+{
+	for (size_t i = 0; i < cached; i++)
+		if (sqlite3_stmt_busy(cache[i].st))
+			sqlite3_reset(cache[i].st);
+}
+
+static int
+run(const char *sql)
+{
+	int rc;
+
+	if (!conn)
+		return 0;
+	rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		db_log(sql, rc);
+		return 0;
+	}
+	return 1;
+}
+
+int
+db_begin(bool write)
+{
+	return run(write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+int
+db_commit(void)
+{
+	reset_busy();
+	if (run("COMMIT"))
+		return 1;
+	db_rollback();
+	return 0;
+}
+
+void
+db_rollback(void)
+{
+	reset_busy();
+	if (conn && !sqlite3_get_autocommit(conn))
+		(void)run("ROLLBACK");
+}
+
+int
+db_savepoint(void)
+{
+	return run("SAVEPOINT handler");
+}
+
+void
+db_rollback_savepoint(void)
+{
+	reset_busy();
+	(void)run("ROLLBACK TO handler");
+}
+
+static int
+copy(sqlite3 *to, sqlite3 *from)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	int rc;
+
+	if (!b) {
+		log_error("sqlite: backup: %s", sqlite3_errmsg(to));
+		return 0;
+	}
+	/* All pages in one step: a consistent snapshot of the source. */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_error("sqlite: backup: %s", sqlite3_errstr(rc));
+		return 0;
+	}
+	return 1;
+}
+
+static int
+with_file(const char *path, int flags, bool restore)
+{
+	sqlite3 *other;
+	int ok;
+
+	if (sqlite3_open_v2(path, &other, flags, NULL) != SQLITE_OK) {
+		log_error("sqlite: %s: %s", path, sqlite3_errmsg(other));
+		sqlite3_close(other);
+		return 0;
+	}
+	sqlite3_busy_timeout(other, (int)cfg.busy_timeout_ms);
+	ok = restore ? copy(conn, other) : copy(other, conn);
+	sqlite3_close(other);
+	return ok;
+}
+
+int
+db_backup(const char *path)
+{
+	return with_file(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, false);
+}
+
+int
+db_restore(const char *path)
+{
+	return with_file(path, SQLITE_OPEN_READONLY, true);
+}

@@ -1,0 +1,73 @@
+/*
+ * The database: one SQLite connection per process, opened at start-up in WAL mode
+ * with durable commits; the schema migrations compiled in from schema/; a cache
+ * of prepared statements; bind/step helpers; and the one transaction helper.
+ */
+#ifndef TENP5_DB_H
+#define TENP5_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+struct migration {
+	int version;      /* the number the file name starts with */
+	const char *name; /* file name under schema/ */
+	const char *sql;
+};
+extern const struct migration db_migrations[];
+extern const size_t db_migrations_n;
+
+/* Opens path (creating it when create is true), sets the pragmas and applies
+ * pending migrations. Returns 1, or 0 after logging why. */
+int db_open(const char *path, bool create);
+void db_close(void);
+sqlite3 *db_handle(void);
+
+/* If the last failure looked like the storage going away (read-only file, I/O
+ * error, full disk), reopens the connection so service resumes by itself once
+ * the cause is fixed. Cheap when nothing failed. */
+void db_heal(void);
+
+/* Returns the cached statement for sql (a string literal: it is cached by
+ * address), reset and with its bindings cleared; NULL after logging. */
+sqlite3_stmt *db_prepare(const char *sql);
+
+/* Prepares sql and binds its parameters from fmt: 'i' int64_t, 's' const char *
+ * (NULL binds null), 'b' a blob as (const void *, size_t). Returns the statement
+ * ready to step, or NULL after logging. */
+sqlite3_stmt *db_query(const char *sql, const char *fmt, ...);
+
+/* Steps st once: returns SQLITE_ROW or SQLITE_DONE, or logs and returns the
+ * error code. */
+int db_step(sqlite3_stmt *st);
+
+/* db_query then steps to the end: returns 1 on success, 0 after logging. */
+int db_exec(const char *sql, const char *fmt, ...);
+
+/* db_query then one step: 1 and the statement positioned on the first row,
+ * 0 if there is no row, -1 on error (logged). */
+int db_row(sqlite3_stmt **st, const char *sql, const char *fmt, ...);
+
+/* Copies the whole database to the file `path` with SQLite's online backup
+ * (writers carry on meanwhile), or back from it (restore). Return 1, or 0
+ * after logging. */
+int db_backup(const char *path);
+int db_restore(const char *path);
+
+int64_t db_last_id(void);
+int db_changes(void);
+
+/* Transactions. db_begin(true) is BEGIN IMMEDIATE: it takes the write lock at
+ * once (waiting up to the busy timeout), so a read-then-write inside never
+ * fails on a snapshot conflict. db_begin(false) is a deferred, read-only
+ * snapshot. Each returns 1 on success, 0 after logging. */
+int db_begin(bool write);
+int db_commit(void);
+void db_rollback(void);
+/* A savepoint inside the current transaction, to undo a handler's work. */
+int db_savepoint(void);
+void db_rollback_savepoint(void);
+
+#endif

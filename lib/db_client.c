@@ -1,0 +1,108 @@
+/*
+ * The clients table. Balances are changed only through the ledger
+ * (db_ledger.c), in the same transaction as the ledger row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_client.h"
+#include "reply.h"
+
+static int
+client_fill(int r, sqlite3_stmt *st, struct client *c)
+{
+	if (r <= 0)
+		return r;
+	c->id = sqlite3_column_int64(st, 0);
+	snprintf(c->card, sizeof c->card, "%s", (const char *)sqlite3_column_text(st, 1));
+	c->balance = sqlite3_column_int64(st, 2);
+	c->overdraft = sqlite3_column_int(st, 3) != 0;
+	sqlite3_reset(st);
+	return 1;
+}
+
+int
+client_by_card(const char *card, struct client *c)
+{
+	sqlite3_stmt *st;
+	int r = db_row(&st, "SELECT id, card, balance, overdraft FROM clients WHERE card = ?1",
+	    "s", card);
+
+	return client_fill(r, st, c);
+}
+
+int
+client_by_id(int64_t id, struct client *c)
+{
+	sqlite3_stmt *st;
+	int r = db_row(&st, "SELECT id, card, balance, overdraft FROM clients WHERE id = ?1",
+	    "i", id);
+
+	return client_fill(r, st, c);
+}
+
+int
+client_insert(struct client *c, int64_t now)
+{
+	if (!db_exec("INSERT INTO clients (card, balance, overdraft, created_ms)"
+	    " VALUES (?1, ?2, ?3, ?4)", "siii", c->card, c->balance, (int64_t)c->overdraft, now))
+		return 0;
+	c->id = db_last_id();
+	return 1;
+}
+
+int
+client_set_balance(int64_t id, int64_t balance)
+{
+	return db_exec("UPDATE clients SET balance = ?1 WHERE id = ?2", "ii", balance, id);
+}
+
+int
+client_set_overdraft(int64_t id, bool overdraft)
+{
+	return db_exec("UPDATE clients SET overdraft = ?1 WHERE id = ?2", "ii",
+	    (int64_t)overdraft, id);
+}
+
+sqlite3_stmt *
+client_list(void)
+{
+	return db_query("SELECT card, balance, overdraft FROM clients ORDER BY card", "");
+}
+
+static int
+row(sqlite3_stmt *st, char *buf, size_t cap, bool full)
+{
+	char money[MONEY_BUF];
+	size_t w = 0;
+	int n;
+
+	n = snprintf(buf, cap, "{\"%s\":", key_names[K_ID_CARTE]);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	w = (size_t)n;
+	if (!reply_put_str(buf, cap, &w, (const char *)sqlite3_column_text(st, 0)))
+		return -1;
+	money_format(sqlite3_column_int64(st, 1), money);
+	if (full)
+		n = snprintf(buf + w, cap - w, ",\"%s\":%s,\"%s\":%s}", key_names[K_SOLDE], money,
+		    key_names[K_DECOUVERT], sqlite3_column_int(st, 2) ? "true" : "false");
+	else
+		n = snprintf(buf + w, cap - w, ",\"%s\":%s}", key_names[K_SOLDE], money);
+	if (n < 0 || (size_t)n >= cap - w)
+		return -1;
+	return (int)(w + (size_t)n);
+}
+
+int
+client_row(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	return row(st, buf, cap, false);
+}
+
+int
+client_row_full(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	return row(st, buf, cap, true);
+}

@@ -1,0 +1,214 @@
+/*
+ * Ledger writes and reads. Creation and rechargement add their amount,
+ * paiement and vidange subtract it; annuler and refaire flip `valid` and move
+ * the balance by the row's effect. Every function here runs inside the
+ * caller's transaction and never commits.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "db.h"
+#include "db_journal.h"
+#include "db_ledger.h"
+
+int64_t
+ledger_effect(int type, int64_t amount)
+{
+	return type == TX_CREATION || type == TX_RECHARGEMENT ? amount : -amount;
+}
+
+int64_t
+ledger_floor(const struct client *c)
+{
+	return c->overdraft ? -cfg.ceiling : 0;
+}
+
+enum status
+ledger_check(const struct client *c, int64_t balance)
+{
+	/* Only the direction of the move is judged: a balance already past a
+	 * limit (the ceiling was lowered, overdraft withdrawn) may still move
+	 * back towards it. */
+	if (balance > c->balance && balance > cfg.ceiling)
+		return ST_MONTANT_TROP_ELEVE;
+	if (balance < c->balance && balance < ledger_floor(c))
+		return ST_SOLDE_INSUFFISANT;
+	return ST_OK;
+}
+
+static int
+journal_move(const struct principal *who, int64_t now, enum journal_event ev,
+    const struct client *c, int64_t tx_id)
+{
+	struct journal_entry e = {
+		.event = ev, .client_id = c->id, .tx_id = tx_id,
+		.has_balance = true, .balance = c->balance,
+	};
+
+	return journal_add(who, now, &e);
+}
+
+int
+ledger_post(const struct principal *who, int64_t now, struct client *c, int type,
+    int64_t amount, int64_t qty, int64_t *tx_id)
+{
+	int64_t balance = c->balance + ledger_effect(type, amount);
+
+	if (!db_exec("INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "iiiiii", (int64_t)type, c->id, who->user_id,
+	    now, amount, qty))
+		return 0;
+	*tx_id = db_last_id();
+	if (!client_set_balance(c->id, balance))
+		return 0;
+	c->balance = balance;
+	return journal_move(who, now, EV_TRANSACTION, c, *tx_id);
+}
+
+int
+ledger_open_client(const struct principal *who, int64_t now, struct client *c, int64_t *tx_id)
+{
+	int64_t initial = c->balance;
+
+	c->balance = 0;
+	if (!client_insert(c, now))
+		return 0;
+	return ledger_post(who, now, c, TX_CREATION, initial, 0, tx_id);
+}
+
+int
+ledger_get(int64_t id, struct ledger_row *t)
+{
+	sqlite3_stmt *st;
+	int r = db_row(&st, "SELECT id, type, client_id, user_id, date_ms, amount, qty, valid"
+	    " FROM transactions WHERE id = ?1", "i", id);
+
+	if (r <= 0)
+		return r;
+	t->id = sqlite3_column_int64(st, 0);
+	t->type = sqlite3_column_int(st, 1);
+	t->client_id = sqlite3_column_int64(st, 2);
+	t->user_id = sqlite3_column_int64(st, 3);
+	t->date_ms = sqlite3_column_int64(st, 4);
+	t->amount = sqlite3_column_int64(st, 5);
+	t->qty = sqlite3_column_int64(st, 6);
+	t->valid = sqlite3_column_int(st, 7) != 0;
+	sqlite3_reset(st);
+	return 1;
+}
+
+int
+ledger_flip(const struct principal *who, int64_t now, struct ledger_row *t, struct client *c,
+    bool valid)
+{
+	int64_t effect = ledger_effect(t->type, t->amount);
+	int64_t balance = c->balance + (valid ? effect : -effect);
+
+	if (!db_exec("UPDATE transactions SET valid = ?1 WHERE id = ?2", "ii", (int64_t)valid, t->id))
+		return 0;
+	if (!client_set_balance(c->id, balance))
+		return 0;
+	t->valid = valid;
+	c->balance = balance;
+	return journal_move(who, now, valid ? EV_REFAIRE : EV_ANNULATION, c, t->id);
+}
+
+#define LEDGER_COLUMNS "SELECT t.id, t.type, c.card, u.login, t.date_ms, t.amount, t.qty, t.valid" \
+	" FROM transactions t JOIN clients c ON c.id = t.client_id JOIN users u ON u.id = t.user_id"
+
+sqlite3_stmt *
+ledger_list(int64_t client_id, int64_t user_id, const char *login, int64_t after, int64_t limit)
+{
+	int64_t lim = limit > 0 ? limit + 1 : -1;
+
+	if (client_id > 0 && login)
+		return db_query(LEDGER_COLUMNS " WHERE t.client_id = ?1 AND t.id > ?2 AND"
+		    " t.user_id IN (SELECT id FROM users WHERE login = ?3) ORDER BY t.id LIMIT ?4",
+		    "iisi", client_id, after, login, lim);
+	if (client_id > 0)
+		return db_query(LEDGER_COLUMNS " WHERE t.client_id = ?1 AND t.id > ?2"
+		    " ORDER BY t.id LIMIT ?3", "iii", client_id, after, lim);
+	if (user_id > 0)
+		return db_query(LEDGER_COLUMNS " WHERE t.user_id = ?1 AND t.id > ?2"
+		    " ORDER BY t.id LIMIT ?3", "iii", user_id, after, lim);
+	if (login)
+		return db_query(LEDGER_COLUMNS " WHERE t.user_id IN (SELECT id FROM users"
+		    " WHERE login = ?1) AND t.id > ?2 ORDER BY t.id LIMIT ?3", "sii", login, after, lim);
+	return db_query(LEDGER_COLUMNS " WHERE t.id > ?1 ORDER BY t.id LIMIT ?2", "ii", after, lim);
+}
+
+int
+ledger_row_json(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	char money[MONEY_BUF];
+	size_t w;
+	int n;
+
+	n = snprintf(buf, cap, "{\"%s\":%" PRId64 ",\"%s\":%d,\"%s\":", key_names[K_ID],
+	    (int64_t)sqlite3_column_int64(st, 0), key_names[K_TYPE], sqlite3_column_int(st, 1),
+	    key_names[K_CLIENT]);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	w = (size_t)n;
+	if (!reply_put_str(buf, cap, &w, (const char *)sqlite3_column_text(st, 2)))
+		return -1;
+	n = snprintf(buf + w, cap - w, ",\"%s\":", key_names[K_UTILISATEUR]);
+	if (n < 0 || (size_t)n >= cap - w)
+		return -1;
+	w += (size_t)n;
+	if (!reply_put_str(buf, cap, &w, (const char *)sqlite3_column_text(st, 3)))
+		return -1;
+	money_format(sqlite3_column_int64(st, 5), money);
+	n = snprintf(buf + w, cap - w, ",\"%s\":%" PRId64 ",\"%s\":%s,\"%s\":%" PRId64 ",\"%s\":%s}",
+	    key_names[K_DATE], (int64_t)sqlite3_column_int64(st, 4), key_names[K_MONTANT], money,
+	    key_names[K_QTE], (int64_t)sqlite3_column_int64(st, 6), key_names[K_VALIDE],
+	    sqlite3_column_int(st, 7) ? "true" : "false");
+	if (n < 0 || (size_t)n >= cap - w)
+		return -1;
+	return (int)(w + (size_t)n);
+}
+
+int
+ledger_stats(struct ledger_stats *s)
+{
+	sqlite3_stmt *st;
+
+	if (db_row(&st, "SELECT"
+	    " (SELECT coalesce(sum(amount), 0) FROM transactions WHERE type = 3 AND valid),"
+	    " (SELECT coalesce(sum(max(qty, 1)), 0) FROM transactions WHERE type = 3 AND valid),"
+	    " (SELECT coalesce(sum(amount), 0) FROM transactions WHERE type = 1 AND valid),"
+	    " coalesce(sum(max(balance, 0)), 0), coalesce(sum(min(balance, 0)), 0),"
+	    " count(*), coalesce(sum(balance), 0) FROM clients", "") != 1)
+		return 0;
+	s->payments = sqlite3_column_int64(st, 0);
+	s->drinks = sqlite3_column_int64(st, 1);
+	s->openings = sqlite3_column_int64(st, 2);
+	s->owed = sqlite3_column_int64(st, 3);
+	s->debts = sqlite3_column_int64(st, 4);
+	s->clients = sqlite3_column_int64(st, 5);
+	s->balance_sum = sqlite3_column_int64(st, 6);
+	sqlite3_reset(st);
+	return 1;
+}
+
+int64_t
+ledger_verify(void (*bad)(const char *card, int64_t balance, int64_t sum, void *arg), void *arg)
+{
+	sqlite3_stmt *st = db_query("SELECT c.card, c.balance, coalesce(sum(CASE"
+	    " WHEN NOT t.valid THEN 0 WHEN t.type IN (1, 2) THEN t.amount ELSE -t.amount END), 0) AS s"
+	    " FROM clients c LEFT JOIN transactions t ON t.client_id = c.id"
+	    " GROUP BY c.id HAVING s != c.balance ORDER BY c.card", "");
+	int64_t n = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		bad((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2), arg);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}

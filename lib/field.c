@@ -1,0 +1,208 @@
+/*
+ * The wire parameters and their validators. A value that does not have its
+ * type's exact shape is malformed; a well-formed value that is merely too large
+ * (money, integers) saturates so the handler can answer the business status
+ * (montant_trop_eleve, produit_inconnu, transaction_inconnue) instead.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "field.h"
+
+const struct field_def field_defs[FLD__MAX] = {
+	[FLD_JETON]          = { "jeton", FT_TOKEN },
+	[FLD_LOGIN]          = { "login", FT_LOGIN },
+	[FLD_MDP]            = { "mdp", FT_PASSWORD },
+	[FLD_ID_CARTE]       = { "idCarte", FT_CARD },
+	[FLD_DROIT]          = { "droit", FT_RIGHT },
+	[FLD_SOLDE]          = { "solde", FT_MONEY },
+	[FLD_DECOUVERT]      = { "decouvert", FT_BOOL },
+	[FLD_MONTANT]        = { "montant", FT_MONEY },
+	[FLD_QUANTITE]       = { "quantite", FT_INT },
+	[FLD_ID_TRANSACTION] = { "idTransaction", FT_ID },
+	[FLD_CLIENT]         = { "client", FT_CARD },
+	[FLD_UTILISATEUR]    = { "utilisateur", FT_LOGIN },
+	[FLD_LIMITE]         = { "limite", FT_LIMIT },
+	[FLD_APRES]          = { "apres", FT_ID },
+	[FLD_PRIX]           = { "prix", FT_MONEY },
+	[FLD_ID_REQUETE]     = { "idRequete", FT_REQUEST_ID },
+};
+
+#define SATURATE ((int64_t)1 << 62)
+
+static int
+charset(const char *s, size_t min, size_t max, const char *extra)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++) {
+		char c = s[n];
+
+		if (n == max)
+			return 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c && strchr(extra, c))))
+			return 0;
+	}
+	return n >= min;
+}
+
+/* Decimal digits s[0..n) into a saturated non-negative integer. */
+static int64_t
+digits(const char *s, size_t n)
+{
+	int64_t v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v >= SATURATE / 10)
+			return SATURATE;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int
+parse_int(const char *s, int64_t *out)
+{
+	int neg = *s == '-';
+	size_t n;
+
+	s += neg;
+	n = strspn(s, "0123456789");
+	if (n == 0 || s[n] != '\0')
+		return 0;
+	*out = neg ? -digits(s, n) : digits(s, n);
+	return 1;
+}
+
+static int
+parse_money(const char *s, int64_t *out)
+{
+	int neg = *s == '-';
+	size_t n, f = 0;
+	int64_t units, cents = 0;
+
+	s += neg;
+	n = strspn(s, "0123456789");
+	if (n == 0)
+		return 0;
+	if (s[n] == '.' || s[n] == ',') {
+		f = strspn(s + n + 1, "0123456789");
+		if (f == 0 || f > 2 || s[n + 1 + f] != '\0')
+			return 0;
+		cents = digits(s + n + 1, f) * (f == 1 ? 10 : 1);
+	} else if (s[n] != '\0')
+		return 0;
+	units = digits(s, n);
+	units = units >= SATURATE / 100 ? SATURATE : units * 100 + cents;
+	*out = neg ? -units : units;
+	return 1;
+}
+
+static int
+parse_bool(const char *s, int64_t *out)
+{
+	static const char *const yes[] = { "true", "1", "vrai", "oui" };
+	static const char *const no[] = { "false", "0", "faux", "non" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+field_parse(enum ftype t, const char *s, int64_t *out)
+{
+	size_t n;
+
+	*out = 0;
+	switch (t) {
+	case FT_TOKEN:
+		for (n = 0; s[n]; n++)
+			if (n == 256 || s[n] < 0x21 || s[n] > 0x7E)
+				return 0;
+		return n > 0;
+	case FT_LOGIN:
+		return charset(s, 1, 30, "._-");
+	case FT_PASSWORD:
+		n = strlen(s);
+		return n >= 1 && n <= 1024;
+	case FT_CARD:
+		return charset(s, 1, 32, "");
+	case FT_RIGHT:
+		return parse_int(s, out) && *out >= 0 && *out <= 3;
+	case FT_MONEY:
+		return parse_money(s, out);
+	case FT_BOOL:
+		return parse_bool(s, out);
+	case FT_INT:
+		return parse_int(s, out);
+	case FT_ID:
+		return parse_int(s, out) && *out >= 0 && *s != '-';
+	case FT_LIMIT:
+		return parse_int(s, out) && *out >= 1 && *out <= 10000;
+	case FT_REQUEST_ID:
+		return charset(s, 1, 64, "._:-");
+	case FT__MAX:
+		break;
+	}
+	return 0;
+}
+
+static int
+never_repeatable(const char *name)
+{
+	(void)name;
+	return 0;
+}
+
+enum status
+field_validate(const struct params *p, uint64_t takes, uint64_t needs,
+    struct value v[FLD__MAX], const char **champ)
+{
+	*champ = params_duplicate(p, never_repeatable);
+	if (*champ)
+		return ST_REQUETE_MALFORME;
+	for (int f = 0; f < FLD__MAX; f++) {
+		const struct param *pm;
+
+		v[f].set = false;
+		v[f].i = 0;
+		v[f].s = NULL;
+		if (!(takes & FB(f)))
+			continue;
+		pm = params_get(p, field_defs[f].wire);
+		if (!pm || pm->value[0] == '\0') {
+			if (needs & FB(f)) {
+				*champ = field_defs[f].wire;
+				return ST_REQUETE_MALFORME;
+			}
+			continue;
+		}
+		if (!field_parse(field_defs[f].type, pm->value, &v[f].i)) {
+			*champ = field_defs[f].wire;
+			return ST_REQUETE_MALFORME;
+		}
+		v[f].set = true;
+		v[f].s = pm->value;
+	}
+	return ST_OK;
+}
+
+size_t
+utf8_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}

@@ -1,0 +1,77 @@
+/*
+ * Field validation: every wire parameter the API knows, its type, and one function
+ * that checks a request's parameters against a route's declaration and turns them
+ * into typed values. Handlers read req->v[FLD_...], never raw strings.
+ */
+#ifndef TENP5_FIELD_H
+#define TENP5_FIELD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "reply.h"
+
+enum fld {
+	FLD_JETON,
+	FLD_LOGIN,
+	FLD_MDP,
+	FLD_ID_CARTE,
+	FLD_DROIT,
+	FLD_SOLDE,
+	FLD_DECOUVERT,
+	FLD_MONTANT,
+	FLD_QUANTITE,
+	FLD_ID_TRANSACTION,
+	FLD_CLIENT,
+	FLD_UTILISATEUR,
+	FLD_LIMITE,
+	FLD_APRES,
+	FLD_PRIX,
+	FLD_ID_REQUETE,
+	FLD__MAX
+};
+
+#define FB(f) ((uint64_t)1 << (f)) /* a field's bit in a route's mask */
+
+enum ftype {
+	FT_TOKEN,      /* 1-256 printable ASCII characters */
+	FT_LOGIN,      /* 1-30 of [A-Za-z0-9._-] */
+	FT_PASSWORD,   /* 1-1024 bytes of UTF-8 */
+	FT_CARD,       /* 1-32 of [A-Za-z0-9] */
+	FT_RIGHT,      /* 0..3 */
+	FT_MONEY,      /* decimal with "." or ",", at most 2 decimals -> cents */
+	FT_BOOL,       /* true/1/vrai/oui, false/0/faux/non */
+	FT_INT,        /* signed decimal integer, saturated to +-2^62 */
+	FT_ID,         /* integer >= 0, saturated */
+	FT_LIMIT,      /* 1..10000 */
+	FT_REQUEST_ID, /* 1-64 of [A-Za-z0-9._:-] */
+	FT__MAX
+};
+
+struct field_def {
+	const char *wire;
+	enum ftype type;
+};
+extern const struct field_def field_defs[FLD__MAX];
+
+struct value {
+	bool set;
+	int64_t i;     /* FT_RIGHT, FT_MONEY (cents), FT_BOOL (0/1), FT_INT, FT_ID, FT_LIMIT */
+	const char *s; /* the text as received (all types) */
+};
+
+/* Checks p against a route that takes the fields in `takes` and needs those in
+ * `needs`; fills v. Returns ST_OK or ST_REQUETE_MALFORME with *champ set to the
+ * wire name at fault (NULL if it has none). Parameters not in `takes` are
+ * ignored, except that no parameter may be given twice. */
+enum status field_validate(const struct params *p, uint64_t takes, uint64_t needs,
+    struct value v[FLD__MAX], const char **champ);
+
+/* Parses one value of type t into *out. Returns 1 if well-formed, else 0. */
+int field_parse(enum ftype t, const char *s, int64_t *out);
+
+/* Number of Unicode code points in the UTF-8 string s. */
+size_t utf8_length(const char *s);
+
+#endif

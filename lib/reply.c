@@ -1,0 +1,183 @@
+/*
+ * The wire vocabulary: status words with their HTTP codes, JSON key names, and the
+ * json-c adders the handlers use. Money goes out through json_object_new_double_s
+ * so the number json-c prints is exactly the decimal text we computed from cents.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reply.h"
+
+const struct status_def status_defs[ST__MAX] = {
+	[ST_OK]                        = { "ok", 200, "OK" },
+	[ST_REQUETE_MALFORME]          = { "requete_malforme", 200, "OK" },
+	[ST_REQUETE_INCONNUE]          = { "requete_inconnue", 404, "Not Found" },
+	[ST_REQUETE_TROP_GRANDE]       = { "requete_trop_grande", 413, "Payload Too Large" },
+	[ST_METHODE_NON_AUTORISEE]     = { "methode_non_autorisee", 405, "Method Not Allowed" },
+	[ST_ERREUR_BDD]                = { "erreur_bdd", 200, "OK" },
+	[ST_ERREUR_GENERIQUE]          = { "erreur_generique", 500, "Internal Server Error" },
+	[ST_JETON_INVALIDE]            = { "jeton_invalide", 200, "OK" },
+	[ST_DROITS_INSUFFISANTS]       = { "droits_insuffisants", 200, "OK" },
+	[ST_IDENTIFIANTS_INVALIDES]    = { "identifiants_invalides", 200, "OK" },
+	[ST_CARTE_INCONNUE]            = { "carte_inconnue", 200, "OK" },
+	[ST_TROP_DE_TENTATIVES]        = { "trop_de_tentatives", 200, "OK" },
+	[ST_UTILISATEUR_INCONNU]       = { "utilisateur_inconnu", 200, "OK" },
+	[ST_UTILISATEUR_EXISTANT]      = { "utilisateur_existant", 200, "OK" },
+	[ST_MDP_TROP_COURT]            = { "mdp_trop_court", 200, "OK" },
+	[ST_CARTE_UTILISEE]            = { "carte_utilisee", 200, "OK" },
+	[ST_DERNIER_PRESIDENT]         = { "dernier_president", 200, "OK" },
+	[ST_CLIENT_EXISTANT]           = { "client_existant", 200, "OK" },
+	[ST_CLIENT_INCONNU]            = { "client_inconnu", 200, "OK" },
+	[ST_SOLDE_NEGATIF]             = { "solde_negatif", 200, "OK" },
+	[ST_SOLDE_INSUFFISANT]         = { "solde_insuffisant", 200, "OK" },
+	[ST_RECHARGEMENT_NEGATIF]      = { "rechargement_negatif", 200, "OK" },
+	[ST_PAIEMENT_NEGATIF]          = { "paiement_negatif", 200, "OK" },
+	[ST_PRODUIT_INCONNU]           = { "produit_inconnu", 200, "OK" },
+	[ST_MONTANT_TROP_ELEVE]        = { "montant_trop_eleve", 200, "OK" },
+	[ST_TRANSACTION_INCONNUE]      = { "transaction_inconnue", 200, "OK" },
+	[ST_TRANSACTIONS_DEJA_ANNULEE] = { "transactions_deja_annulee", 200, "OK" },
+	[ST_TRANSACTIONS_DEJA_ACTIVE]  = { "transactions_deja_active", 200, "OK" },
+	[ST_TRANSACTION_EXPIREE]       = { "transaction_expiree", 200, "OK" },
+	[ST_TRANSACTION_AUTRE]         = { "transaction_autre", 200, "OK" },
+};
+
+const char *const key_names[K__MAX] = {
+	[K_STATUS]          = "status",
+	[K_CHAMP]           = "champ",
+	[K_RAISON]          = "raison",
+	[K_ATTENTE]         = "attente",
+	[K_VERSION]         = "version",
+	[K_JETON]           = "jeton",
+	[K_LOGIN]           = "login",
+	[K_DROIT]           = "droit",
+	[K_ID_CARTE]        = "idCarte",
+	[K_UTILISATEURS]    = "utilisateurs",
+	[K_TRANSACTIONS]    = "transactions",
+	[K_SUIVANT]         = "suivant",
+	[K_ID_TRANSACTION]  = "idTransaction",
+	[K_SOLDE]           = "solde",
+	[K_SOLDE_ANCIEN]    = "soldeAncien",
+	[K_SOLDE_NOUVEAU]   = "soldeNouveau",
+	[K_MONTANT]         = "montant",
+	[K_MANQUE]          = "manque",
+	[K_DECOUVERT]       = "decouvert",
+	[K_CLIENTS]         = "clients",
+	[K_CLIENT]          = "client",
+	[K_UTILISATEUR]     = "utilisateur",
+	[K_PRIX]            = "prix",
+	[K_QUANTITE]        = "quantite",
+	[K_RECETTES]        = "recettes",
+	[K_DETTES]          = "dettes",
+	[K_BENEFICES]       = "benefices",
+	[K_CLIENTS_NB]      = "clientsNb",
+	[K_CONSOMMATIONS_NB] = "consommationsNb",
+	[K_SOLDE_MOY]       = "soldeMoy",
+	[K_FACTURE_BDE]     = "factureBDE",
+	[K_REQUETE]         = "requete",
+	[K_ID]              = "id",
+	[K_TYPE]            = "type",
+	[K_DATE]            = "date",
+	[K_QTE]             = "qte",
+	[K_VALIDE]          = "valide",
+};
+
+char *
+money_format(int64_t cents, char *buf)
+{
+	/* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
+	uint64_t m = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	const char *sign = cents < 0 ? "-" : "";
+	unsigned frac = (unsigned)(m % 100);
+
+	if (frac == 0)
+		snprintf(buf, MONEY_BUF, "%s%" PRIu64, sign, m / 100);
+	else if (frac % 10 == 0)
+		snprintf(buf, MONEY_BUF, "%s%" PRIu64 ".%u", sign, m / 100, frac / 10);
+	else
+		snprintf(buf, MONEY_BUF, "%s%" PRIu64 ".%02u", sign, m / 100, frac);
+	return buf;
+}
+
+static void
+add(json_object *o, enum key k, json_object *v)
+{
+	json_object_object_add_ex(o, key_names[k], v, JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
+void
+reply_int(json_object *o, enum key k, int64_t v)
+{
+	add(o, k, json_object_new_int64(v));
+}
+
+void
+reply_money(json_object *o, enum key k, int64_t cents)
+{
+	char buf[MONEY_BUF];
+
+	money_format(cents, buf);
+	add(o, k, json_object_new_double_s((double)cents / 100.0, buf));
+}
+
+void
+reply_str(json_object *o, enum key k, const char *s)
+{
+	add(o, k, s ? json_object_new_string(s) : NULL);
+}
+
+void
+reply_bool(json_object *o, enum key k, bool v)
+{
+	add(o, k, json_object_new_boolean(v));
+}
+
+json_object *
+reply_array(json_object *o, enum key k)
+{
+	json_object *a = json_object_new_array();
+
+	add(o, k, a);
+	return a;
+}
+
+json_object *
+reply_push_object(json_object *a)
+{
+	json_object *e = json_object_new_object();
+
+	json_object_array_add(a, e);
+	return e;
+}
+
+int
+reply_put_str(char *buf, size_t cap, size_t *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = *w;
+
+	if (i >= cap)
+		return 0;
+	buf[i++] = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (i + 7 >= cap)
+			return 0;
+		if (c == '"' || c == '\\') {
+			buf[i++] = '\\';
+			buf[i++] = (char)c;
+		} else if (c < 0x20) {
+			memcpy(buf + i, "\\u00", 4);
+			buf[i + 4] = hex[c >> 4];
+			buf[i + 5] = hex[c & 15];
+			i += 6;
+		} else
+			buf[i++] = (char)c;
+	}
+	if (i + 1 >= cap)
+		return 0;
+	buf[i++] = '"';
+	*w = i;
+	return 1;
+}

@@ -1,0 +1,119 @@
+/*
+ * Replies: the status table (enum -> French wire word -> HTTP code), the table of
+ * JSON keys, and small json-c helpers that write money without float noise.
+ * The French words of the wire live in reply.c only; logic uses the enums.
+ */
+#ifndef TENP5_REPLY_H
+#define TENP5_REPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+enum status {
+	ST_OK,
+	ST_REQUETE_MALFORME,
+	ST_REQUETE_INCONNUE,
+	ST_REQUETE_TROP_GRANDE,
+	ST_METHODE_NON_AUTORISEE,
+	ST_ERREUR_BDD,
+	ST_ERREUR_GENERIQUE,
+	ST_JETON_INVALIDE,
+	ST_DROITS_INSUFFISANTS,
+	ST_IDENTIFIANTS_INVALIDES,
+	ST_CARTE_INCONNUE,
+	ST_TROP_DE_TENTATIVES,
+	ST_UTILISATEUR_INCONNU,
+	ST_UTILISATEUR_EXISTANT,
+	ST_MDP_TROP_COURT,
+	ST_CARTE_UTILISEE,
+	ST_DERNIER_PRESIDENT,
+	ST_CLIENT_EXISTANT,
+	ST_CLIENT_INCONNU,
+	ST_SOLDE_NEGATIF,
+	ST_SOLDE_INSUFFISANT,
+	ST_RECHARGEMENT_NEGATIF,
+	ST_PAIEMENT_NEGATIF,
+	ST_PRODUIT_INCONNU,
+	ST_MONTANT_TROP_ELEVE,
+	ST_TRANSACTION_INCONNUE,
+	ST_TRANSACTIONS_DEJA_ANNULEE,
+	ST_TRANSACTIONS_DEJA_ACTIVE,
+	ST_TRANSACTION_EXPIREE,
+	ST_TRANSACTION_AUTRE,
+	ST__MAX
+};
+
+struct status_def {
+	const char *word; /* the wire word */
+	int http;         /* HTTP code when the credential came as a parameter */
+	const char *reason; /* HTTP reason phrase for that code */
+};
+extern const struct status_def status_defs[ST__MAX];
+
+/* Keys of the JSON replies. */
+enum key {
+	K_STATUS,
+	K_CHAMP,
+	K_RAISON,
+	K_ATTENTE,
+	K_VERSION,
+	K_JETON,
+	K_LOGIN,
+	K_DROIT,
+	K_ID_CARTE,
+	K_UTILISATEURS,
+	K_TRANSACTIONS,
+	K_SUIVANT,
+	K_ID_TRANSACTION,
+	K_SOLDE,
+	K_SOLDE_ANCIEN,
+	K_SOLDE_NOUVEAU,
+	K_MONTANT,
+	K_MANQUE,
+	K_DECOUVERT,
+	K_CLIENTS,
+	K_CLIENT,
+	K_UTILISATEUR,
+	K_PRIX,
+	K_QUANTITE,
+	K_RECETTES,
+	K_DETTES,
+	K_BENEFICES,
+	K_CLIENTS_NB,
+	K_CONSOMMATIONS_NB,
+	K_SOLDE_MOY,
+	K_FACTURE_BDE,
+	K_REQUETE,
+	/* transaction objects */
+	K_ID,
+	K_TYPE,
+	K_DATE,
+	K_QTE,
+	K_VALIDE,
+	K__MAX
+};
+extern const char *const key_names[K__MAX];
+
+/* Money: integer cents written as a JSON number with at most two decimals.
+ * money_format writes into buf (at least MONEY_BUF bytes) and returns buf. */
+#define MONEY_BUF 32
+char *money_format(int64_t cents, char *buf);
+
+/* Adders: each adds key k to object o; json-c takes the new value.
+ * reply_str with s == NULL adds JSON null. */
+void reply_int(json_object *o, enum key k, int64_t v);
+void reply_money(json_object *o, enum key k, int64_t cents);
+void reply_str(json_object *o, enum key k, const char *s);
+void reply_bool(json_object *o, enum key k, bool v);
+/* Adds an empty array under k and returns it (owned by o). */
+json_object *reply_array(json_object *o, enum key k);
+/* Appends a new empty object to array a and returns it (owned by a). */
+json_object *reply_push_object(json_object *a);
+
+/* For hand-written rows: appends s as a quoted, escaped JSON string to
+ * buf at *w, within cap bytes. Returns 1, or 0 if it does not fit. */
+int reply_put_str(char *buf, size_t cap, size_t *w, const char *s);
+
+#endif
