@@ -41,7 +41,7 @@ config_load(void)
 	cfg.db_path = getenv("TENP5_DB");
 	if (!cfg.db_path || !*cfg.db_path)
 		cfg.db_path = "var/10p5.db";
-	if (!num("TENP5_SESSION_TTL", 300, 10, 86400 * 30, &v))
+	if (!num("TENP5_SESSION_TTL", 300, 1, 86400 * 30, &v))
 		return 0;
 	cfg.session_ttl_ms = v * 1000;
 	/* Recording every use would make each read a write; a use is recorded

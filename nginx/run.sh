@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs 10p5 in the foreground: one FastCGI pool per API area (spawn-fcgi opens
+# the socket, multiwatch keeps N workers alive on it) and nginx in front.
+# Ctrl-C or SIGTERM stops everything this script started, by PID.
+#
+# Environment: BIN (build directory), PORT, DATA (state directory), ADMIN_LOGIN
+# and ADMIN_MDP (first president of an empty database), POOL_<AREA> (workers
+# per area), ACCESS_LOG (path, or "off"), and any TENP5_* setting.
+set -euo pipefail
+
+conf=$(cd "$(dirname "$0")" && pwd)
+BIN=$(cd "${BIN:-build}" && pwd)
+PORT=${PORT:-8080}
+mkdir -p "${DATA:-./var}"
+DATA=$(cd "${DATA:-./var}" && pwd)
+run=$DATA/run
+log=$DATA/log
+mkdir -p "$run/tmp" "$log"
+export TENP5_DB=${TENP5_DB:-$DATA/10p5.db}
+
+# Pools: payments and reads are cheap; logins cost ~30 ms of scrypt each, so
+# they get their own processes and cannot starve the till.
+declare -A pool=(
+	[client]=${POOL_CLIENT:-4}
+	[utilisateur]=${POOL_UTILISATEUR:-2}
+	[transaction]=${POOL_TRANSACTION:-2}
+	[divers]=${POOL_DIVERS:-2}
+)
+
+exec 9>"$run/lock"
+if ! flock -n 9; then
+	echo "10p5: another instance is running on $DATA" >&2
+	exit 1
+fi
+
+"$BIN/bin/10p5-admin" init
+"$BIN/bin/10p5-admin" bootstrap
+
+pids=()
+stop() {
+	trap - EXIT INT TERM
+	((${#pids[@]})) && kill -TERM "${pids[@]}" 2>/dev/null || true
+	wait 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for area in "${!pool[@]}"; do
+	spawn-fcgi -n -s "$run/$area.sock" -M 0600 -- \
+		"$(command -v multiwatch)" -f "${pool[$area]}" -- "$BIN/cgi-bin/$area" \
+		>>"$log/$area.log" 2>&1 &
+	pids+=($!)
+done
+
+user=""
+[ "$(id -u)" = 0 ] && user="user root;"  # sockets are 0600, owned by the caller
+sed -e "s|@USER@|$user|" -e "s|@PORT@|$PORT|g" -e "s|@RUN@|$run|g" -e "s|@LOG@|$log|g" \
+	-e "s|@CONF@|$conf|g" -e "s|@ACCESS_LOG@|${ACCESS_LOG:-$log/nginx-access.log}|g" \
+	"$conf/10p5.conf.in" >"$run/nginx.conf"
+sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" "$conf/api.conf" >"$run/api.conf"
+sed -i "s|include $conf/api.conf;|include $run/api.conf;|" "$run/nginx.conf"
+nginx -e "$log/nginx-error.log" -p "$run" -c "$run/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+for _ in $(seq 100); do
+	if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/coucou" 2>/dev/null; then
+		echo "10p5 is listening on http://127.0.0.1:$PORT/api/ (data: $DATA, logs: $log)"
+		break
+	fi
+	kill -0 "${pids[@]}" 2>/dev/null || break
+	sleep 0.05
+done
+
+# Whichever part stops first stops the rest.
+wait -n "${pids[@]}" || true

@@ -1,0 +1,160 @@
+# Helpers for the API tests: a fresh stack (nginx + spawn-fcgi pools + SQLite
+# file) per test file on a free loopback port, curl calls shaped like the
+# Android app's, database peeks, and TAP output for prove.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   start_stack                      # env such as TENP5_SESSION_TTL=... is passed on
+#   call client/payer "jeton=$J&idCarte=AB12&montant=1.5"
+#   is "$(st)" ok "a payment goes through"
+#   finish                           # stops the stack, checks its logs, prints the plan
+
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN=${BIN:-$ROOT/build}
+case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+ADMIN=$BIN/bin/10p5-admin
+T_N=0
+T_FAIL=0
+STACK_PID=
+REPLY=
+CODE=
+HEADERS=
+
+ok() { # ok CONDITION-STATUS NAME
+	T_N=$((T_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		echo "not ok $T_N - $2"
+		T_FAIL=$((T_FAIL + 1))
+	fi
+}
+
+is() { # is GOT EXPECTED NAME
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+	fi
+}
+
+like() { # like GOT REGEX NAME
+	if [[ $1 =~ $2 ]]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:      %s\n#   expected to match: %s\n' "$1" "$2"
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+	return 1
+}
+
+# Starts the stack with the given VAR=value settings. Sets PORT, URL, DATA, DB.
+start_stack() {
+	local try
+	DATA=$(mktemp -d /tmp/10p5-test.XXXXXX)
+	DB=$DATA/10p5.db
+	for try in 1 2 3; do
+		PORT=$(free_port)
+		URL=http://127.0.0.1:$PORT
+		env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" ACCESS_LOG=off \
+			ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
+			TENP5_ADDR_FAILS="${TENP5_ADDR_FAILS:-1000}" \
+			"$ROOT/nginx/run.sh" >"$DATA/run.out" 2>&1 &
+		STACK_PID=$!
+		for _ in $(seq 200); do
+			if grep -q "is listening" "$DATA/run.out" 2>/dev/null; then
+				trap 'stop_stack' EXIT
+				return 0
+			fi
+			kill -0 "$STACK_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -TERM "$STACK_PID" 2>/dev/null
+		wait "$STACK_PID" 2>/dev/null
+	done
+	echo "Bail out! the stack did not start:"
+	sed 's/^/# /' "$DATA/run.out" "$DATA"/log/*.log 2>/dev/null
+	exit 1
+}
+
+stop_stack() {
+	trap - EXIT
+	if [ -n "$STACK_PID" ]; then
+		kill -TERM "$STACK_PID" 2>/dev/null
+		wait "$STACK_PID" 2>/dev/null
+		STACK_PID=
+	fi
+}
+
+# Stops the stack, checks the workers' logs, prints the plan and exits.
+finish() {
+	stop_stack
+	if [ -n "${SANITIZED:-}" ]; then
+		local reports
+		reports=$(grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:' "$DATA"/log/*.log 2>/dev/null)
+		is "$reports" "" "no sanitizer report in the workers' logs"
+		[ -z "$reports" ] || sed 's/^/# /' $reports | head -60
+	fi
+	echo "1..$T_N"
+	[ "$T_FAIL" = 0 ] && rm -rf "$DATA"
+	exit $((T_FAIL > 254 ? 254 : T_FAIL))
+}
+
+# call PATH BODY [curl args...]: POSTs BODY (already urlencoded) to /api/PATH
+# the way the Android app does. Sets REPLY (body), CODE (HTTP status) and
+# HEADERS.
+call() {
+	local path=$1 body=$2
+	shift 2
+	local out
+	out=$(mktemp)
+	CODE=$(curl -s -o "$out" -D "$out.h" -w '%{http_code}' --data-binary "$body" "$@" "$URL/api/$path")
+	REPLY=$(cat "$out")
+	HEADERS=$(cat "$out.h")
+	rm -f "$out" "$out.h"
+}
+
+# get PATH [curl args...]: a GET, same outputs as call.
+get() {
+	local path=$1
+	shift
+	local out
+	out=$(mktemp)
+	CODE=$(curl -s -o "$out" -D "$out.h" -w '%{http_code}' "$@" "$URL/$path")
+	REPLY=$(cat "$out")
+	HEADERS=$(cat "$out.h")
+	rm -f "$out" "$out.h"
+}
+
+st() { jq -r .status <<<"$REPLY"; }        # the reply's status
+val() { jq -r "$1" <<<"$REPLY"; }          # val '.soldeNouveau'
+sql() { sqlite3 -batch -noheader "$DB" "$1"; }
+
+# login LOGIN MDP: prints a fresh jeton.
+login() {
+	call utilisateur/connexion "login=$1&mdp=$2"
+	val .jeton
+}
+
+# The first president's jeton, and a helper to create staff.
+admin_jeton() { login "${ADMIN_LOGIN:-prez}" "${ADMIN_MDP:-prez-secret-1}"; }
+add_user() { # add_user JETON LOGIN MDP DROIT
+	call utilisateur/ajouter "jeton=$1&login=$2&mdp=$3&droit=$4"
+	[ "$(st)" = ok ] || echo "# add_user $2: $REPLY" >&2
+}
+
+# ledger_ok: the admin command's invariant check passes.
+ledger_ok() {
+	"$ADMIN" -d "$DB" check >/dev/null 2>&1
+}
