@@ -118,7 +118,7 @@ is "$(st)" client_inconnu "changing an unknown card says client_inconnu"
 
 # client/liste and client/fiche
 call client/liste "jeton=$B"
-is "$(val '.clients | length')" 4 "the list has every client"
+is "$(val '.clients | length')" 3 "the list has every client"
 is "$(val '.clients[0] | has("decouvert")')" false "a bar member does not see the overdraft flag"
 call client/liste "jeton=$P"
 is "$(val '[.clients[] | select(.idCarte == "AHS0DIEX")][0].decouvert')" true "a president does"
