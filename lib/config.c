@@ -62,7 +62,7 @@ config_load(void)
 	if (!num("TENP5_CARD_RIGHT", 2, 0, 3, &v))
 		return 0;
 	cfg.card_right = (int)v;
-	if (!num("TENP5_SCRYPT_N", 16384, 2, 1 << 22, &v))
+	if (!num("TENP5_SCRYPT_N", 8192, 2, 1 << 22, &v))
 		return 0;
 	if (v & (v - 1)) {
 		fprintf(stderr, "TENP5_SCRYPT_N: must be a power of two\n");

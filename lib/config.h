@@ -16,7 +16,7 @@ struct config {
 	int64_t cancel_window_ms;  /* TENP5_CANCEL_WINDOW, seconds (120) */
 	int64_t ceiling;           /* TENP5_CEILING, euros (1000): cents here */
 	int card_right;            /* TENP5_CARD_RIGHT (2): cap of card-opened sessions */
-	uint32_t scrypt_n;         /* TENP5_SCRYPT_N (16384), a power of two */
+	uint32_t scrypt_n;         /* TENP5_SCRYPT_N (8192), a power of two */
 	size_t body_max;           /* TENP5_BODY_MAX, bytes (65536) */
 	int pwd_min;               /* TENP5_MDP_MIN, code points (8) */
 	int login_max_fails;       /* TENP5_LOGIN_FAILS (5) per login per window */

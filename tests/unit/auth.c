@@ -1,0 +1,116 @@
+/* Unit tests for lib/auth.c (sessions) and lib/limit.c (failed logins). */
+#include "../tap.h"
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "limit.h"
+#include "log.h"
+#include "sha256.h"
+
+static char dir[] = "/tmp/10p5-unit-auth.XXXXXX";
+static struct params p;
+
+static enum status
+with_jeton(const char *jeton, int64_t now, struct principal *who, enum auth_reason *why)
+{
+	char body[128];
+
+	snprintf(body, sizeof body, "jeton=%s", jeton);
+	form_parse(&p, body, strlen(body), &(const char *){ NULL });
+	return auth_principal(&p, now, who, why);
+}
+
+static int64_t
+used_ms(void)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (db_row(&st, "SELECT used_ms FROM sessions", "") == 1) {
+		v = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return v;
+}
+
+int
+main(void)
+{
+	char path[128], token[SESSION_TOKEN_LEN + 1];
+	struct principal who;
+	enum auth_reason why;
+	int64_t t0 = 1700000000000, ttl, touch;
+	sqlite3_stmt *st;
+	unsigned char h[SHA256_LEN];
+
+	log_init("unit-auth");
+	config_load();
+	ttl = cfg.session_ttl_ms;
+	touch = cfg.session_touch_ms;
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	db_open(path, true);
+	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('prez', 'x', 3, 0)", "");
+
+	form_parse(&p, (char[]){ "" }, 0, &(const char *){ NULL });
+	is_int(auth_principal(&p, t0, &who, &why), ST_JETON_INVALIDE, "no jeton is refused");
+	is_int(why, AR_ABSENT, "as absent");
+	ok(auth_session_open(1, 2, t0, token), "a session opens");
+	is_int(strlen(token), 30, "its jeton has 30 characters");
+	sha256(token, 30, h);
+	ok(db_row(&st, "SELECT count(*) FROM sessions WHERE hash = ?1", "b", h, sizeof h) == 1 &&
+	    sqlite3_column_int(st, 0) == 1, "only its SHA-256 is stored");
+	sqlite3_reset(st);
+	is_int(with_jeton(token, t0 + 1000, &who, &why), ST_OK, "the jeton is accepted");
+	is_str(who.login, "prez", "as its user");
+	is_int(who.droit, 2, "capped at the session's right");
+	is_int(who.kind, CRED_SESSION, "as a session");
+	is_int(used_ms(), t0, "a use within the touch interval writes nothing");
+	is_int(with_jeton(token, t0 + touch + 1, &who, &why), ST_OK, "a later use is accepted");
+	is_int(used_ms(), t0 + touch + 1, "and recorded");
+	is_int(with_jeton(token, t0 + touch + 1 + ttl, &who, &why), ST_OK,
+	    "the session lives its full TTL after its last recorded use");
+	is_int(with_jeton(token, t0 + touch + 1 + ttl + touch + ttl + touch + 1, &who, &why),
+	    ST_JETON_INVALIDE, "after TTL (and the recording lag) it is refused");
+	is_int(why, AR_EXPIRE, "as expired");
+	token[0] = token[0] == 'a' ? 'b' : 'a';
+	is_int(with_jeton(token, t0, &who, &why), ST_JETON_INVALIDE, "a changed jeton is refused");
+	is_int(why, AR_INCONNU, "as unknown");
+	is_int(with_jeton("short", t0, &who, &why), ST_JETON_INVALIDE, "a short jeton is refused");
+	ok(auth_session_open(1, 3, t0, token), "another session");
+	db_exec("UPDATE users SET droit = 1", "");
+	is_int(with_jeton(token, t0, &who, &why), ST_OK, "still valid after a demotion");
+	is_int(who.droit, 1, "but with the user's current right");
+	db_exec("UPDATE users SET deleted_ms = 1", "");
+	is_int(with_jeton(token, t0, &who, &why), ST_JETON_INVALIDE, "a deleted user's session is dead");
+	ok(auth_sessions_purge(t0 + 10 * 86400000LL), "old sessions are purged");
+	is_int(used_ms(), -1, "all of them");
+
+	is_int(limit_wait(LIMIT_LOGIN, "bob", t0), 0, "no failure, no wait");
+	for (int i = 0; i < cfg.login_max_fails - 1; i++)
+		limit_fail(LIMIT_LOGIN, "bob", t0 + i);
+	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + 10), 0, "below the limit, no wait");
+	limit_fail(LIMIT_LOGIN, "bob", t0 + 10);
+	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + 10), (cfg.fail_window_ms + 999) / 1000,
+	    "at the limit, wait for the window to close");
+	is_int(limit_wait(LIMIT_CARD, "bob", t0 + 10), 0, "a card of the same name is another key");
+	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms), 0, "the window closes");
+	limit_fail(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms);
+	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms), 0,
+	    "a failure after the window starts a new count");
+	for (int i = 0; i < cfg.addr_max_fails; i++)
+		limit_fail(LIMIT_ADDR, "10.0.0.1", t0);
+	ok(limit_wait(LIMIT_ADDR, "10.0.0.1", t0) > 0, "an address has its own, larger limit");
+	limit_clear(LIMIT_ADDR, "10.0.0.1");
+	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "a success clears it");
+	db_close();
+	{
+		char cmd[200];
+
+		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			diag_rm();
+	}
+	return done_testing();
+}
