@@ -117,24 +117,24 @@ finish() {
 call() {
 	local path=$1 body=$2
 	shift 2
-	local out
-	out=$(mktemp)
-	CODE=$(curl -s -o "$out" -D "$out.h" -w '%{http_code}' --data-binary "$body" "$@" "$URL/api/$path")
-	REPLY=$(cat "$out")
-	HEADERS=$(cat "$out.h")
-	rm -f "$out" "$out.h"
+	split_reply "$(curl -s -D - -w '\n%{http_code}' --data-binary "$body" "$@" "$URL/api/$path")"
 }
 
-# get PATH [curl args...]: a GET, same outputs as call.
+# get PATH [curl args...]: a GET of $URL/PATH, same outputs as call.
 get() {
 	local path=$1
 	shift
-	local out
-	out=$(mktemp)
-	CODE=$(curl -s -o "$out" -D "$out.h" -w '%{http_code}' "$@" "$URL/$path")
-	REPLY=$(cat "$out")
-	HEADERS=$(cat "$out.h")
-	rm -f "$out" "$out.h"
+	split_reply "$(curl -s -D - -w '\n%{http_code}' "$@" "$URL/$path")"
+}
+
+split_reply() {
+	local all=$1 crlf=$'\r\n\r\n'
+	CODE=${all##*$'\n'}
+	all=${all%$'\n'*}
+	while [[ $all == "HTTP/"*" 100"* ]]; do all=${all#*"$crlf"}; done
+	HEADERS=${all%%"$crlf"*}
+	REPLY=${all#*"$crlf"}
+	[ "$HEADERS" = "$all" ] && REPLY=
 }
 
 st() { jq -r .status <<<"$REPLY"; }        # the reply's status
@@ -157,4 +157,24 @@ add_user() { # add_user JETON LOGIN MDP DROIT
 # ledger_ok: the admin command's invariant check passes.
 ledger_ok() {
 	"$ADMIN" -d "$DB" check >/dev/null 2>&1
+}
+
+# storm CONCURRENCY < LINES: each line is "PATH BODY" (BODY urlencoded); all
+# are POSTed to /api/PATH by one curl process with that many requests in
+# flight. Prints one reply per line, in input order.
+storm() {
+	local conc=$1 dir i=0 path body
+	dir=$(mktemp -d)
+	while read -r path body; do
+		i=$((i + 1))
+		[ "$i" -gt 1 ] && echo next
+		printf 'url = "%s/api/%s"\ndata-binary = "%s"\noutput = "%s/%06d"\nsilent\n' \
+			"$URL" "$path" "$body" "$dir" "$i"
+	done >"$dir/config"
+	curl --parallel --parallel-max "$conc" -K "$dir/config" 2>/dev/null
+	for f in "$dir"/0*; do
+		cat "$f"
+		echo
+	done
+	rm -rf "$dir"
 }
