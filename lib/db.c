@@ -145,7 +145,8 @@ db_heal(void)
 {
 	if (!conn_broken && conn)
 		return;
-	log_error("storage failed: reopening the database");
+	if (conn)
+		log_error("storage failed: reopening the database");
 	db_close();
 	if (!db_open(conn_path, false))
 		conn_broken = true;

@@ -487,10 +487,10 @@ start(const char *prog)
 		log_error("out of memory");
 		return 0;
 	}
-	if (!db_open(cfg.db_path, true)) {
+	/* A worker without its database still answers (erreur_bdd) and retries
+	 * the open before each request, so service resumes once it is fixed. */
+	if (!db_open(cfg.db_path, true))
 		log_error("cannot open the database (TENP5_DB)");
-		return 0;
-	}
 	return 1;
 }
 
@@ -516,6 +516,7 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 	/* The FastCGI library answers "CGI" when fd 0 is not a listening socket. */
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
 		r.id = 1;
+		db_heal();
 		r.now = now_ms();
 		serve(&io, &r, routes, n);
 		fflush(stdout);
@@ -528,10 +529,10 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 		r.id++;
 		r.now = now_ms();
 		log_request(r.id);
+		db_heal();
 		io.headers_sent = false;
 		serve(&io, &r, routes, n);
 		FCGX_Finish_r(&fr);
-		db_heal();
 		housekeeping(r.now);
 		log_request(0);
 	}

@@ -48,6 +48,15 @@ like() { # like GOT REGEX NAME
 	fi
 }
 
+unlike() { # unlike GOT REGEX NAME
+	if [[ $1 =~ $2 ]]; then
+		ok 1 "$3"
+		printf '#   got:      %s\n#   expected not to match: %s\n' "$1" "$2"
+	else
+		ok 0 "$3"
+	fi
+}
+
 diag() { printf '# %s\n' "$*"; }
 
 free_port() {

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The operator's command: first president, password reset, the ledger check
+# (and that it catches a drifted balance), online backup during a payment storm,
+# and restore.
+. "$(dirname "$0")/lib.sh"
+start_stack
+P=$(admin_jeton)
+ok "$([ ${#P} = 30 ]; echo $?)" "the president from ADMIN_LOGIN / ADMIN_MDP can log in"
+
+out=$("$ADMIN" -d "$DB" bootstrap)
+is "$out" "" "bootstrap leaves a database with users alone"
+out=$(ADMIN_MDP= "$ADMIN" -d "$DB" president chef)
+like "$out" "password \(shown once\): [0-9A-Za-z]{20}" "a new president gets a generated password, printed once"
+pw=${out##*: }
+call utilisateur/connexion "login=chef&mdp=$pw"
+is "$(st) $(val .droit)" "ok 3" "which logs in as droit 3"
+C=$(val .jeton)
+ADMIN_MDP=new-chef-secret "$ADMIN" -d "$DB" president chef >/dev/null
+call utilisateur/connexion "login=chef&mdp=$pw"
+is "$(st)" identifiants_invalides "a reset retires the old password"
+call client/liste "jeton=$C"
+is "$(st)" jeton_invalide "and ends the president's sessions"
+call utilisateur/connexion "login=chef&mdp=new-chef-secret"
+is "$(st)" ok "the new password works"
+ADMIN_MDP=short "$ADMIN" -d "$DB" president chef 2>/dev/null
+is "$?" 1 "a too-short password is refused"
+"$ADMIN" -d "$DB" president "bad login" 2>/dev/null
+is "$?" 1 "a malformed login is refused"
+ok "$(grep -c -e 'new-chef-secret' -e "$pw" "$DB" "$DB-wal" | grep -qv ':0$'; echo $((1 - $?)))" "no password is stored in clear"
+
+call client/ajouter "jeton=$P&idCarte=BK1&solde=500"
+for i in $(seq 300); do echo "client/payer jeton=$P&idCarte=BK1&montant=1"; done | storm 8 >"$DATA/storm.out" &
+storm_pid=$!
+sleep 0.3
+"$ADMIN" -d "$DB" backup "$DATA/backup.db"
+is "$?" 0 "an online backup is taken during a payment storm"
+wait "$storm_pid"
+is "$(jq -r .status "$DATA/storm.out" | sort -u)" ok "the storm was not disturbed"
+out=$("$ADMIN" -d "$DATA/backup.db" check)
+is "$?$out" "0ledger ok" "the backup passes the ledger check"
+ok "$([ "$(sqlite3 "$DATA/backup.db" 'SELECT balance FROM clients')" -ge 20000 ]; echo $?)" "the backup holds a balance the storm went through"
+is "$("$ADMIN" -d "$DB" check)" "ledger ok" "the live database passes the check"
+
+sqlite3 "$DB" "UPDATE clients SET balance = balance + 1 WHERE card = 'BK1'"
+out=$("$ADMIN" -d "$DB" check)
+is "$?" 1 "a balance that drifted from its ledger fails the check"
+like "$out" "client BK1: balance [0-9.]+, valid transactions sum to [0-9.]+" "and the check names the client"
+stop_stack
+"$ADMIN" -d "$DB" restore "$DATA/backup.db"
+is "$?" 0 "the backup is restored"
+is "$("$ADMIN" -d "$DB" check)" "ledger ok" "the restored database passes the check"
+is "$(sqlite3 "$DB" 'SELECT balance FROM clients')" "$(sqlite3 "$DATA/backup.db" 'SELECT balance FROM clients')" \
+	"with the backup's balance"
+"$ADMIN" -d "$DB" nonsense 2>/dev/null
+is "$?" 2 "an unknown command is a usage error"
+finish
