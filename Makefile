@@ -42,14 +42,21 @@ DEPS_BENCH = wrk
 .PHONY: all run test unit api asan clean deps deps-run deps-test deps-bench
 all: $(BINS) $(UNITS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+Q = @
+ifeq ($(V),1)
+Q =
+endif
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) tests/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # The migrations are compiled in, so a binary copied alone (CGI hosting) can
 # still create or upgrade its database.
 $(BUILD)/schema.c: $(SCHEMA) Makefile
 	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
 	@{ echo '#include "db.h"'; echo 'const struct migration db_migrations[] = {'; \
 	  for f in $(SCHEMA); do \
 	    n=$$(basename $$f); v=$${n%%_*}; \
@@ -62,22 +69,26 @@ $(BUILD)/schema.c: $(SCHEMA) Makefile
 	} > $@
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bin/10p5-admin: $(BUILD)/cli/admin.o $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%.t: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .SECONDARY:
 

@@ -43,7 +43,8 @@ h_carte_info(struct req *r, json_object *out)
 /* The bar's figures: recettes (valid payments), dettes (what the bar owes
  * card holders: positive balances), benefices (recettes less what overdrawn
  * cards still owe), clientsNb, consommationsNb (drinks paid for), soldeMoy,
- * factureBDE (initial balances collected when accounts were opened).
+ * factureBDE (money collected when accounts were opened: the positive
+ * initial balances of creations still valid).
  * Statuses: erreur_bdd. */
 static enum status
 h_statistiques(struct req *r, json_object *out)

@@ -177,7 +177,7 @@ ledger_stats(struct ledger_stats *s)
 	if (db_row(&st, "SELECT"
 	    " (SELECT coalesce(sum(amount), 0) FROM transactions WHERE type = 3 AND valid),"
 	    " (SELECT coalesce(sum(max(qty, 1)), 0) FROM transactions WHERE type = 3 AND valid),"
-	    " (SELECT coalesce(sum(amount), 0) FROM transactions WHERE type = 1 AND valid),"
+	    " (SELECT coalesce(sum(max(amount, 0)), 0) FROM transactions WHERE type = 1 AND valid),"
 	    " coalesce(sum(max(balance, 0)), 0), coalesce(sum(min(balance, 0)), 0),"
 	    " count(*), coalesce(sum(balance), 0) FROM clients", "") != 1)
 		return 0;

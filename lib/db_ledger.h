@@ -85,7 +85,7 @@ struct ledger_stats {
 	int64_t clients;
 	int64_t drinks;       /* drinks paid for */
 	int64_t balance_sum;
-	int64_t openings;     /* sum of valid initial balances */
+	int64_t openings;     /* sum of valid positive initial balances */
 };
 
 /* Returns 1 and fills *s, or 0 on error. */

@@ -94,6 +94,16 @@ is "$(st) $(val .soldeAncien) $(val .soldeNouveau)" "ok 40 10" "cancelling a cre
 is "$(sql "SELECT count(*) FROM clients WHERE card = 'CRE1'") $(valid "$cre") $(valid "$top")" \
 	"1 0 1" "the client still exists and its later top-up stays valid"
 
+call client/ajouter "jeton=$B&idCarte=IDR1&solde=10"
+call client/payer "jeton=$B&idCarte=IDR1&montant=2"
+idr=$(val .idTransaction)
+call annuler "jeton=$B&idTransaction=$idr&idRequete=annul-$idr"
+first=$REPLY
+call annuler "jeton=$B&idTransaction=$idr&idRequete=annul-$idr"
+is "$REPLY" "$first" "a repeated idRequete answers what the first cancellation answered"
+is "$(balance IDR1) $(sql "SELECT count(*) FROM journal WHERE transaction_id = $idr AND event = 'annulation'")" \
+	"1000 1" "and cancels once"
+
 # refaire
 call refaire "jeton=$B&idTransaction=$pay"
 is "$(st)" ok "a bar member re-applies their cancelled payment"

@@ -7,7 +7,7 @@ money(int64_t cents, const char *want)
 {
 	char buf[MONEY_BUF];
 
-	is_str(money_format(cents, buf), want, "%" PRId64 " cents print as %s", cents, want);
+	is_str(money_format(cents, buf), want, "%" PRId64 " cents print exactly", cents);
 }
 
 int
