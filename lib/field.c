@@ -187,7 +187,7 @@ field_validate(const struct params *p, uint64_t takes, uint64_t needs,
 			}
 			continue;
 		}
-		if (!field_parse(field_defs[f].type, pm->value, &v[f].i)) {
+		if (pm->in_array || !field_parse(field_defs[f].type, pm->value, &v[f].i)) {
 			*champ = field_defs[f].wire;
 			return ST_REQUETE_MALFORME;
 		}

@@ -95,12 +95,13 @@ url_decode(char *s, size_t len)
 }
 
 static enum parse_result
-push(struct params *p, const char *name, const char *value)
+push(struct params *p, const char *name, const char *value, int in_array)
 {
 	if (p->n == PARAMS_MAX)
 		return PARSE_TOO_MANY;
 	p->v[p->n].name = name;
 	p->v[p->n].value = value;
+	p->v[p->n].in_array = in_array;
 	p->n++;
 	return PARSE_OK;
 }
@@ -145,7 +146,7 @@ form_parse(struct params *p, char *buf, size_t len, const char **bad)
 		}
 		if (*name == '\0')
 			continue; /* "=value": nothing to name it by */
-		if ((pr = push(p, name, value)) != PARSE_OK)
+		if ((pr = push(p, name, value, 0)) != PARSE_OK)
 			return pr;
 	}
 	return PARSE_OK;
@@ -354,7 +355,7 @@ json_body_parse(struct params *p, char *buf, size_t len, const char **bad)
 		case '"':
 			if (!(value = jr_string(&j)))
 				return PARSE_MALFORMED;
-			if ((pr = push(p, name, value)) != PARSE_OK)
+			if ((pr = push(p, name, value, 0)) != PARSE_OK)
 				return pr;
 			break;
 		case 't':
@@ -365,7 +366,7 @@ json_body_parse(struct params *p, char *buf, size_t len, const char **bad)
 				value = "false";
 			else
 				return PARSE_MALFORMED;
-			if ((pr = push(p, name, value)) != PARSE_OK)
+			if ((pr = push(p, name, value, 0)) != PARSE_OK)
 				return pr;
 			break;
 		case 'n':
@@ -382,7 +383,7 @@ json_body_parse(struct params *p, char *buf, size_t len, const char **bad)
 			for (;;) {
 				if (j.pos >= len || buf[j.pos] != '"' || !(value = jr_string(&j)))
 					return PARSE_MALFORMED;
-				if ((pr = push(p, name, value)) != PARSE_OK)
+				if ((pr = push(p, name, value, 1)) != PARSE_OK)
 					return pr;
 				jr_ws(&j);
 				if (j.pos < len && buf[j.pos] == ',') {
@@ -400,7 +401,7 @@ json_body_parse(struct params *p, char *buf, size_t len, const char **bad)
 		default:
 			if (!(value = jr_number(&j)))
 				return PARSE_MALFORMED;
-			if ((pr = push(p, name, value)) != PARSE_OK)
+			if ((pr = push(p, name, value, 0)) != PARSE_OK)
 				return pr;
 			break;
 		}

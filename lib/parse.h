@@ -14,6 +14,7 @@
 struct param {
 	const char *name;
 	const char *value; /* "" when the parameter was given without a value */
+	int in_array;      /* 1 when it came from a JSON array */
 };
 
 struct params {

@@ -37,6 +37,17 @@ password_check(const char *stored, const char *pw)
 	return r > 0;
 }
 
+int
+password_digest(const char *pw, const unsigned char *salt, size_t saltlen, unsigned char out[32])
+{
+	if (libscrypt_scrypt((const uint8_t *)pw, strlen(pw), salt, saltlen, cfg.scrypt_n, 8, 1,
+	    out, 32) != 0) {
+		log_error("scrypt: cannot derive");
+		return 0;
+	}
+	return 1;
+}
+
 void
 password_waste(const char *pw)
 {

@@ -21,6 +21,7 @@
 #include "db_request.h"
 #include "limit.h"
 #include "log.h"
+#include "password.h"
 #include "server.h"
 #include "sha256.h"
 
@@ -213,22 +214,41 @@ send_reply(struct io *io, struct req *r, enum status st, json_object *out)
 	json_object_put(bare);
 }
 
-/* The digest that ties an idRequete to one endpoint and one set of values. */
-static void
-fingerprint(const struct req *r, unsigned char fp[SHA256_LEN])
+/* The digest that ties an idRequete to one endpoint and one set of values,
+ * computed before the transaction. A password enters it only through scrypt,
+ * salted by the user and the idRequete, so the record keeps nothing weaker
+ * than the users table does. Returns 1, or 0 if scrypt failed. */
+static int
+fingerprint(struct req *r)
 {
 	struct sha256 c;
 
 	sha256_init(&c);
 	sha256_update(&c, r->route->path, strlen(r->route->path) + 1);
 	for (int f = 0; f < FLD__MAX; f++) {
-		/* A password must not end up in a fast digest at rest. */
-		if (f == FLD_ID_REQUETE || !r->v[f].set || field_defs[f].type == FT_PASSWORD)
+		unsigned char secret[32], salt[SHA256_LEN];
+		char who[32];
+		struct sha256 s;
+
+		if (f == FLD_ID_REQUETE || !r->v[f].set)
 			continue;
 		sha256_update(&c, field_defs[f].wire, strlen(field_defs[f].wire) + 1);
-		sha256_update(&c, r->v[f].s, strlen(r->v[f].s) + 1);
+		if (field_defs[f].type != FT_PASSWORD) {
+			sha256_update(&c, r->v[f].s, strlen(r->v[f].s) + 1);
+			continue;
+		}
+		snprintf(who, sizeof who, "%" PRId64, r->who.user_id);
+		sha256_init(&s);
+		sha256_update(&s, who, strlen(who) + 1);
+		sha256_update(&s, r->v[FLD_ID_REQUETE].s, strlen(r->v[FLD_ID_REQUETE].s));
+		sha256_final(&s, salt);
+		if (!password_digest(r->v[f].s, salt, sizeof salt, secret))
+			return 0;
+		sha256_update(&c, secret, sizeof secret);
+		wipe(secret, sizeof secret);
 	}
-	sha256_final(&c, fp);
+	sha256_final(&c, r->fp);
+	return 1;
 }
 
 /* Runs the handler in its transaction. Returns the status; *replay is set to a
@@ -240,14 +260,12 @@ run_handler(struct io *io, struct req *r, json_object *out, char **replay, bool 
 	const struct route *rt = r->route;
 	bool write = rt->flags & R_WRITE;
 	const char *rid = r->v[FLD_ID_REQUETE].set ? r->v[FLD_ID_REQUETE].s : NULL;
-	unsigned char fp[SHA256_LEN];
 	enum status st;
 
 	if (!db_begin(write))
 		return ST_ERREUR_BDD;
 	if (write && rid) {
-		fingerprint(r, fp);
-		switch (request_find(r->who.user_id, rid, fp, replay)) {
+		switch (request_find(r->who.user_id, rid, r->fp, replay)) {
 		case 1:
 			db_rollback();
 			return ST_OK;
@@ -287,7 +305,7 @@ run_handler(struct io *io, struct req *r, json_object *out, char **replay, bool 
 			reply_str(copy, K_CHAMP, r->champ);
 		text = json_object_to_json_string_ext(copy,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		ok = request_save(r->who.user_id, rid, fp, text, r->now);
+		ok = request_save(r->who.user_id, rid, r->fp, text, r->now);
 		json_object_put(copy);
 		if (!ok) {
 			db_rollback();
@@ -430,6 +448,10 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	st = field_validate(&r->params, r->route->takes, r->route->needs, r->v, &r->champ);
 	if (st != ST_OK)
 		goto reply;
+	if ((r->route->flags & R_WRITE) && r->v[FLD_ID_REQUETE].set && !fingerprint(r)) {
+		st = ST_ERREUR_GENERIQUE;
+		goto reply;
+	}
 	if (r->route->prepare && (st = r->route->prepare(r, out)) != ST_OK)
 		goto reply;
 	st = run_handler(io, r, out, &replay, &sent);

@@ -68,6 +68,7 @@ struct req {
 	const char *champ;          /* set with ST_REQUETE_MALFORME */
 	struct stream stream;       /* key K__MAX when there is none */
 	void *ctx;                  /* from prepare to handler; NULL otherwise */
+	unsigned char fp[32];       /* the idRequete fingerprint, when one is given */
 	void *io;                   /* the transport, private to server.c */
 };
 

@@ -5,7 +5,8 @@
 # refused write is checked twice: the status it answers, and a database that
 # did not move (balance, ledger, journal, sessions, clients, users).
 . "$(dirname "$0")/lib.sh"
-start_stack
+# Failed logins are part of the checks here, not their rate limit.
+start_stack TENP5_LOGIN_FAILS=1000
 P=$(admin_jeton)
 add_user "$P" bar bar-secret-1 2
 add_user "$P" cible cible-secret-1 2
@@ -25,32 +26,53 @@ snap() {
 rebase() { BASE=$(snap); }
 rebase
 
-# Every reply of this file goes through post, which keeps it for the checks
-# on all replies at the end (content type, JSON shape, HTTP code, no leak).
+# Every reply of this file goes through post, which appends it to $REPLIES
+# (fields split by \x1f, records by \x1e, which JSON text never holds) for the
+# checks on all replies at the end: content type, JSON shape, HTTP code, leaks.
 REPLIES=$DATA/replies
 : >"$REPLIES"
 post() { # post PATH BODY [curl args...]: call, and keep the reply
 	call "$@"
-	jq -cn --arg path "$1" --arg code "$CODE" --arg headers "$HEADERS" --arg body "$REPLY" \
-		'{$path, $code, $headers, $body}' >>"$REPLIES"
+	printf '%s\x1f%s\x1f%s\x1f%s\x1e' "$1" "$CODE" "$HEADERS" "$REPLY" >>"$REPLIES"
 }
 json() { post "$1" "$2" -H 'Content-Type: application/json' "${@:3}"; }
-uri() { jq -rn --arg v "$1" '$v | @uri'; }
-champ() { val '.champ // "-"'; }
+uri() { # percent-encodes every byte outside [A-Za-z0-9._~-]
+	local LC_ALL=C s=$1 out= h i
+	for ((i = 0; i < ${#s}; i++)); do
+		case ${s:i:1} in
+		[A-Za-z0-9._~-]) out+=${s:i:1} ;;
+		*) printf -v h '%%%02X' "'${s:i:1}" && out+=$h ;;
+		esac
+	done
+	echo "$out"
+}
 
-# refused EXPECTED NAME PATH BODY [curl args...]: EXPECTED is "HTTP status champ"
-# (champ "-" when absent); the database must be as it was.
+# "status champ" of a flat reply, without a jq per call (the JSON shape of
+# every reply is checked once, at the end); champ is "-" when absent.
+sc() {
+	local s=- c=-
+	[[ $REPLY =~ \"status\":\"([a-z_]+)\" ]] && s=${BASH_REMATCH[1]}
+	[[ $REPLY =~ \"champ\":\"([A-Za-z]+)\" ]] && c=${BASH_REMATCH[1]}
+	echo "$s $c"
+}
+
+# refused EXPECTED NAME PATH BODY [curl args...]: EXPECTED is "HTTP status champ";
+# the database must be as it was.
 refused() {
-	local want=$1 name=$2
+	local want=$1 name=$2 now
 	shift 2
 	post "$@"
-	is "$CODE $(st) $(champ) | $(snap)" "$want | $BASE" "$name"
+	now=$(snap)
+	is "$CODE $(sc) | $now" "$want | $BASE" "$name"
+	BASE=$now # one wrongful change must not fail every later check
 }
 refused_json() {
-	local want=$1 name=$2
+	local want=$1 name=$2 now
 	shift 2
 	json "$@"
-	is "$CODE $(st) $(champ) | $(snap)" "$want | $BASE" "$name"
+	now=$(snap)
+	is "$CODE $(sc) | $now" "$want | $BASE" "$name"
+	BASE=$now
 }
 
 # accepted NAME CENTS PATH BODY [curl args...]: a payment of CENTS went through,
@@ -60,10 +82,11 @@ accepted() {
 	shift 2
 	before=$(sql "SELECT balance FROM clients WHERE card = 'ABCD'")
 	post "$@"
-	tx=$(val '.idTransaction // 0')
+	tx=0
+	[[ $REPLY =~ \"idTransaction\":([0-9]+) ]] && tx=${BASH_REMATCH[1]}
 	after=$(sql "SELECT balance FROM clients WHERE card = 'ABCD'")
-	is "$(st) $((before - after)) $(sql "SELECT amount FROM transactions WHERE id = $tx")" \
-		"ok $cents $cents" "$name"
+	is "$(sc) $((before - after)) $(sql "SELECT amount FROM transactions WHERE id = $tx")" \
+		"ok - $cents $cents" "$name"
 	rebase
 }
 
@@ -115,6 +138,8 @@ accepted "unknown parameters are ignored" 100 client/payer "$PAY&montant=1&coule
 accepted "no Content-Type at all is read as a form" 100 client/payer "$PAY&montant=1" -H 'Content-Type:'
 accepted "application/x-www-form-urlencoded; charset=UTF-8 works" 100 \
 	client/payer "$PAY&montant=1" -H 'Content-Type: application/x-www-form-urlencoded; charset=UTF-8'
+accepted "a chunked body (no Content-Length) is read like any other" 100 \
+	client/payer "$PAY&montant=1" -H 'Transfer-Encoding: chunked'
 refused "200 requete_malforme -" "text/plain is malformed" \
 	client/payer "$PAY&montant=1" -H 'Content-Type: text/plain'
 refused "200 requete_malforme -" "multipart/form-data is malformed" \
@@ -149,6 +174,8 @@ refused_json "200 requete_malforme montant" "a nested object value is malformed"
 	client/payer "{$J,\"montant\":{\"valeur\":1}}"
 refused_json "200 requete_malforme montant" "an array of two values is malformed" \
 	client/payer "{$J,\"montant\":[\"1\",\"2\"]}"
+refused_json "200 requete_malforme montant" "an array of one value for a single-valued parameter is malformed" \
+	client/payer "{$J,\"montant\":[\"1\"]}"
 refused_json "200 requete_malforme -" "an array body is malformed" client/payer "[{$J,\"montant\":1}]"
 refused_json "200 requete_malforme -" "a string body is malformed" client/payer "\"montant\""
 refused_json "200 requete_malforme -" "an empty JSON body is malformed" client/payer ""
@@ -160,6 +187,8 @@ refused_json "200 requete_malforme -" "a trailing comma is malformed" client/pay
 refused_json "200 requete_malforme -" "single-quoted strings are malformed" client/payer "{$J,'montant':1}"
 refused_json "200 requete_malforme montant" "duplicate keys are malformed" \
 	client/payer "{$J,\"montant\":1,\"montant\":2}"
+refused_json "200 requete_malforme montant" "duplicate keys spelt differently (\\u006dontant) are malformed" \
+	client/payer "{$J,\"montant\":1,\"\\u006dontant\":2}"
 refused_json "200 requete_malforme idCarte" "\\u0000 in a string is malformed" \
 	client/payer "{\"jeton\":\"$B\",\"idCarte\":\"AB\\u0000CD\",\"montant\":1}"
 refused_json "200 requete_malforme idCarte" "a lone surrogate \\ud800 is malformed" \
@@ -192,15 +221,12 @@ refused "200 montant_trop_eleve -" "a huge amount with decimals is montant_trop_
 	client/payer "$PAY&montant=99999999999999999999999,99"
 
 # booleans
-flag=0
-for b in true 1 vrai oui TRUE Oui VRAI false 0 faux non FALSE Non NON; do
-	case $(tr 'A-Z' 'a-z' <<<"$b") in true | 1 | vrai | oui) want=1 ;; *) want=0 ;; esac
-	# Start from the opposite value so that each accepted word is seen to act.
-	sql "UPDATE clients SET overdraft = $((1 - want)) WHERE card = 'ABCD'"
+# Yes and no alternate (the flag starts at 0), so each word is seen to act.
+for b in true false 1 0 vrai faux oui non TRUE FALSE Oui Non VRAI NON; do
+	case ${b,,} in true | 1 | vrai | oui) want=1 ;; *) want=0 ;; esac
 	post client/decouvert "jeton=$P&idCarte=ABCD&decouvert=$b"
-	is "$(st) $(sql "SELECT overdraft FROM clients WHERE card = 'ABCD'")" "ok $want" "decouvert=$b is accepted as $want"
+	is "$(sc) $(sql "SELECT overdraft FROM clients WHERE card = 'ABCD'")" "ok - $want" "decouvert=$b is accepted as $want"
 done
-sql "UPDATE clients SET overdraft = 0 WHERE card = 'ABCD'"
 rebase
 for b in yes no y 2 -1 " true" "true " tru truee; do
 	refused "200 requete_malforme decouvert" "decouvert='$b' is malformed" \
@@ -223,7 +249,7 @@ is "$(st)" identifiants_invalides "a 30-character login has the right shape (unk
 rebase
 
 # SQL-looking text in every text field
-INJ=("' OR 1=1 --" "ABCD' --" "x'; DROP TABLE clients; --" "\" OR \"\"=\"" "ABCD; DELETE FROM transactions")
+INJ=("' OR 1=1 --" "x'; DROP TABLE clients; --" "ABCD\" OR \"\"=\"")
 for s in "${INJ[@]}"; do
 	e=$(uri "$s")
 	refused "200 requete_malforme idCarte" "idCarte \"$s\" is malformed" client/payer "jeton=$B&idCarte=$e&montant=1"
@@ -238,10 +264,9 @@ for s in "${INJ[@]}"; do
 	refused_json "200 requete_malforme idCarte" "idCarte \"$s\" in JSON is malformed" \
 		client/payer "$(jq -cn --arg j "$B" --arg c "$s" '{jeton: $j, idCarte: $c, montant: 1}')"
 done
-for s in "${INJ[@]}" "' OR '1'='1"; do
+for s in "${INJ[@]}" "' OR '1'='1" "cible-secret-1' --"; do
 	post utilisateur/connexion "login=cible&mdp=$(uri "$s")"
-	is "$(st) | $(snap)" "identifiants_invalides | $BASE" "mdp \"$s\" is identifiants_invalides, nothing opened"
-	sql "DELETE FROM login_failures" # keep the account usable for the next try
+	is "$(sc) | $(snap)" "identifiants_invalides - | $BASE" "mdp \"$s\" is identifiants_invalides, nothing opened"
 done
 J30="' OR '1'='1' --$(printf 'x%.0s' $(seq 15))"
 refused "200 jeton_invalide -" "a 30-character jeton made of SQL is jeton_invalide" \
@@ -309,8 +334,21 @@ refused "405 methode_non_autorisee -" "DELETE is 405" client/payer "$PAY&montant
 refused "405 methode_non_autorisee -" "PUT is 405" client/payer "$PAY&montant=1" -X PUT
 refused "404 requete_inconnue -" "an unknown verb is 404" client/payerr "$PAY&montant=1"
 refused "404 requete_inconnue -" "the old .php path is 404" client/payer.php "$PAY&montant=1"
-refused "404 requete_inconnue -" "a path outside /api/ is 404" ../nope "$PAY&montant=1"
+refused "404 requete_inconnue -" "an unknown area is 404 (nginx answers it)" nope/payer "$PAY&montant=1"
 accepted "a trailing slash is accepted" 100 client/payer/ "$PAY&montant=1"
+refused "200 requete_malforme montant" "a POST's query string is not read for parameters" \
+	"client/payer?montant=1" "$PAY"
+
+# what nginx refuses before any worker sees it
+post "client/payer?$(pad 9000)" "$PAY&montant=1"
+like "$CODE $(sc)" '^41[34] requete_trop_grande -$' "a 9 kB request line is a JSON requete_trop_grande (413 or 414)"
+post "client/pay%zzer" "$PAY&montant=1"
+like "$CODE $(sc)" '^(400 requete_malforme|404 requete_inconnue) -$' \
+	"a bad escape in the path is a JSON requete_malforme (400) or requete_inconnue (404)"
+post client/payer "$PAY&montant=1" -H "X-Grand: $(pad 9000)"
+like "$CODE $(sc)" '^(400 requete_malforme|413 requete_trop_grande|431 requete_trop_grande) -$' \
+	"a 9 kB header is a JSON requete_malforme or requete_trop_grande"
+is "$(snap)" "$BASE" "and none of them changed anything"
 
 # idRequete
 R64=$(printf 'r%.0s' $(seq 64))
@@ -324,28 +362,40 @@ refused "200 requete_malforme idRequete" "the same idRequete with another montan
 	client/payer "$PAY&montant=2&idRequete=$R64"
 refused "200 requete_malforme idRequete" "the same idRequete on another card is malformed" \
 	client/payer "jeton=$B&idCarte=$C32&montant=1&idRequete=$R64"
+post utilisateur/mdp "jeton=$P&login=cible&mdp=cible-secret-2&idRequete=mdp-1"
+is "$(sc)" "ok -" "a password change with an idRequete goes through"
+rebase
+hash=$(sql "SELECT password FROM users WHERE login = 'cible'")
+refused "200 requete_malforme idRequete" "the same idRequete with another mdp is malformed, not a replayed ok" \
+	utilisateur/mdp "jeton=$P&login=cible&mdp=cible-secret-3&idRequete=mdp-1"
+is "$(sql "SELECT password FROM users WHERE login = 'cible'")" "$hash" "and the password did not change"
 json client/payer "{$J,\"montant\":1,\"idRequete\":\"$R64\"}"
 is "$REPLY | $(snap)" "$first | $BASE" "the same request as JSON (montant 1 as a number) replays too"
 
 # every reply collected above
-n=$(wc -l <"$REPLIES")
-[ "$n" -ge 200 ]
-ok $? "at least 200 replies were collected ($n)"
-bad=$(jq -r 'select(.headers | test("(?im)^content-type: application/json; charset=utf-8\r?$") | not)
-	| "\(.code) \(.path): \(.headers | capture("(?im)^content-type:(?<t>[^\r\n]*)").t // "none")"' "$REPLIES")
-is "$bad" "" "every reply is Content-Type: application/json; charset=utf-8"
-bad=$(jq -r '(.body | try fromjson catch null) as $b
-	| select(($b | type) != "object" or ($b.status | type) != "string") | "\(.code) \(.path): \(.body)"' "$REPLIES")
-is "$bad" "" "every reply is one JSON object with a status"
-bad=$(jq -r '(.body | try fromjson catch {}) as $b
-	| select(($b.status // "") as $s | ({"requete_trop_grande": "413", "methode_non_autorisee": "405",
-	    "requete_inconnue": "404"}[$s] // "200") != .code) | "\(.code) \(.path): \(.body)"' "$REPLIES")
-is "$bad" "" "business refusals are HTTP 200; only 404, 405 and 413 are not"
-bad=$(jq -r '(.body | try (fromjson | del(.jeton) | tostring) catch .) as $b
-	| select($b | test("sql|sqlite|/tmp|/work|constraint"; "i")) | "\(.code) \(.path): \(.body)"' "$REPLIES")
-is "$bad" "" "no reply shows SQL, sqlite, paths or constraint text"
-bad=$(jq -r 'select(.body | test("erreur_bdd|erreur_generique")) | "\(.code) \(.path): \(.body)"' "$REPLIES")
-is "$bad" "" "no hostile input caused erreur_bdd or erreur_generique"
+records() { # the kept replies as JSON objects {path, code, headers, body}
+	jq -Rs 'split("\u001e")[:-1][] | split("\u001f")
+		| {path: .[0][:60], code: .[1], headers: .[2], body: .[3]} | '"$1"' ' "$REPLIES" | paste -sd ';'
+}
+n=$(tr -cd '\036' <"$REPLIES" | wc -c)
+[ "$n" -ge 150 ]
+ok $? "at least 150 replies were collected ($n)"
+is "$(records 'select(.headers | test("(^|\n)content-type: application/json; charset=utf-8\r?\n"; "i") | not)
+	| "\(.code) \(.path):\(.headers | capture("(^|\n)content-type:(?<t>[^\r\n]*)"; "i").t // " none")"')" \
+	"" "every reply is Content-Type: application/json; charset=utf-8"
+is "$(records '(.body | try fromjson catch null) as $b
+	| select(($b | type) != "object" or ($b.status | type) != "string") | "\(.code) \(.path): \(.body[:80])"')" \
+	"" "every reply is one JSON object with a status"
+is "$(records '(.body | try fromjson catch {}) as $b | .code as $c
+	| select(({"requete_trop_grande": ["413", "414"], "methode_non_autorisee": ["405"],
+	    "requete_inconnue": ["404"], "requete_malforme": ["200", "400"]}[$b.status // ""] // ["200"])
+	    | index($c) | not) | "\(.code) \(.path): \(.body[:80])"')" \
+	"" "business refusals are HTTP 200; only 404, 405, 413 (and nginx's 400, 414) are not"
+is "$(records '(.body | try (fromjson | del(.jeton) | tostring) catch .)
+	| select(test("sql|sqlite|/tmp|/work|constraint"; "i"))')" \
+	"" "no reply shows SQL, sqlite, paths or constraint text"
+is "$(records 'select(.body | test("erreur_bdd|erreur_generique")) | "\(.code) \(.path): \(.body)"')" \
+	"" "no hostile input caused erreur_bdd or erreur_generique"
 
 ledger_ok
 ok $? "the ledger invariant holds"
