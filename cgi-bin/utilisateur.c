@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "db.h"
 #include "db_ledger.h"
 #include "db_user.h"
 #include "limit.h"
@@ -28,15 +29,42 @@ max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
-/* Checks the credentials outside any transaction. Statuses: ok (the handler
- * then records the verdict), requete_malforme, trop_de_tentatives (+attente),
- * erreur_bdd. */
+/* Counts the attempt against the login (or card) and the address before
+ * checking anything, in a short transaction of its own: concurrent guesses
+ * cannot all slip under the limit while scrypt runs. A success takes it back.
+ * Statuses: requete_malforme, trop_de_tentatives (+attente), erreur_bdd. */
+static enum status
+admit(struct req *r, json_object *out, enum limit_kind kind, const char *who)
+{
+	int64_t wait;
+
+	if (!db_begin(true))
+		return ST_ERREUR_BDD;
+	wait = max64(limit_wait(kind, who, r->now), limit_wait(LIMIT_ADDR, r->remote_addr, r->now));
+	if (wait != 0) {
+		db_rollback();
+		if (wait < 0)
+			return ST_ERREUR_BDD;
+		reply_int(out, K_ATTENTE, wait);
+		return ST_TROP_DE_TENTATIVES;
+	}
+	if (!limit_fail(kind, who, r->now) || !limit_fail(LIMIT_ADDR, r->remote_addr, r->now) ||
+	    !db_commit()) {
+		db_rollback();
+		return ST_ERREUR_BDD;
+	}
+	return ST_OK;
+}
+
+/* Admits the attempt, then checks the credentials (scrypt) outside any
+ * transaction. Statuses: ok (the handler then acts on the verdict),
+ * requete_malforme, trop_de_tentatives (+attente), erreur_bdd. */
 static enum status
 p_connexion(struct req *r, json_object *out)
 {
 	const struct value *login = &r->v[FLD_LOGIN], *mdp = &r->v[FLD_MDP];
 	const struct value *card = &r->v[FLD_ID_CARTE];
-	int64_t wait_id, wait_addr;
+	enum status st;
 	int found;
 
 	if (card->set && (login->set || mdp->set))
@@ -45,15 +73,9 @@ p_connexion(struct req *r, json_object *out)
 		return req_malformed(r, FLD_LOGIN);
 	if (!card->set && !mdp->set)
 		return req_malformed(r, FLD_MDP);
-	wait_addr = limit_wait(LIMIT_ADDR, r->remote_addr, r->now);
-	wait_id = card->set ? limit_wait(LIMIT_CARD, card->s, r->now)
-	    : limit_wait(LIMIT_LOGIN, login->s, r->now);
-	if (wait_addr < 0 || wait_id < 0)
-		return ST_ERREUR_BDD;
-	if (wait_addr > 0 || wait_id > 0) {
-		reply_int(out, K_ATTENTE, max64(wait_addr, wait_id));
-		return ST_TROP_DE_TENTATIVES;
-	}
+	st = card->set ? admit(r, out, LIMIT_CARD, card->s) : admit(r, out, LIMIT_LOGIN, login->s);
+	if (st != ST_OK)
+		return st;
 	r->ctx = &ctx;
 	if (card->set) {
 		if ((found = user_by_card(card->s, &ctx.user)) < 0)
@@ -84,10 +106,9 @@ p_connexion(struct req *r, json_object *out)
 	return ST_OK;
 }
 
-/* Records the verdict: a failure counts against the login (or card) and the
- * address; a success opens a session. Statuses: identifiants_invalides,
- * carte_inconnue, trop_de_tentatives (another attempt filled the window
- * meanwhile), erreur_bdd. */
+/* Acts on the verdict: a failure stays counted; a success takes its count
+ * back and opens a session. Statuses: identifiants_invalides, carte_inconnue,
+ * erreur_bdd. */
 static enum status
 h_connexion(struct req *r, json_object *out)
 {
@@ -95,22 +116,11 @@ h_connexion(struct req *r, json_object *out)
 	enum limit_kind kind = card->set ? LIMIT_CARD : LIMIT_LOGIN;
 	const char *who = card->set ? card->s : r->v[FLD_LOGIN].s;
 	char token[SESSION_TOKEN_LEN + 1];
-	int64_t wait;
 
-	if (ctx.outcome != ST_OK) {
-		if (!limit_fail(kind, who, r->now) || !limit_fail(LIMIT_ADDR, r->remote_addr, r->now))
-			return ST_ERREUR_BDD;
+	if (ctx.outcome != ST_OK)
 		return ctx.outcome;
-	}
-	if ((wait = max64(limit_wait(kind, who, r->now),
-	    limit_wait(LIMIT_ADDR, r->remote_addr, r->now))) != 0) {
-		if (wait < 0)
-			return ST_ERREUR_BDD;
-		reply_int(out, K_ATTENTE, wait);
-		return ST_TROP_DE_TENTATIVES;
-	}
-	if (!limit_clear(kind, who) ||
-	    !auth_session_open(ctx.user.id, ctx.max_droit, r->now, token))
+	if (!limit_clear(kind, who) || !limit_undo(LIMIT_ADDR, r->remote_addr) ||
+	    !auth_session_open(ctx.user.id, ctx.max_droit, card->set, r->now, token))
 		return ST_ERREUR_BDD;
 	reply_str(out, K_JETON, token);
 	reply_str(out, K_LOGIN, ctx.user.login);
@@ -165,8 +175,9 @@ detail_login(const char *login)
 	return d;
 }
 
-/* Sets a password; ends the user's other sessions. Statuses: utilisateur_inconnu,
- * droits_insuffisants, erreur_bdd. */
+/* Sets a password; ends the user's other sessions. A card proves who holds
+ * it, not who they are: a session opened with a card never changes a password.
+ * Statuses: utilisateur_inconnu, droits_insuffisants, erreur_bdd. */
 static enum status
 h_mdp(struct req *r, json_object *out)
 {
@@ -174,6 +185,8 @@ h_mdp(struct req *r, json_object *out)
 	enum status st;
 
 	(void)out;
+	if (r->who.by_card)
+		return ST_DROITS_INSUFFISANTS;
 	if ((st = target(r, &u)) != ST_OK)
 		return st;
 	if (!user_set_password(u.id, ctx.hash) ||
@@ -322,7 +335,7 @@ h_supprimer(struct req *r, json_object *out)
 #define RID FB(FLD_ID_REQUETE)
 
 static const struct route routes[] = {
-	{ "utilisateur/connexion", h_connexion, p_connexion, 0, R_PUBLIC | R_WRITE | R_KEEP_REFUSALS,
+	{ "utilisateur/connexion", h_connexion, p_connexion, 0, R_PUBLIC | R_WRITE,
 	  FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_ID_CARTE), 0 },
 	{ "utilisateur/deconnexion", h_deconnexion, NULL, 0, R_WRITE, 0, 0 },
 	{ "utilisateur/mdp", h_mdp, p_hash, 1, R_WRITE,

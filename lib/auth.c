@@ -34,7 +34,7 @@ auth_session(const char *token, int64_t now, struct principal *who, enum auth_re
 	}
 	sha256(token, SESSION_TOKEN_LEN, h);
 	r = db_row(&st,
-	    "SELECT s.id, s.hash, s.used_ms, u.id, u.login, min(u.droit, s.max_droit)"
+	    "SELECT s.id, s.hash, s.used_ms, u.id, u.login, min(u.droit, s.max_droit), s.by_card"
 	    " FROM sessions s JOIN users u ON u.id = s.user_id AND u.deleted_ms IS NULL"
 	    " WHERE s.hash = ?1", "b", h, sizeof h);
 	if (r < 0)
@@ -51,6 +51,7 @@ auth_session(const char *token, int64_t now, struct principal *who, enum auth_re
 	who->user_id = sqlite3_column_int64(st, 3);
 	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
 	who->droit = sqlite3_column_int(st, 5);
+	who->by_card = sqlite3_column_int(st, 6) != 0;
 	sqlite3_reset(st);
 	if (now - used > cfg.session_ttl_ms + cfg.session_touch_ms) {
 		*why = AR_EXPIRE;
@@ -77,15 +78,17 @@ auth_principal(const struct params *p, int64_t now, struct principal *who, enum 
 }
 
 int
-auth_session_open(int64_t user_id, int max_droit, int64_t now, char token[SESSION_TOKEN_LEN + 1])
+auth_session_open(int64_t user_id, int max_droit, bool by_card, int64_t now,
+    char token[SESSION_TOKEN_LEN + 1])
 {
 	unsigned char h[SHA256_LEN];
 
 	if (!rand_token(token, SESSION_TOKEN_LEN))
 		return 0;
 	sha256(token, SESSION_TOKEN_LEN, h);
-	return db_exec("INSERT INTO sessions (hash, user_id, max_droit, created_ms, used_ms)"
-	    " VALUES (?1, ?2, ?3, ?4, ?4)", "biii", h, sizeof h, user_id, (int64_t)max_droit, now);
+	return db_exec("INSERT INTO sessions (hash, user_id, max_droit, by_card, created_ms, used_ms)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)", "biiii", h, sizeof h, user_id, (int64_t)max_droit,
+	    (int64_t)by_card, now);
 }
 
 int

@@ -28,6 +28,7 @@ struct principal {
 	int droit;             /* effective right: the user's, capped by the credential */
 	enum cred_kind kind;
 	int64_t cred_id;       /* sessions.id, ... */
+	bool by_card;          /* a session opened with a card, not a password */
 };
 
 /* Why a credential was refused: the `raison` of jeton_invalide. */
@@ -45,9 +46,11 @@ extern const char *const auth_reason_words[AR__MAX];
 enum status auth_principal(const struct params *p, int64_t now, struct principal *who,
     enum auth_reason *why);
 
-/* Opens a session for user_id whose right is capped at max_droit; writes the
- * 30-character token to token (31 bytes). Returns 1, or 0 on failure (logged). */
-int auth_session_open(int64_t user_id, int max_droit, int64_t now, char token[SESSION_TOKEN_LEN + 1]);
+/* Opens a session for user_id whose right is capped at max_droit (by_card: it
+ * was opened with a card); writes the 30-character token to token (31 bytes).
+ * Returns 1, or 0 on failure (logged). */
+int auth_session_open(int64_t user_id, int max_droit, bool by_card, int64_t now,
+    char token[SESSION_TOKEN_LEN + 1]);
 
 /* Ends one session. Returns 1, or 0 on failure. */
 int auth_session_close(int64_t session_id);

@@ -61,6 +61,15 @@ limit_fail(enum limit_kind kind, const char *who, int64_t now)
 }
 
 int
+limit_undo(enum limit_kind kind, const char *who)
+{
+	char key[128];
+
+	make_key(key, sizeof key, kind, who);
+	return db_exec("UPDATE login_failures SET fails = max(fails - 1, 0) WHERE key = ?1", "s", key);
+}
+
+int
 limit_clear(enum limit_kind kind, const char *who)
 {
 	char key[128];

@@ -21,6 +21,9 @@ int64_t limit_wait(enum limit_kind kind, const char *who, int64_t now);
 /* Counts one failure for (kind, who). Returns 1, or 0 on error. */
 int limit_fail(enum limit_kind kind, const char *who, int64_t now);
 
+/* Takes back one failure counted for (kind, who). Returns 1 or 0. */
+int limit_undo(enum limit_kind kind, const char *who);
+
 /* Forgets the failures of (kind, who), after a success. Returns 1 or 0. */
 int limit_clear(enum limit_kind kind, const char *who);
 

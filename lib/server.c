@@ -288,8 +288,8 @@ run_handler(struct io *io, struct req *r, json_object *out, char **replay, bool 
 		db_rollback();
 		return st;
 	}
-	if (write && st != ST_OK && !(rt->flags & R_KEEP_REFUSALS))
-		db_rollback_savepoint();
+	if (write && st != ST_OK)
+		db_rollback_savepoint(); /* a refusal changes nothing */
 	if (write && rid) {
 		json_object *copy = NULL;
 		const char *text;

@@ -27,7 +27,6 @@ enum route_flag {
 	R_GET = 1 << 0,           /* GET is accepted as well as POST */
 	R_PUBLIC = 1 << 1,        /* no credential needed */
 	R_WRITE = 1 << 2,         /* changes data: BEGIN IMMEDIATE, idRequete */
-	R_KEEP_REFUSALS = 1 << 3, /* commit what the handler wrote even when it refuses */
 };
 
 /* An optional step run before the transaction, for slow work that must not

@@ -57,6 +57,7 @@ CREATE TABLE sessions (
 	hash       BLOB NOT NULL UNIQUE,
 	user_id    INTEGER NOT NULL REFERENCES users(id),
 	max_droit  INTEGER NOT NULL CHECK (max_droit BETWEEN 0 AND 3),
+	by_card    INTEGER NOT NULL DEFAULT 0 CHECK (by_card IN (0, 1)),
 	created_ms INTEGER NOT NULL,
 	used_ms    INTEGER NOT NULL
 );

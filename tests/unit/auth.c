@@ -56,7 +56,7 @@ main(void)
 	form_parse(&p, (char[]){ "" }, 0, &(const char *){ NULL });
 	is_int(auth_principal(&p, t0, &who, &why), ST_JETON_INVALIDE, "no jeton is refused");
 	is_int(why, AR_ABSENT, "as absent");
-	ok(auth_session_open(1, 2, t0, token), "a session opens");
+	ok(auth_session_open(1, 2, true, t0, token), "a session opens");
 	is_int(strlen(token), 30, "its jeton has 30 characters");
 	sha256(token, 30, h);
 	ok(db_row(&st, "SELECT count(*) FROM sessions WHERE hash = ?1", "b", h, sizeof h) == 1 &&
@@ -66,6 +66,7 @@ main(void)
 	is_str(who.login, "prez", "as its user");
 	is_int(who.droit, 2, "capped at the session's right");
 	is_int(who.kind, CRED_SESSION, "as a session");
+	ok(who.by_card, "opened with a card");
 	is_int(used_ms(), t0, "a use within the touch interval writes nothing");
 	is_int(with_jeton(token, t0 + touch + 1, &who, &why), ST_OK, "a later use is accepted");
 	is_int(used_ms(), t0 + touch + 1, "and recorded");
@@ -78,7 +79,7 @@ main(void)
 	is_int(with_jeton(token, t0, &who, &why), ST_JETON_INVALIDE, "a changed jeton is refused");
 	is_int(why, AR_INCONNU, "as unknown");
 	is_int(with_jeton("short", t0, &who, &why), ST_JETON_INVALIDE, "a short jeton is refused");
-	ok(auth_session_open(1, 3, t0, token), "another session");
+	ok(auth_session_open(1, 3, false, t0, token), "another session");
 	db_exec("UPDATE users SET droit = 1", "");
 	is_int(with_jeton(token, t0, &who, &why), ST_OK, "still valid after a demotion");
 	is_int(who.droit, 1, "but with the user's current right");
@@ -102,8 +103,10 @@ main(void)
 	for (int i = 0; i < cfg.addr_max_fails; i++)
 		limit_fail(LIMIT_ADDR, "10.0.0.1", t0);
 	ok(limit_wait(LIMIT_ADDR, "10.0.0.1", t0) > 0, "an address has its own, larger limit");
+	limit_undo(LIMIT_ADDR, "10.0.0.1");
+	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "taking one failure back reopens it");
 	limit_clear(LIMIT_ADDR, "10.0.0.1");
-	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "a success clears it");
+	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "a clear forgets it");
 	db_close();
 	{
 		char cmd[200];
