@@ -3,9 +3,14 @@
  * failure is logged here with SQLite's message (never shown to callers) and
  * turned into a plain return value.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "db.h"
@@ -16,6 +21,8 @@
 static sqlite3 *conn;
 static char conn_path[4096];
 static bool conn_broken;
+static int writer_fd = -1;   /* <db>-writer: where writers queue, see writer_lock */
+static bool writer_held;
 static struct {
 	const char *sql;
 	sqlite3_stmt *st;
@@ -51,6 +58,74 @@ db_log(const char *what, int rc)
 {
 	log_error("sqlite: %s: %s (%d)", what, conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc), rc);
 	db_fault(rc);
+}
+
+/* Waits for the write lock in short naps rather than SQLite's default backoff
+ * (which sleeps up to 100 ms a try and makes waiting order unfair under a
+ * payment storm), and gives up after cfg.busy_timeout_ms. */
+static int
+busy_wait(void *arg, int tries)
+{
+	int64_t nap_us = tries < 50 ? 100 + 20 * tries : 1000, waited;
+
+	(void)arg;
+	waited = tries < 50 ? 100 * tries + 10 * tries * (tries - 1)
+	    : 100 * 50 + 10 * 50 * 49 + 1000 * (int64_t)(tries - 50);
+	if (waited / 1000 >= cfg.busy_timeout_ms)
+		return 0;
+	usleep((useconds_t)nap_us);
+	return 1;
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig; /* only interrupts flock() */
+}
+
+/* Writers queue on an flock() of a side file before BEGIN IMMEDIATE: the
+ * kernel wakes the next one the moment the lock is released, where SQLite's
+ * own lock can only be polled. A payment storm then runs at the disk's commit
+ * rate, first come first served. The wait is bounded by cfg.busy_timeout_ms.
+ * Returns 1 when held (or when there is no side file), 0 on timeout. */
+static int
+writer_lock(void)
+{
+	struct sigaction sa, old;
+	struct itimerval t;
+	int rc;
+
+	if (writer_fd < 0)
+		return 1;
+	if (flock(writer_fd, LOCK_EX | LOCK_NB) == 0) {
+		writer_held = true;
+		return 1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm; /* no SA_RESTART: flock must return */
+	sigaction(SIGALRM, &sa, &old);
+	memset(&t, 0, sizeof t);
+	t.it_value.tv_sec = cfg.busy_timeout_ms / 1000;
+	t.it_value.tv_usec = (cfg.busy_timeout_ms % 1000) * 1000;
+	setitimer(ITIMER_REAL, &t, NULL);
+	rc = flock(writer_fd, LOCK_EX);
+	memset(&t, 0, sizeof t);
+	setitimer(ITIMER_REAL, &t, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	if (rc != 0) {
+		log_error("gave up waiting for the write lock");
+		return 0;
+	}
+	writer_held = true;
+	return 1;
+}
+
+static void
+writer_unlock(void)
+{
+	if (writer_held)
+		flock(writer_fd, LOCK_UN);
+	writer_held = false;
 }
 
 static int
@@ -106,6 +181,12 @@ db_open(const char *path, bool create)
 	}
 	if (conn_path != path)
 		strcpy(conn_path, path);
+	{
+		char lock[sizeof conn_path + 8];
+
+		snprintf(lock, sizeof lock, "%s-writer", path);
+		writer_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
 	rc = sqlite3_open_v2(path, &conn, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		db_log("open", rc);
@@ -113,7 +194,7 @@ db_open(const char *path, bool create)
 		return 0;
 	}
 	sqlite3_extended_result_codes(conn, 1);
-	sqlite3_busy_timeout(conn, (int)cfg.busy_timeout_ms);
+	sqlite3_busy_handler(conn, busy_wait, NULL);
 	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
 		if ((rc = sqlite3_exec(conn, pragmas[i], NULL, NULL, NULL)) != SQLITE_OK) {
 			db_log(pragmas[i], rc);
@@ -138,6 +219,10 @@ db_close(void)
 	if (conn)
 		sqlite3_close(conn);
 	conn = NULL;
+	writer_unlock();
+	if (writer_fd >= 0)
+		close(writer_fd);
+	writer_fd = -1;
 }
 
 void
@@ -325,15 +410,24 @@ run(const char *sql)
 int
 db_begin(bool write)
 {
-	return run(write ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (!write)
+		return run("BEGIN");
+	if (!writer_lock())
+		return 0;
+	if (run("BEGIN IMMEDIATE"))
+		return 1;
+	writer_unlock();
+	return 0;
 }
 
 int
 db_commit(void)
 {
 	reset_busy();
-	if (run("COMMIT"))
+	if (run("COMMIT")) {
+		writer_unlock();
 		return 1;
+	}
 	db_rollback();
 	return 0;
 }
@@ -344,6 +438,7 @@ db_rollback(void)
 	reset_busy();
 	if (conn && !sqlite3_get_autocommit(conn))
 		(void)run("ROLLBACK");
+	writer_unlock();
 }
 
 int
