@@ -7,65 +7,29 @@
 #include <string.h>
 
 #include "config.h"
-#include "db.h"
 #include "db_ledger.h"
 #include "db_user.h"
-#include "limit.h"
+#include "login.h"
 #include "password.h"
 #include "server.h"
 #include "sha256.h"
 
 /* What the prepare steps hand to the handlers. */
 static struct {
-	enum status outcome;            /* connexion: the verdict on the credentials */
-	struct user user;               /* connexion: the account logged into */
-	int max_droit;                  /* connexion: the session's cap */
+	struct login login;             /* connexion: the verdict */
 	char hash[PASSWORD_HASH_MAX];   /* mdp, ajouter: the new password's hash */
 } ctx;
 
-static int64_t
-max64(int64_t a, int64_t b)
-{
-	return a > b ? a : b;
-}
-
-/* Counts the attempt against the login (or card) and the address before
- * checking anything, in a short transaction of its own: concurrent guesses
- * cannot all slip under the limit while scrypt runs. A success takes it back.
- * Statuses: requete_malforme, trop_de_tentatives (+attente), erreur_bdd. */
-static enum status
-admit(struct req *r, json_object *out, enum limit_kind kind, const char *who)
-{
-	int64_t wait;
-
-	if (!db_begin(true))
-		return ST_ERREUR_BDD;
-	wait = max64(limit_wait(kind, who, r->now), limit_wait(LIMIT_ADDR, r->remote_addr, r->now));
-	if (wait != 0) {
-		db_rollback();
-		if (wait < 0)
-			return ST_ERREUR_BDD;
-		reply_int(out, K_ATTENTE, wait);
-		return ST_TROP_DE_TENTATIVES;
-	}
-	if (!limit_fail(kind, who, r->now) || !limit_fail(LIMIT_ADDR, r->remote_addr, r->now) ||
-	    !db_commit()) {
-		db_rollback();
-		return ST_ERREUR_BDD;
-	}
-	return ST_OK;
-}
-
-/* Admits the attempt, then checks the credentials (scrypt) outside any
- * transaction. Statuses: ok (the handler then acts on the verdict),
- * requete_malforme, trop_de_tentatives (+attente), erreur_bdd. */
+/* Counts and checks the attempt, outside any transaction. Statuses: ok (the
+ * handler then acts on the verdict), requete_malforme, trop_de_tentatives
+ * (+attente), erreur_bdd. */
 static enum status
 p_connexion(struct req *r, json_object *out)
 {
 	const struct value *login = &r->v[FLD_LOGIN], *mdp = &r->v[FLD_MDP];
 	const struct value *card = &r->v[FLD_ID_CARTE];
+	int64_t wait = 0;
 	enum status st;
-	int found;
 
 	if (card->set && (login->set || mdp->set))
 		return req_malformed(r, FLD_ID_CARTE);
@@ -73,58 +37,29 @@ p_connexion(struct req *r, json_object *out)
 		return req_malformed(r, FLD_LOGIN);
 	if (!card->set && !mdp->set)
 		return req_malformed(r, FLD_MDP);
-	st = card->set ? admit(r, out, LIMIT_CARD, card->s) : admit(r, out, LIMIT_LOGIN, login->s);
-	if (st != ST_OK)
-		return st;
-	r->ctx = &ctx;
-	if (card->set) {
-		if ((found = user_by_card(card->s, &ctx.user)) < 0)
-			return ST_ERREUR_BDD;
-		ctx.outcome = found ? ST_OK : ST_CARTE_INCONNUE;
-		ctx.max_droit = cfg.card_right;
-		return ST_OK;
-	}
-	if ((found = user_by_login(login->s, &ctx.user)) < 0)
-		return ST_ERREUR_BDD;
-	if (!found) {
-		password_waste(mdp->s);
-		ctx.outcome = ST_IDENTIFIANTS_INVALIDES;
-		return ST_OK;
-	}
-	switch (password_check(ctx.user.password, mdp->s)) {
-	case 1:
-		ctx.outcome = ST_OK;
-		break;
-	case 0:
-		ctx.outcome = ST_IDENTIFIANTS_INVALIDES;
-		break;
-	default:
-		return ST_ERREUR_GENERIQUE;
-	}
-	ctx.max_droit = 3;
-	wipe(ctx.user.password, sizeof ctx.user.password);
-	return ST_OK;
+	st = login_check(r->remote_addr, login->s, mdp->s, card->set ? card->s : NULL, r->now,
+	    &ctx.login, &wait);
+	if (st == ST_TROP_DE_TENTATIVES)
+		reply_int(out, K_ATTENTE, wait);
+	return st;
 }
 
-/* Acts on the verdict: a failure stays counted; a success takes its count
- * back and opens a session. Statuses: identifiants_invalides, carte_inconnue,
- * erreur_bdd. */
+/* Acts on the verdict: a failure stays counted; a success opens a session.
+ * Statuses: identifiants_invalides, carte_inconnue, erreur_bdd. */
 static enum status
 h_connexion(struct req *r, json_object *out)
 {
-	const struct value *card = &r->v[FLD_ID_CARTE];
-	enum limit_kind kind = card->set ? LIMIT_CARD : LIMIT_LOGIN;
-	const char *who = card->set ? card->s : r->v[FLD_LOGIN].s;
+	const struct login *l = &ctx.login;
 	char token[SESSION_TOKEN_LEN + 1];
 
-	if (ctx.outcome != ST_OK)
-		return ctx.outcome;
-	if (!limit_clear(kind, who) || !limit_undo(LIMIT_ADDR, r->remote_addr) ||
-	    !auth_session_open(ctx.user.id, ctx.max_droit, card->set, r->now, token))
+	if (l->verdict != ST_OK)
+		return l->verdict;
+	if (!login_succeeded(l) ||
+	    !auth_session_open(l->user.id, l->max_droit, l->by_card, r->now, token))
 		return ST_ERREUR_BDD;
 	reply_str(out, K_JETON, token);
-	reply_str(out, K_LOGIN, ctx.user.login);
-	reply_int(out, K_DROIT, ctx.user.droit < ctx.max_droit ? ctx.user.droit : ctx.max_droit);
+	reply_str(out, K_LOGIN, l->user.login);
+	reply_int(out, K_DROIT, l->user.droit < l->max_droit ? l->user.droit : l->max_droit);
 	wipe(token, sizeof token);
 	return ST_OK;
 }
@@ -149,7 +84,6 @@ p_hash(struct req *r, json_object *out)
 		return ST_MDP_TROP_COURT;
 	if (!password_hash(r->v[FLD_MDP].s, ctx.hash))
 		return ST_ERREUR_GENERIQUE;
-	r->ctx = &ctx;
 	return ST_OK;
 }
 

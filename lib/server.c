@@ -410,7 +410,6 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	r->route = find_route(io_env(io, "REQUEST_URI"), routes, n);
 	r->champ = NULL;
 	r->stream.key = K__MAX;
-	r->ctx = NULL;
 	r->params.n = 0;
 	memset(&r->who, 0, sizeof r->who);
 	for (int f = 0; f < FLD__MAX; f++)

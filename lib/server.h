@@ -30,7 +30,7 @@ enum route_flag {
 };
 
 /* An optional step run before the transaction, for slow work that must not
- * hold the write lock (scrypt). It may leave results in r->ctx. */
+ * hold the write lock (scrypt). Its results stay in the area's own file. */
 typedef enum status (*prepare_fn)(struct req *r, json_object *out);
 
 struct route {
@@ -66,7 +66,6 @@ struct req {
 	struct principal who;
 	const char *champ;          /* set with ST_REQUETE_MALFORME */
 	struct stream stream;       /* key K__MAX when there is none */
-	void *ctx;                  /* from prepare to handler; NULL otherwise */
 	unsigned char fp[32];       /* the idRequete fingerprint, when one is given */
 	void *io;                   /* the transport, private to server.c */
 };
