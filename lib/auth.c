@@ -1,24 +1,115 @@
 /*
- * Session jetons: 30 random [0-9A-Za-z] characters (the Android app checks the
- * length), stored as their SHA-256, valid for cfg.session_ttl_ms after their
- * last use. The last use is recorded only when the stored one is stale by more
- * than cfg.session_touch_ms, so reads stay reads.
+ * Credentials. Session jetons live cfg.session_ttl_ms after their last use,
+ * which is recorded only when the stored one is stale by more than
+ * cfg.session_touch_ms; API key uses are counted in memory and written in
+ * batches. Either way a read request stays a read.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "field.h"
+#include "log.h"
 #include "sha256.h"
-#include "rand.h"
+#include "token.h"
 
 const char *const auth_reason_words[AR__MAX] = {
 	[AR_ABSENT]  = "absent",
 	[AR_INCONNU] = "inconnu",
 	[AR_EXPIRE]  = "expire",
 };
+
+const char *const scope_words[SCOPE_COUNT] = {
+	"compte",  /* SCOPE_COMPTE */
+	"lecture", /* SCOPE_LECTURE */
+	"caisse",  /* SCOPE_CAISSE */
+	"admin",   /* SCOPE_ADMIN */
+};
+
+/* The scope each endpoint needs. Anything not listed needs admin. */
+static const struct {
+	const char *path;
+	unsigned scope;
+} scope_map[] = {
+	{ "v1/me", 0 },
+	{ "utilisateur/deconnexion", 0 },
+	{ "utilisateur/fiche", SCOPE_LECTURE },
+	{ "utilisateur/liste", SCOPE_LECTURE },
+	{ "client/liste", SCOPE_LECTURE },
+	{ "client/fiche", SCOPE_LECTURE },
+	{ "carte/info", SCOPE_LECTURE },
+	{ "transactions", SCOPE_LECTURE },
+	{ "statistiques", SCOPE_LECTURE },
+	{ "prix/liste", SCOPE_LECTURE },
+	{ "client/ajouter", SCOPE_CAISSE },
+	{ "client/recharger", SCOPE_CAISSE },
+	{ "client/payer", SCOPE_CAISSE },
+	{ "client/vidange", SCOPE_CAISSE },
+	{ "annuler", SCOPE_CAISSE },
+	{ "refaire", SCOPE_CAISSE },
+};
+
+unsigned
+auth_scope_for(const char *path)
+{
+	for (size_t i = 0; i < sizeof scope_map / sizeof scope_map[0]; i++)
+		if (strcmp(scope_map[i].path, path) == 0)
+			return scope_map[i].scope;
+	return SCOPE_ADMIN;
+}
+
+int
+auth_scopes_parse(const char *s, unsigned *out)
+{
+	*out = 0;
+	while (*s) {
+		size_t n = strcspn(s, " ");
+		int found = 0;
+
+		for (int i = 0; i < SCOPE_COUNT && n; i++) {
+			if (strlen(scope_words[i]) == n && strncmp(scope_words[i], s, n) == 0) {
+				*out |= 1u << i;
+				found = 1;
+			}
+		}
+		if (n && !found)
+			return 0;
+		s += n;
+		s += strspn(s, " ");
+	}
+	return 1;
+}
+
+void
+auth_scopes_format(unsigned bits, char *out, size_t cap)
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < SCOPE_COUNT; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		w += (size_t)snprintf(out + w, w < cap ? cap - w : 0, "%s%s", w ? " " : "",
+		    scope_words[i]);
+	}
+}
+
+/* Fetches the row whose column 1 is the digest h; 1 found, 0 not, -1 error. */
+static int
+by_hash(sqlite3_stmt **st, const char *sql, const unsigned char h[SHA256_LEN])
+{
+	int r = db_row(st, sql, "b", h, (size_t)SHA256_LEN);
+
+	if (r == 1 && (sqlite3_column_bytes(*st, 1) != SHA256_LEN ||
+	    !ct_equal(sqlite3_column_blob(*st, 1), h, SHA256_LEN))) {
+		sqlite3_reset(*st);
+		return 0;
+	}
+	return r;
+}
 
 static enum status
 auth_session(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
@@ -28,20 +119,14 @@ auth_session(const char *token, int64_t now, struct principal *who, enum auth_re
 	int64_t used;
 	int r;
 
-	if (strlen(token) != SESSION_TOKEN_LEN) {
-		*why = AR_INCONNU;
-		return ST_JETON_INVALIDE;
-	}
-	sha256(token, SESSION_TOKEN_LEN, h);
-	r = db_row(&st,
+	token_hash(token, h);
+	r = by_hash(&st,
 	    "SELECT s.id, s.hash, s.used_ms, u.id, u.login, min(u.droit, s.max_droit), s.by_card"
 	    " FROM sessions s JOIN users u ON u.id = s.user_id AND u.deleted_ms IS NULL"
-	    " WHERE s.hash = ?1", "b", h, sizeof h);
+	    " WHERE s.hash = ?1", h);
 	if (r < 0)
 		return ST_ERREUR_BDD;
-	if (r == 0 || sqlite3_column_bytes(st, 1) != SHA256_LEN ||
-	    !ct_equal(sqlite3_column_blob(st, 1), h, SHA256_LEN)) {
-		sqlite3_reset(st);
+	if (r == 0) {
 		*why = AR_INCONNU;
 		return ST_JETON_INVALIDE;
 	}
@@ -52,6 +137,7 @@ auth_session(const char *token, int64_t now, struct principal *who, enum auth_re
 	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
 	who->droit = sqlite3_column_int(st, 5);
 	who->by_card = sqlite3_column_int(st, 6) != 0;
+	who->scopes = SCOPE__ALL;
 	sqlite3_reset(st);
 	if (now - used > cfg.session_ttl_ms + cfg.session_touch_ms) {
 		*why = AR_EXPIRE;
@@ -64,17 +150,174 @@ auth_session(const char *token, int64_t now, struct principal *who, enum auth_re
 	return ST_OK;
 }
 
+/* Pending API key uses of this process, written by auth_flush_usage. */
+static struct {
+	int64_t id, uses, last_ms;
+} usage[64];
+static size_t usage_n;
+static int64_t usage_flushed_ms;
+
+static void
+count_use(int64_t key_id, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < usage_n && usage[i].id != key_id; i++)
+		;
+	if (i == usage_n) {
+		if (usage_n == sizeof usage / sizeof usage[0] && !auth_flush_usage(now, true))
+			return; /* the database is failing: this use goes uncounted */
+		i = usage_n++;
+		usage[i].id = key_id;
+		usage[i].uses = 0;
+	}
+	usage[i].uses++;
+	usage[i].last_ms = now;
+}
+
+int
+auth_flush_usage(int64_t now, bool force)
+{
+	if (usage_n == 0 || (!force && now - usage_flushed_ms < AUTH_USAGE_LAG_MS))
+		return 1;
+	if (!db_begin(true))
+		return 0;
+	for (size_t i = 0; i < usage_n; i++) {
+		if (!db_exec("UPDATE api_keys SET uses = uses + ?1,"
+		    " last_used_ms = max(coalesce(last_used_ms, 0), ?2) WHERE id = ?3", "iii",
+		    usage[i].uses, usage[i].last_ms, usage[i].id)) {
+			db_rollback();
+			return 0;
+		}
+	}
+	if (!db_commit())
+		return 0;
+	usage_n = 0;
+	usage_flushed_ms = now;
+	return 1;
+}
+
+static enum status
+auth_key(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
+{
+	unsigned char h[SHA256_LEN];
+	sqlite3_stmt *st;
+	int r;
+
+	token_hash(token, h);
+	r = by_hash(&st, "SELECT k.id, k.hash, k.expires_ms, u.id, u.login, min(u.droit, k.droit)"
+	    " FROM api_keys k JOIN users u ON u.id = k.user_id AND u.deleted_ms IS NULL"
+	    " WHERE k.hash = ?1", h);
+	if (r <= 0) {
+		*why = AR_INCONNU;
+		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
+	}
+	who->kind = CRED_KEY;
+	who->cred_id = sqlite3_column_int64(st, 0);
+	who->user_id = sqlite3_column_int64(st, 3);
+	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
+	who->droit = sqlite3_column_int(st, 5);
+	who->scopes = SCOPE__ALL;
+	r = sqlite3_column_type(st, 2) != SQLITE_NULL && now >= sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	if (r) {
+		*why = AR_EXPIRE;
+		return ST_JETON_INVALIDE;
+	}
+	count_use(who->cred_id, now);
+	return ST_OK;
+}
+
+static enum status
+auth_access(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
+{
+	unsigned char h[SHA256_LEN];
+	sqlite3_stmt *st;
+	int r;
+
+	token_hash(token, h);
+	r = by_hash(&st, "SELECT t.app_id, t.hash, t.expires_ms, u.id, u.login, u.droit, t.scopes"
+	    " FROM oauth_tokens t JOIN users u ON u.id = t.user_id AND u.deleted_ms IS NULL"
+	    " WHERE t.hash = ?1 AND t.kind = 1 AND t.revoked_ms IS NULL", h);
+	if (r <= 0) {
+		*why = AR_INCONNU;
+		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
+	}
+	who->kind = CRED_OAUTH;
+	who->cred_id = sqlite3_column_int64(st, 0);
+	who->user_id = sqlite3_column_int64(st, 3);
+	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
+	who->droit = sqlite3_column_int(st, 5);
+	who->scopes = (unsigned)sqlite3_column_int(st, 6);
+	r = now >= sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	if (r) {
+		*why = AR_EXPIRE;
+		return ST_JETON_INVALIDE;
+	}
+	return ST_OK;
+}
+
+/* The secret of an Authorization header: "Bearer <secret>" or "ApiKey <secret>"
+ * (schemes are case-insensitive). NULL for any other shape. */
+static const char *
+header_secret(const char *h)
+{
+	static const char *const schemes[] = { "Bearer", "ApiKey" };
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = strlen(schemes[i]);
+
+		if (strncasecmp(h, schemes[i], n) == 0 && h[n] == ' ') {
+			h += n;
+			h += strspn(h, " ");
+			return *h && !strchr(h, ' ') ? h : NULL;
+		}
+	}
+	return NULL;
+}
+
 enum status
-auth_principal(const struct params *p, int64_t now, struct principal *who, enum auth_reason *why)
+auth_principal(const struct params *p, const char *authorization, int64_t now,
+    struct principal *who, enum auth_reason *why)
 {
 	const struct param *jeton = params_get(p, field_defs[FLD_JETON].wire);
+	const struct param *bearer = params_get(p, field_defs[FLD_BEARER_TOKEN].wire);
+	const char *secret = NULL;
+	int carriers = 0;
 
 	memset(who, 0, sizeof *who);
-	if (!jeton || jeton->value[0] == '\0') {
+	*why = AR_INCONNU;
+	if (jeton && *jeton->value) {
+		secret = jeton->value;
+		carriers++;
+	}
+	if (bearer && *bearer->value) {
+		secret = bearer->value;
+		carriers++;
+	}
+	if (*authorization) {
+		who->via_header = true;
+		carriers++;
+		if (!(secret = header_secret(authorization)))
+			return ST_JETON_INVALIDE;
+	}
+	if (carriers > 1)
+		return ST_REQUETE_MALFORME; /* RFC 6750: one way at a time */
+	if (!secret) {
 		*why = AR_ABSENT;
 		return ST_JETON_INVALIDE;
 	}
-	return auth_session(jeton->value, now, who, why);
+	switch (token_kind(secret)) {
+	case TOK_SESSION:
+		return auth_session(secret, now, who, why);
+	case TOK_KEY:
+		return auth_key(secret, now, who, why);
+	case TOK_ACCESS:
+		return auth_access(secret, now, who, why);
+	default:
+		return ST_JETON_INVALIDE; /* unknown shape or bad checksum: no lookup */
+	}
 }
 
 int
@@ -82,10 +325,13 @@ auth_session_open(int64_t user_id, int max_droit, bool by_card, int64_t now,
     char token[SESSION_TOKEN_LEN + 1])
 {
 	unsigned char h[SHA256_LEN];
+	char t[TOKEN_MAX];
 
-	if (!rand_token(token, SESSION_TOKEN_LEN))
+	if (!token_make(TOK_SESSION, t))
 		return 0;
-	sha256(token, SESSION_TOKEN_LEN, h);
+	memcpy(token, t, SESSION_TOKEN_LEN + 1);
+	wipe(t, sizeof t);
+	token_hash(token, h);
 	return db_exec("INSERT INTO sessions (hash, user_id, max_droit, by_card, created_ms, used_ms)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)", "biiii", h, sizeof h, user_id, (int64_t)max_droit,
 	    (int64_t)by_card, now);

@@ -1,7 +1,9 @@
 /*
- * Credentials: who is calling, with which right. One function turns whatever
- * the request carries into a struct principal; sessions are created and ended
- * here too. Secrets are kept only as SHA-256 digests.
+ * Credentials: who is calling, with which right and scopes. One function turns
+ * whatever the request carries (the jeton or bearer_token parameter, or an
+ * Authorization header) into a struct principal, whatever the secret is: a
+ * session jeton, an API key or an OAuth access token, told apart by their
+ * shape. Secrets are kept only as SHA-256 digests.
  */
 #ifndef TENP5_AUTH_H
 #define TENP5_AUTH_H
@@ -22,13 +24,26 @@ enum cred_kind {
 	CRED__MAX
 };
 
+/* OAuth scopes, as bits. Sessions and API keys hold them all. */
+enum scope {
+	SCOPE_COMPTE = 1 << 0,  /* who am I (the default) */
+	SCOPE_LECTURE = 1 << 1, /* fiches, lists, statistics */
+	SCOPE_CAISSE = 1 << 2,  /* opening, top-up, payment, emptying, cancel */
+	SCOPE_ADMIN = 1 << 3,   /* everything */
+	SCOPE__ALL = (1 << 4) - 1
+};
+#define SCOPE_COUNT 4
+extern const char *const scope_words[SCOPE_COUNT]; /* by bit position */
+
 struct principal {
 	int64_t user_id;
 	char login[32];
 	int droit;             /* effective right: the user's, capped by the credential */
+	unsigned scopes;       /* enum scope bits */
 	enum cred_kind kind;
-	int64_t cred_id;       /* sessions.id, ... */
+	int64_t cred_id;       /* sessions.id, api_keys.id, or apps.id for OAuth */
 	bool by_card;          /* a session opened with a card, not a password */
+	bool via_header;       /* the credential came in the Authorization header */
 };
 
 /* Why a credential was refused: the `raison` of jeton_invalide. */
@@ -40,11 +55,25 @@ enum auth_reason {
 };
 extern const char *const auth_reason_words[AR__MAX];
 
-/* Resolves the request's credential into *who. Returns ST_OK, or
- * ST_JETON_INVALIDE with *why set, or ST_ERREUR_BDD. Runs outside any
- * transaction; at most a throttled last-use update is written. */
-enum status auth_principal(const struct params *p, int64_t now, struct principal *who,
-    enum auth_reason *why);
+/* Resolves the request's credential into *who. `authorization` is the
+ * Authorization header ("" when absent). Returns ST_OK; ST_JETON_INVALIDE
+ * with *why set; ST_REQUETE_MALFORME when more than one carrier is used; or
+ * ST_ERREUR_BDD. who->via_header is set as soon as a header was given, even
+ * on failure. Runs outside any transaction; at most a throttled last-use
+ * update is written. */
+enum status auth_principal(const struct params *p, const char *authorization, int64_t now,
+    struct principal *who, enum auth_reason *why);
+
+/* The scope an endpoint needs (its path after /api/); 0 when any credential
+ * will do. One table, in auth.c, maps every endpoint. */
+unsigned auth_scope_for(const char *path);
+
+/* Parses a space-separated scope list into bits. Returns 1, or 0 if a word is
+ * unknown. "" gives 0. */
+int auth_scopes_parse(const char *s, unsigned *out);
+
+/* Writes the scope words of bits, space-separated, into out (cap bytes). */
+void auth_scopes_format(unsigned bits, char *out, size_t cap);
 
 /* Opens a session for user_id whose right is capped at max_droit (by_card: it
  * was opened with a card); writes the 30-character token to token (31 bytes).
@@ -60,5 +89,11 @@ int auth_sessions_close_user(int64_t user_id, int64_t keep);
 
 /* Deletes sessions that expired long ago. Returns 1 or 0. */
 int auth_sessions_purge(int64_t now);
+
+/* API key uses are counted in memory and written in one transaction every
+ * AUTH_USAGE_LAG_MS at most (and at exit with force): reads stay reads.
+ * Returns 1, or 0 on a database error (the counts are kept for the next try). */
+#define AUTH_USAGE_LAG_MS 2000
+int auth_flush_usage(int64_t now, bool force);
 
 #endif

@@ -12,6 +12,8 @@ const char *const journal_event_words[EV__MAX] = {
 	[EV_CLIENT]      = "client",
 	[EV_UTILISATEUR] = "utilisateur",
 	[EV_PRIX]        = "prix",
+	[EV_CLE]         = "cle",
+	[EV_APP]         = "app",
 };
 
 int

@@ -18,6 +18,8 @@ enum journal_event {
 	EV_CLIENT,       /* a client's settings changed */
 	EV_UTILISATEUR,  /* staff administration */
 	EV_PRIX,         /* the price table changed */
+	EV_CLE,          /* API keys */
+	EV_APP,          /* OAuth applications */
 	EV__MAX
 };
 extern const char *const journal_event_words[EV__MAX];

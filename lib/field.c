@@ -26,6 +26,26 @@ const struct field_def field_defs[FLD__MAX] = {
 	[FLD_APRES]          = { "apres", FT_ID },
 	[FLD_PRIX]           = { "prix", FT_MONEY },
 	[FLD_ID_REQUETE]     = { "idRequete", FT_REQUEST_ID },
+	[FLD_BEARER_TOKEN]   = { "bearer_token", FT_TOKEN },
+	[FLD_NOM]            = { "nom", FT_NAME },
+	[FLD_EXPIRATION]     = { "expiration", FT_DAYS },
+	[FLD_ID]             = { "id", FT_ID },
+	[FLD_REDIRECT_URI]   = { "redirect_uri", FT_URI, true },
+	[FLD_CLIENT_ID]      = { "client_id", FT_CLIENT_ID },
+	[FLD_CLIENT_SECRET]  = { "client_secret", FT_TOKEN },
+	[FLD_RESPONSE_TYPE]  = { "response_type", FT_TEXT },
+	[FLD_SCOPE]          = { "scope", FT_TEXT },
+	[FLD_STATE]          = { "state", FT_TEXT },
+	[FLD_CODE_CHALLENGE] = { "code_challenge", FT_PKCE },
+	[FLD_CODE_CHALLENGE_METHOD] = { "code_challenge_method", FT_TEXT },
+	[FLD_CODE]           = { "code", FT_TOKEN },
+	[FLD_CODE_VERIFIER]  = { "code_verifier", FT_PKCE },
+	[FLD_GRANT_TYPE]     = { "grant_type", FT_TEXT },
+	[FLD_REFRESH_TOKEN]  = { "refresh_token", FT_TOKEN },
+	[FLD_TOKEN]          = { "token", FT_TOKEN },
+	[FLD_TOKEN_TYPE_HINT] = { "token_type_hint", FT_TEXT },
+	[FLD_DECISION]       = { "decision", FT_TEXT },
+	[FLD_CSRF]           = { "csrf", FT_TOKEN },
 };
 
 #define SATURATE ((int64_t)1 << 62)
@@ -99,6 +119,40 @@ parse_money(const char *s, int64_t *out)
 	return 1;
 }
 
+/* UTF-8 (checked by the parser) of min..max bytes without control characters. */
+static int
+text(const char *s, size_t min, size_t max)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (n == max || (unsigned char)s[n] < 0x20 || s[n] == 0x7F)
+			return 0;
+	return n >= min;
+}
+
+/* An absolute https URL, or http to a loopback host (a native app or a
+ * developer's machine); no fragment, no blanks (RFC 6749 3.1.2). */
+static int
+uri(const char *s)
+{
+	static const char *const loopback[] = { "http://localhost", "http://127.0.0.1",
+	    "http://[::1]" };
+	const char *rest = NULL;
+
+	if (!text(s, 10, 512) || strpbrk(s, "# \\"))
+		return 0;
+	if (strncmp(s, "https://", 8) == 0)
+		rest = s + 8;
+	for (size_t i = 0; !rest && i < 3; i++) {
+		size_t n = strlen(loopback[i]);
+
+		if (strncmp(s, loopback[i], n) == 0 && strchr(":/?", s[n] ? s[n] : '/'))
+			rest = s + 7;
+	}
+	return rest && *rest && *rest != '/';
+}
+
 static int
 parse_bool(const char *s, int64_t *out)
 {
@@ -151,6 +205,18 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 		return parse_int(s, out) && *out >= 1 && *out <= 10000;
 	case FT_REQUEST_ID:
 		return charset(s, 1, 64, "._:-");
+	case FT_NAME:
+		return text(s, 1, 64);
+	case FT_TEXT:
+		return text(s, 1, 512);
+	case FT_DAYS:
+		return parse_int(s, out) && *out >= 1 && *out <= 3650;
+	case FT_URI:
+		return uri(s);
+	case FT_CLIENT_ID:
+		return charset(s, 1, 64, "_");
+	case FT_PKCE:
+		return charset(s, 43, 128, "._~-");
 	case FT__MAX:
 		break;
 	}
@@ -158,17 +224,34 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 }
 
 static int
-never_repeatable(const char *name)
+repeatable(const char *name)
 {
-	(void)name;
+	for (int f = 0; f < FLD__MAX; f++)
+		if (field_defs[f].repeat && strcmp(field_defs[f].wire, name) == 0)
+			return 1;
 	return 0;
+}
+
+size_t
+field_values(const struct params *p, enum fld f, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (strcmp(p->v[i].name, field_defs[f].wire) != 0 || !*p->v[i].value)
+			continue;
+		if (n < max)
+			out[n] = p->v[i].value;
+		n++;
+	}
+	return n;
 }
 
 enum status
 field_validate(const struct params *p, uint64_t takes, uint64_t needs,
     struct value v[FLD__MAX], const char **champ)
 {
-	*champ = params_duplicate(p, never_repeatable);
+	*champ = params_duplicate(p, repeatable);
 	if (*champ)
 		return ST_REQUETE_MALFORME;
 	for (int f = 0; f < FLD__MAX; f++) {
@@ -187,9 +270,22 @@ field_validate(const struct params *p, uint64_t takes, uint64_t needs,
 			}
 			continue;
 		}
-		if (pm->in_array || !field_parse(field_defs[f].type, pm->value, &v[f].i)) {
+		if ((pm->in_array && !field_defs[f].repeat) ||
+		    !field_parse(field_defs[f].type, pm->value, &v[f].i)) {
 			*champ = field_defs[f].wire;
 			return ST_REQUETE_MALFORME;
+		}
+		if (field_defs[f].repeat) {
+			/* Every other value must be well-formed too. */
+			for (size_t i = 0; i < p->n; i++) {
+				int64_t ignored;
+
+				if (strcmp(p->v[i].name, field_defs[f].wire) == 0 && *p->v[i].value &&
+				    !field_parse(field_defs[f].type, p->v[i].value, &ignored)) {
+					*champ = field_defs[f].wire;
+					return ST_REQUETE_MALFORME;
+				}
+			}
 		}
 		v[f].set = true;
 		v[f].s = pm->value;

@@ -29,6 +29,28 @@ enum fld {
 	FLD_APRES,
 	FLD_PRIX,
 	FLD_ID_REQUETE,
+	FLD_BEARER_TOKEN,
+	/* API keys and OAuth applications */
+	FLD_NOM,
+	FLD_EXPIRATION,
+	FLD_ID,
+	FLD_REDIRECT_URI,
+	FLD_CLIENT_ID,
+	/* the OAuth endpoints (RFC 6749, 7009, 7636 names) */
+	FLD_CLIENT_SECRET,
+	FLD_RESPONSE_TYPE,
+	FLD_SCOPE,
+	FLD_STATE,
+	FLD_CODE_CHALLENGE,
+	FLD_CODE_CHALLENGE_METHOD,
+	FLD_CODE,
+	FLD_CODE_VERIFIER,
+	FLD_GRANT_TYPE,
+	FLD_REFRESH_TOKEN,
+	FLD_TOKEN,
+	FLD_TOKEN_TYPE_HINT,
+	FLD_DECISION,
+	FLD_CSRF,
 	FLD__MAX
 };
 
@@ -46,12 +68,19 @@ enum ftype {
 	FT_ID,         /* integer >= 0, saturated */
 	FT_LIMIT,      /* 1..10000 */
 	FT_REQUEST_ID, /* 1-64 of [A-Za-z0-9._:-] */
+	FT_NAME,       /* 1-64 bytes of UTF-8 without control characters */
+	FT_TEXT,       /* 1-512 bytes of UTF-8 without control characters */
+	FT_DAYS,       /* 1..3650 */
+	FT_URI,        /* an https URL, or http to a loopback host; no fragment */
+	FT_CLIENT_ID,  /* 1-64 of [A-Za-z0-9_] */
+	FT_PKCE,       /* 43-128 of [A-Za-z0-9._~-] (RFC 7636) */
 	FT__MAX
 };
 
 struct field_def {
 	const char *wire;
 	enum ftype type;
+	bool repeat;   /* may be given several times (each value is validated) */
 };
 extern const struct field_def field_defs[FLD__MAX];
 
@@ -67,6 +96,10 @@ struct value {
  * ignored, except that no parameter may be given twice. */
 enum status field_validate(const struct params *p, uint64_t takes, uint64_t needs,
     struct value v[FLD__MAX], const char **champ);
+
+/* Copies up to max values of a repeatable field into out; returns how many
+ * the request holds. */
+size_t field_values(const struct params *p, enum fld f, const char **out, size_t max);
 
 /* Parses one value of type t into *out. Returns 1 if well-formed, else 0. */
 int field_parse(enum ftype t, const char *s, int64_t *out);

@@ -7,6 +7,7 @@
  * environment, stdin and stdout.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <fcgiapp.h>
 
 #include "config.h"
@@ -31,7 +34,7 @@ struct io {
 };
 
 static volatile sig_atomic_t stopping;
-static char *body;         /* cfg.body_max + 1 bytes, reused by every request */
+static char *body_buf;     /* cfg.body_max + 1 bytes, reused by every request */
 
 static const char *
 io_env(struct io *io, const char *name)
@@ -122,13 +125,66 @@ req_malformed(struct req *r, enum fld f)
 	return ST_REQUETE_MALFORME;
 }
 
-static void
-send_headers(struct io *io, enum status st, const struct route *route)
+const char *
+req_env(const struct req *r, const char *name)
 {
-	char line[128];
+	return io_env(r->io, name);
+}
 
-	snprintf(line, sizeof line, "Status: %d %s\r\n", status_defs[st].http,
-	    status_defs[st].reason);
+void
+req_raw(struct req *r, int http, const char *type, char *body, size_t len)
+{
+	free(r->raw.body);
+	r->raw.http = http;
+	r->raw.type = type;
+	r->raw.body = body;
+	r->raw.len = body ? len : 0;
+}
+
+int
+req_header(struct req *r, const char *fmt, ...)
+{
+	size_t used = strlen(r->raw.headers);
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(r->raw.headers + used, sizeof r->raw.headers - used - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof r->raw.headers - used - 2) {
+		r->raw.headers[used] = '\0';
+		return 0;
+	}
+	memcpy(r->raw.headers + used + n, "\r\n", 3);
+	return 1;
+}
+
+/* A credential sent in the Authorization header gets HTTP semantics: 401 when
+ * it is refused, 403 when its right or scope falls short (RFC 6750). */
+static int
+http_code(const struct req *r, enum status st, const char **reason)
+{
+	if (r->who.via_header && st == ST_JETON_INVALIDE) {
+		*reason = "Unauthorized";
+		return 401;
+	}
+	if (r->who.via_header && st == ST_DROITS_INSUFFISANTS) {
+		*reason = "Forbidden";
+		return 403;
+	}
+	*reason = status_defs[st].reason;
+	return status_defs[st].http;
+}
+
+static void
+send_headers(struct io *io, const struct req *r, enum status st)
+{
+	const struct route *route = r->route;
+	const char *reason;
+	char line[256];
+	int code = http_code(r, st, &reason);
+
+	snprintf(line, sizeof line, "Status: %d %s\r\n", code, reason);
 	io_puts(io, line);
 	io_puts(io, "Content-Type: application/json; charset=utf-8\r\n"
 	    "Cache-Control: no-store\r\n"
@@ -137,6 +193,16 @@ send_headers(struct io *io, enum status st, const struct route *route)
 	if (st == ST_METHODE_NON_AUTORISEE)
 		io_puts(io, route && (route->flags & R_GET) ? "Allow: GET, POST, OPTIONS\r\n"
 		    : "Allow: POST, OPTIONS\r\n");
+	if (code == 401)
+		io_puts(io, "WWW-Authenticate: Bearer realm=\"10p5\", error=\"invalid_token\"\r\n");
+	if (code == 403 && r->scope_missing) {
+		char words[64];
+
+		auth_scopes_format(r->scope_missing, words, sizeof words);
+		snprintf(line, sizeof line, "WWW-Authenticate: Bearer realm=\"10p5\", "
+		    "error=\"insufficient_scope\", scope=\"%s\"\r\n", words);
+		io_puts(io, line);
+	}
 	io_puts(io, "\r\n");
 	io->headers_sent = true;
 }
@@ -198,13 +264,27 @@ send_reply(struct io *io, struct req *r, enum status st, json_object *out)
 		out = bare = json_object_new_object();
 		reply_str(out, K_STATUS, status_defs[st].word);
 	} else {
+		const char *reason;
+		int code = http_code(r, st, &reason);
+
 		reply_str(out, K_STATUS, status_defs[st].word);
 		if (st == ST_REQUETE_MALFORME && r->champ)
 			reply_str(out, K_CHAMP, r->champ);
+		if (code == 401 || code == 403) {
+			json_object *e = json_object_new_object();
+
+			reply_str(e, K_CODE, code == 401 ? "UNAUTHORIZED" : "FORBIDDEN");
+			reply_str(e, K_MESSAGE, code == 401 ?
+			    "Identifiant de connexion absent, inconnu, expiré ou révoqué" :
+			    r->scope_missing ? "Portée (scope) insuffisante pour cette requête" :
+			    "Droits insuffisants pour cette requête");
+			json_object_object_add_ex(out, key_names[K_ERROR], e,
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+		}
 	}
 	text = json_object_to_json_string_length(out,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	send_headers(io, st, r->route);
+	send_headers(io, r, st);
 	if (st == ST_OK && r->stream.key != K__MAX) {
 		io_write(io, text, len - 1); /* all but the closing brace */
 		if (!send_stream(io, r))
@@ -212,6 +292,25 @@ send_reply(struct io *io, struct req *r, enum status st, json_object *out)
 	} else
 		io_write(io, text, len);
 	json_object_put(bare);
+}
+
+/* Writes a raw reply (R_RAW routes). */
+static void
+send_raw(struct io *io, const struct req *r)
+{
+	char line[128];
+
+	snprintf(line, sizeof line, "Status: %d %s\r\nContent-Type: %s\r\n", r->raw.http,
+	    r->raw.http == 200 ? "OK" : r->raw.http == 302 ? "Found" : r->raw.http == 400 ?
+	    "Bad Request" : r->raw.http == 401 ? "Unauthorized" : r->raw.http == 403 ?
+	    "Forbidden" : r->raw.http == 404 ? "Not Found" : "Error",
+	    r->raw.type ? r->raw.type : "text/plain; charset=utf-8");
+	io_puts(io, line);
+	io_puts(io, "X-Content-Type-Options: nosniff\r\n");
+	io_puts(io, r->raw.headers);
+	io_puts(io, "\r\n");
+	if (r->raw.body)
+		io_write(io, r->raw.body, r->raw.len);
 }
 
 /* The digest that ties an idRequete to one endpoint and one set of values,
@@ -323,21 +422,26 @@ run_handler(struct io *io, struct req *r, json_object *out, char **replay, bool 
 	return st;
 }
 
+/* Finds the route whose path ends the URI's path (query and trailing slash
+ * set aside), so the API also works from a sub-directory of a shared host. */
 static const struct route *
 find_route(const char *uri, const struct route *routes, size_t n)
 {
-	const char *p = strstr(uri, "/api/");
-	size_t len;
+	size_t len = strcspn(uri, "?");
 
-	if (!p)
-		return NULL;
-	p += 5;
-	len = strcspn(p, "?");
-	if (len > 0 && p[len - 1] == '/')
+	if (len > 1 && uri[len - 1] == '/')
 		len--;
-	for (size_t i = 0; i < n; i++)
-		if (strlen(routes[i].path) == len && memcmp(routes[i].path, p, len) == 0)
-			return &routes[i];
+	for (size_t i = 0; i < n; i++) {
+		const char *p = routes[i].path;
+		bool api = p[0] != '/';
+		size_t pl = strlen(p), need = pl + (api ? 5 : 0);
+
+		if (len < need || memcmp(uri + len - pl, p, pl) != 0)
+			continue;
+		if (api && memcmp(uri + len - need, "/api/", 5) != 0)
+			continue;
+		return &routes[i];
+	}
 	return NULL;
 }
 
@@ -358,7 +462,7 @@ read_params(struct io *io, struct req *r)
 		len = strlen(qs);
 		if (len > cfg.body_max)
 			return ST_REQUETE_TROP_GRANDE;
-		memcpy(body, qs, len);
+		memcpy(body_buf, qs, len);
 	} else {
 		char *end;
 		unsigned long long want = 0;
@@ -371,7 +475,7 @@ read_params(struct io *io, struct req *r)
 		}
 		if (want > cfg.body_max)
 			return ST_REQUETE_TROP_GRANDE;
-		len = (size_t)io_read(io, body, (size_t)want);
+		len = (size_t)io_read(io, body_buf, (size_t)want);
 		if (len != want)
 			return ST_REQUETE_MALFORME;
 		if (*ctype) {
@@ -384,8 +488,8 @@ read_params(struct io *io, struct req *r)
 				return ST_REQUETE_MALFORME;
 		}
 	}
-	pr = json ? json_body_parse(&r->params, body, len, &bad)
-	    : form_parse(&r->params, body, len, &bad);
+	pr = json ? json_body_parse(&r->params, body_buf, len, &bad)
+	    : form_parse(&r->params, body_buf, len, &bad);
 	if (pr == PARSE_TOO_MANY)
 		return ST_REQUETE_TROP_GRANDE;
 	if (pr != PARSE_OK) {
@@ -408,6 +512,11 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	r->method = io_env(io, "REQUEST_METHOD");
 	r->remote_addr = io_env(io, "REMOTE_ADDR");
 	r->route = find_route(io_env(io, "REQUEST_URI"), routes, n);
+	r->authorization = io_env(io, "HTTP_AUTHORIZATION");
+	r->io = io;
+	r->scope_missing = 0;
+	req_raw(r, 0, NULL, NULL, 0);
+	r->raw.headers[0] = '\0';
 	r->champ = NULL;
 	r->stream.key = K__MAX;
 	r->params.n = 0;
@@ -436,11 +545,18 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	if ((st = read_params(io, r)) != ST_OK)
 		goto reply;
 	if (!(r->route->flags & R_PUBLIC)) {
-		st = auth_principal(&r->params, r->now, &r->who, &why);
+		unsigned need = auth_scope_for(r->route->path);
+
+		st = auth_principal(&r->params, r->authorization, r->now, &r->who, &why);
 		if (st == ST_JETON_INVALIDE)
 			reply_str(out, K_RAISON, auth_reason_words[why]);
 		if (st != ST_OK)
 			goto reply;
+		if (need && !(r->who.scopes & (need | SCOPE_ADMIN))) {
+			r->scope_missing = need;
+			st = ST_DROITS_INSUFFISANTS;
+			goto reply;
+		}
 		if ((st = req_require(r, r->route->right)) != ST_OK)
 			goto reply;
 	}
@@ -456,22 +572,26 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	st = run_handler(io, r, out, &replay, &sent);
 reply:
 	if (replay) {
-		send_headers(io, ST_OK, r->route);
+		send_headers(io, r, ST_OK);
 		io_puts(io, replay);
 		free(replay);
-	} else if (!sent)
+	} else if (r->raw.http && st == ST_OK)
+		send_raw(io, r);
+	else if (!sent)
 		send_reply(io, r, st, out);
 out:
+	req_raw(r, 0, NULL, NULL, 0);
 	json_object_put(out);
 }
 
-/* Forgets stale sessions, login failures and idempotency records, every ten
- * minutes per process, outside any request's transaction. */
+/* Between requests: writes batched key uses when due, and every ten minutes
+ * forgets stale sessions, login failures and idempotency records. */
 static void
-housekeeping(int64_t now)
+idle(int64_t now)
 {
 	static int64_t last;
 
+	(void)auth_flush_usage(now, false);
 	if (now - last < 600000)
 		return;
 	last = now;
@@ -494,17 +614,11 @@ on_signal(int sig)
 static int
 start(const char *prog)
 {
-	struct sigaction sa;
-
 	log_init(prog);
 	if (!config_load())
 		return 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal; /* no SA_RESTART: accept() must return */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (!(body = malloc(cfg.body_max + 1))) {
+	if (!(body_buf = malloc(cfg.body_max + 1))) {
 		log_error("out of memory");
 		return 0;
 	}
@@ -516,11 +630,12 @@ start(const char *prog)
 }
 
 static void
-stop(void)
+stop(int64_t now)
 {
+	(void)auth_flush_usage(now, true);
 	db_close();
-	free(body);
-	body = NULL;
+	free(body_buf);
+	body_buf = NULL;
 }
 
 int
@@ -528,6 +643,8 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 {
 	static struct req r; /* large (the params array): not on the stack */
 	struct io io = { 0 };
+	struct timeval wake = { 1, 0 }, none = { 0, 0 };
+	struct sigaction sa;
 	FCGX_Request fr;
 
 	(void)argc;
@@ -541,23 +658,48 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 		r.now = now_ms();
 		serve(&io, &r, routes, n);
 		fflush(stdout);
-		stop();
+		stop(r.now);
 		return 0;
 	}
+	/* After FCGX_Init, which installs its own SIGUSR1 handler: SIGUSR1 (the
+	 * graceful stop of FastCGI managers), SIGTERM and SIGINT all end the loop
+	 * between requests. No SA_RESTART: accept() must return. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 	io.fr = &fr;
-	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
-		r.id++;
+	/* accept() gives up every second, so an idle worker still writes its
+	 * batched key uses on time. */
+	setsockopt(0, SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof wake);
+	while (!stopping) {
+		int rc = FCGX_Accept_r(&fr);
+
 		r.now = now_ms();
+		if (rc < 0) {
+			/* Timeouts come back as -EAGAIN; anything else (libfcgi's own
+			 * shutdown flag included) ends the worker. */
+			if (stopping || (rc != -EAGAIN && rc != -EWOULDBLOCK)) {
+				if (!stopping)
+					log_error("accept: %s", strerror(-rc));
+				break;
+			}
+			idle(r.now);
+			continue;
+		}
+		setsockopt(fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+		r.id++;
 		log_request(r.id);
 		db_heal();
 		io.headers_sent = false;
 		serve(&io, &r, routes, n);
 		FCGX_Finish_r(&fr);
-		housekeeping(r.now);
+		idle(now_ms());
 		log_request(0);
 	}
 	FCGX_Free(&fr, 1);
-	stop();
+	stop(now_ms());
 	return 0;
 }

@@ -27,6 +27,7 @@ enum route_flag {
 	R_GET = 1 << 0,           /* GET is accepted as well as POST */
 	R_PUBLIC = 1 << 1,        /* no credential needed */
 	R_WRITE = 1 << 2,         /* changes data: BEGIN IMMEDIATE, idRequete */
+	R_RAW = 1 << 3,           /* not a JSON API reply: the handler fills r->raw */
 };
 
 /* An optional step run before the transaction, for slow work that must not
@@ -34,7 +35,8 @@ enum route_flag {
 typedef enum status (*prepare_fn)(struct req *r, json_object *out);
 
 struct route {
-	const char *path;  /* after "/api/", e.g. "client/payer" */
+	const char *path;  /* after "/api/", e.g. "client/payer"; or a whole path
+	                      from the site's root, e.g. "/oauth/token" */
 	handler_fn handler;
 	prepare_fn prepare;
 	int right;         /* minimum droit (unless R_PUBLIC) */
@@ -55,6 +57,16 @@ struct stream {
 	int64_t limit;     /* 0: every row */
 };
 
+/* A reply that is not the API's JSON (HTML pages, redirects, RFC 6749
+ * errors), for R_RAW routes. */
+struct raw_reply {
+	int http;            /* 0: none, write the JSON reply */
+	const char *type;    /* Content-Type */
+	char headers[1024];  /* extra header lines, each ending in CRLF */
+	char *body;          /* malloc'd; freed by the loop */
+	size_t len;
+};
+
 struct req {
 	unsigned long id;
 	int64_t now;                /* ms since the epoch, read once per request */
@@ -67,6 +79,9 @@ struct req {
 	const char *champ;          /* set with ST_REQUETE_MALFORME */
 	struct stream stream;       /* key K__MAX when there is none */
 	unsigned char fp[32];       /* the idRequete fingerprint, when one is given */
+	unsigned scope_missing;     /* the scope a token lacked (droits_insuffisants) */
+	const char *authorization;  /* the Authorization header, "" when absent */
+	struct raw_reply raw;
 	void *io;                   /* the transport, private to server.c */
 };
 
@@ -76,6 +91,16 @@ int server_main(int argc, char **argv, const char *prog, const struct route *rou
 /* Asks the loop to stream rows of st as the array `key` after the handler's
  * keys; limit > 0 cuts the list and adds "suivant". */
 void req_stream(struct req *r, enum key key, sqlite3_stmt *st, row_fn row, int64_t limit);
+
+/* A CGI/FastCGI variable of the request ("" when absent): HTTP_HOST,
+ * HTTP_COOKIE, HTTPS... */
+const char *req_env(const struct req *r, const char *name);
+
+/* Sets the raw reply: HTTP code, content type, body (taken, may be NULL). */
+void req_raw(struct req *r, int http, const char *type, char *body, size_t len);
+
+/* Appends a header line to the raw reply. Returns 1, or 0 if it does not fit. */
+int req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ST_OK if the caller's right is at least `right`, else ST_DROITS_INSUFFISANTS. */
 enum status req_require(const struct req *r, int right);
