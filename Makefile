@@ -24,7 +24,7 @@ else
 CFLAGS  += -D_FORTIFY_SOURCE=2
 endif
 
-AREAS    = utilisateur client transaction divers
+AREAS    = utilisateur client transaction divers cle app oauth
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
 LIBA     = $(BUILD)/lib10p5.a

@@ -1,6 +1,7 @@
 /*
- * Area "divers": the small endpoints. coucou (is the server there?), what a
- * card is (carte/info), the bar's figures (statistiques) and the price table.
+ * Area "divers": the small endpoints. coucou (is the server there?), who am
+ * I (v1/me), what a card is (carte/info), the bar's figures (statistiques)
+ * and the price table.
  */
 #include "config.h"
 #include "db.h"
@@ -119,8 +120,28 @@ h_prix_modifier(struct req *r, json_object *out)
 	return req_journal(r, EV_PRIX, 0, d) ? ST_OK : ST_ERREUR_BDD;
 }
 
+/* Who the credential belongs to: login, effective right, card, and the scopes
+ * it carries. Any credential may ask. Statuses: erreur_bdd. */
+static enum status
+h_me(struct req *r, json_object *out)
+{
+	struct user u;
+	char words[64];
+	int found = user_by_id(r->who.user_id, &u);
+
+	if (found <= 0)
+		return ST_ERREUR_BDD; /* the credential was just resolved to this user */
+	auth_scopes_format(r->who.scopes, words, sizeof words);
+	reply_str(out, K_LOGIN, u.login);
+	reply_int(out, K_DROIT, r->who.droit);
+	reply_str(out, K_ID_CARTE, u.card[0] ? u.card : NULL);
+	reply_str(out, K_SCOPE, words);
+	return ST_OK;
+}
+
 static const struct route routes[] = {
 	{ "coucou", h_coucou, NULL, 0, R_PUBLIC | R_GET, 0, 0 },
+	{ "v1/me", h_me, NULL, 0, R_GET, 0, 0 },
 	{ "carte/info", h_carte_info, NULL, 1, 0, FB(FLD_ID_CARTE), FB(FLD_ID_CARTE) },
 	{ "statistiques", h_statistiques, NULL, 2, 0, 0, 0 },
 	{ "prix/liste", h_prix_liste, NULL, 1, 0, 0, 0 },

@@ -87,5 +87,17 @@ config_load(void)
 	if (!num("TENP5_BUSY_TIMEOUT", 5000, 0, 600000, &v))
 		return 0;
 	cfg.busy_timeout_ms = v;
+	cfg.issuer = getenv("TENP5_ISSUER");
+	if (cfg.issuer && !*cfg.issuer)
+		cfg.issuer = NULL;
+	if (!num("TENP5_ACCESS_TTL", 3600, 1, 86400, &v))
+		return 0;
+	cfg.access_ttl_ms = v * 1000;
+	if (!num("TENP5_REFRESH_TTL", 30 * 86400, 1, 365 * 86400, &v))
+		return 0;
+	cfg.refresh_ttl_ms = v * 1000;
+	if (!num("TENP5_CODE_TTL", 60, 1, 600, &v))
+		return 0;
+	cfg.code_ttl_ms = v * 1000;
 	return 1;
 }

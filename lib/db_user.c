@@ -48,6 +48,16 @@ user_by_card(const char *card, struct user *u)
 }
 
 int
+user_by_id(int64_t id, struct user *u)
+{
+	sqlite3_stmt *st;
+	int r = db_row(&st, "SELECT id, login, card, droit, password FROM users"
+	    " WHERE id = ?1 AND deleted_ms IS NULL", "i", id);
+
+	return user_fill(r, st, u);
+}
+
+int
 user_insert(const char *login, const char *hash, const char *card, int droit, int64_t now,
     int64_t *id)
 {

@@ -26,6 +26,7 @@ struct user {
  * not, -1 on error. */
 int user_by_login(const char *login, struct user *u);
 int user_by_card(const char *card, struct user *u);
+int user_by_id(int64_t id, struct user *u);
 
 /* Inserts a user; card may be NULL. Returns 1 with *id set, or 0 on error. */
 int user_insert(const char *login, const char *hash, const char *card, int droit,

@@ -65,9 +65,7 @@ hexval(unsigned char c)
 	return -1;
 }
 
-/* Decodes s[0..len) in place (percent escapes, "+" as space) and terminates it.
- * Returns 1 on success, 0 on a bad escape, NUL or invalid UTF-8. */
-static int
+int
 url_decode(char *s, size_t len)
 {
 	size_t r = 0, w = 0;

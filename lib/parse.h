@@ -49,6 +49,11 @@ size_t params_count(const struct params *p, const char *name);
  * repeatable(name) is false; NULL when there is none. */
 const char *params_duplicate(const struct params *p, int (*repeatable)(const char *name));
 
+/* Decodes s[0..len) in place as one form-urlencoded component (percent
+ * escapes, "+" as a space) and terminates it. Returns 1, or 0 on a bad escape,
+ * a NUL byte or invalid UTF-8. s must hold len + 1 bytes. */
+int url_decode(char *s, size_t len);
+
 /* 1 if s[0..len) is well-formed UTF-8 (no overlong forms, no surrogates,
  * nothing above U+10FFFF) and contains no NUL byte, else 0. */
 int utf8_valid(const char *s, size_t len);

@@ -560,8 +560,9 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 		if ((st = req_require(r, r->route->right)) != ST_OK)
 			goto reply;
 	}
-	st = field_validate(&r->params, r->route->takes, r->route->needs, r->v, &r->champ);
-	if (st != ST_OK)
+	/* Raw routes validate their own fields, to answer in their own terms. */
+	if (!(r->route->flags & R_RAW) && (st = field_validate(&r->params, r->route->takes,
+	    r->route->needs, r->v, &r->champ)) != ST_OK)
 		goto reply;
 	if ((r->route->flags & R_WRITE) && r->v[FLD_ID_REQUETE].set && !fingerprint(r)) {
 		st = ST_ERREUR_GENERIQUE;

@@ -62,7 +62,7 @@ struct stream {
 struct raw_reply {
 	int http;            /* 0: none, write the JSON reply */
 	const char *type;    /* Content-Type */
-	char headers[1024];  /* extra header lines, each ending in CRLF */
+	char headers[4096];  /* extra header lines, each ending in CRLF */
 	char *body;          /* malloc'd; freed by the loop */
 	size_t len;
 };

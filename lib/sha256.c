@@ -191,3 +191,32 @@ base64url(const unsigned char *in, size_t n, char *out)
 	out[w] = '\0';
 	return out;
 }
+
+long
+base64_decode(const char *in, unsigned char *out, size_t cap)
+{
+	static const char t[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	size_t w = 0, bits = 0, n = strlen(in);
+
+	while (n > 0 && in[n - 1] == '=')
+		n--;
+	if (strlen(in) - n > 2 || n % 4 == 1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = in[i] ? strchr(t, in[i]) : NULL;
+
+		if (!p)
+			return -1;
+		acc = acc << 6 | (uint32_t)(p - t);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (w == cap)
+				return -1;
+			out[w++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return (long)w;
+}

@@ -36,4 +36,9 @@ void wipe(void *p, size_t n);
  * which must hold 4 * ((n + 2) / 3) + 1 bytes. Returns out. */
 char *base64url(const unsigned char *in, size_t n, char *out);
 
+/* Decodes standard base64 (RFC 4648 section 4, padding optional) from in into
+ * out (cap bytes). Returns the decoded length, or -1 if in is not base64 or
+ * does not fit. */
+long base64_decode(const char *in, unsigned char *out, size_t cap);
+
 #endif

@@ -25,6 +25,9 @@ declare -A pool=(
 	[utilisateur]=${POOL_UTILISATEUR:-2}
 	[transaction]=${POOL_TRANSACTION:-2}
 	[divers]=${POOL_DIVERS:-2}
+	[cle]=${POOL_CLE:-1}
+	[app]=${POOL_APP:-1}
+	[oauth]=${POOL_OAUTH:-2}
 )
 
 exec 9>"$run/lock"

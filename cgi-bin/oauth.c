@@ -1,0 +1,700 @@
+/*
+ * Area "oauth": the OAuth 2.0 provider (RFC 6749 with PKCE, RFC 7636). The
+ * authorization page where a staff member logs in and approves an app's scopes,
+ * the token endpoint (authorization_code and refresh_token grants, with
+ * single-use codes and rotating refresh tokens), revocation (RFC 7009) and the
+ * server's metadata (RFC 8414). These answer in OAuth's terms, not the API's:
+ * HTML pages, redirects and RFC 6749 error objects.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "db_app.h"
+#include "db_oauth.h"
+#include "db_user.h"
+#include "login.h"
+#include "rand.h"
+#include "server.h"
+#include "text.h"
+#include "token.h"
+
+/* RFC 6749 section 4.1.2.1 and 5.2, RFC 7009 section 2.2.1. */
+enum oauth_error {
+	OE_INVALID_REQUEST,
+	OE_INVALID_CLIENT,
+	OE_INVALID_GRANT,
+	OE_UNAUTHORIZED_CLIENT,
+	OE_UNSUPPORTED_GRANT_TYPE,
+	OE_INVALID_SCOPE,
+	OE_ACCESS_DENIED,
+	OE_UNSUPPORTED_RESPONSE_TYPE,
+	OE__MAX
+};
+
+static const char *const oauth_error_words[OE__MAX] = {
+	[OE_INVALID_REQUEST]           = "invalid_request",
+	[OE_INVALID_CLIENT]            = "invalid_client",
+	[OE_INVALID_GRANT]             = "invalid_grant",
+	[OE_UNAUTHORIZED_CLIENT]       = "unauthorized_client",
+	[OE_UNSUPPORTED_GRANT_TYPE]    = "unsupported_grant_type",
+	[OE_INVALID_SCOPE]             = "invalid_scope",
+	[OE_ACCESS_DENIED]             = "access_denied",
+	[OE_UNSUPPORTED_RESPONSE_TYPE] = "unsupported_response_type",
+};
+
+/* What each scope lets an app do, as the consent page says it. */
+static const char *const scope_texts[SCOPE_COUNT] = {
+	"voir votre identifiant et vos droits",                        /* compte */
+	"consulter les comptes, les historiques et les statistiques",  /* lecture */
+	"ouvrir des comptes, recharger, encaisser, vider et annuler",  /* caisse */
+	"tout faire en votre nom, y compris administrer",              /* admin */
+};
+
+static const char csrf_cookie[] = "10p5_csrf";
+
+/* The authorization request being handled, from prepare to handler. */
+static struct {
+	struct app app;
+	unsigned scopes;
+	const char *redirect_uri, *state, *challenge;
+	bool issue;          /* approved by a logged-in user: the handler issues a code */
+	struct login login;
+} az;
+
+static const uint64_t authorize_fields = FB(FLD_CLIENT_ID) | FB(FLD_REDIRECT_URI) |
+    FB(FLD_RESPONSE_TYPE) | FB(FLD_SCOPE) | FB(FLD_STATE) | FB(FLD_CODE_CHALLENGE) |
+    FB(FLD_CODE_CHALLENGE_METHOD) | FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_DECISION) | FB(FLD_CSRF);
+
+/* Headers every page of the flow carries: no framing (clickjacking), no
+ * caching, nothing loaded from elsewhere. */
+static void
+page_headers(struct req *r)
+{
+	req_header(r, "X-Frame-Options: DENY");
+	req_header(r, "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+	    "frame-ancestors 'none'; base-uri 'none'");
+	req_header(r, "Cache-Control: no-store");
+	req_header(r, "Referrer-Policy: no-referrer");
+}
+
+static void
+page_start(struct text *t, const char *title)
+{
+	text_puts(t, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	text_html(t, title);
+	text_puts(t, "</title><style>body{font-family:sans-serif;max-width:28rem;margin:2rem auto;"
+	    "padding:0 1rem;color:#222}label{display:block;margin:.8rem 0}input{width:100%;"
+	    "padding:.4rem;box-sizing:border-box}button{padding:.5rem 1.2rem;margin:.8rem .5rem 0 0}"
+	    ".erreur{color:#a00;font-weight:bold}.petit{font-size:.85rem;color:#555}</style>"
+	    "</head><body><main><h1>");
+	text_html(t, title);
+	text_puts(t, "</h1>");
+}
+
+static void
+page_send(struct req *r, int http, struct text *t)
+{
+	size_t len;
+	char *body;
+
+	text_puts(t, "</main></body></html>\n");
+	body = text_take(t, &len);
+	req_raw(r, http, "text/html; charset=utf-8", body, len);
+	page_headers(r);
+}
+
+/* The page for a request that cannot be sent back to its app: unknown
+ * client, unregistered redirect_uri, forged form. Never a redirect. */
+static enum status
+error_page(struct req *r, int http, const char *message)
+{
+	struct text t = { 0 };
+
+	page_start(&t, "Autorisation impossible");
+	text_puts(&t, "<p class=\"erreur\">");
+	text_html(&t, message);
+	text_puts(&t, "</p><p>Revenez à l'application et recommencez, ou prévenez ses auteurs.</p>");
+	page_send(r, http, &t);
+	return ST_OK;
+}
+
+static void
+hidden(struct text *t, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	text_puts(t, "<input type=\"hidden\" name=\"");
+	text_puts(t, name);
+	text_puts(t, "\" value=\"");
+	text_html(t, value);
+	text_puts(t, "\">");
+}
+
+/* The login and consent page, with a fresh CSRF token in a cookie and in the
+ * form (the POST must bring both, equal). message: an error to show, or NULL. */
+static enum status
+consent_page(struct req *r, const char *message)
+{
+	const char *uri = req_env(r, "REQUEST_URI");
+	char csrf[SESSION_TOKEN_LEN + 1], path[512];
+	struct text t = { 0 };
+	size_t plen = strcspn(uri, "?");
+
+	if (!rand_token(csrf, SESSION_TOKEN_LEN))
+		return ST_ERREUR_GENERIQUE;
+	snprintf(path, sizeof path, "%.*s", (int)(plen < sizeof path ? plen : sizeof path - 1), uri);
+	page_start(&t, "Autoriser une application");
+	text_puts(&t, "<p>L'application <strong>");
+	text_html(&t, az.app.name);
+	text_puts(&t, "</strong> demande l'accès à votre compte 10p5 pour :</p><ul>");
+	for (int i = 0; i < SCOPE_COUNT; i++) {
+		if (!(az.scopes & (1u << i)))
+			continue;
+		text_puts(&t, "<li><strong>");
+		text_puts(&t, scope_words[i]);
+		text_puts(&t, "</strong> : ");
+		text_html(&t, scope_texts[i]);
+		text_puts(&t, "</li>");
+	}
+	text_puts(&t, "</ul>");
+	if (message) {
+		text_puts(&t, "<p class=\"erreur\">");
+		text_html(&t, message);
+		text_puts(&t, "</p>");
+	}
+	text_puts(&t, "<form method=\"post\" action=\"");
+	text_html(&t, path);
+	text_puts(&t, "\">");
+	hidden(&t, field_defs[FLD_CLIENT_ID].wire, az.app.client_id);
+	hidden(&t, field_defs[FLD_REDIRECT_URI].wire, az.redirect_uri);
+	hidden(&t, field_defs[FLD_RESPONSE_TYPE].wire, r->v[FLD_RESPONSE_TYPE].s);
+	hidden(&t, field_defs[FLD_SCOPE].wire, r->v[FLD_SCOPE].s);
+	hidden(&t, field_defs[FLD_STATE].wire, az.state);
+	hidden(&t, field_defs[FLD_CODE_CHALLENGE].wire, az.challenge);
+	hidden(&t, field_defs[FLD_CODE_CHALLENGE_METHOD].wire, r->v[FLD_CODE_CHALLENGE_METHOD].s);
+	hidden(&t, field_defs[FLD_CSRF].wire, csrf);
+	text_puts(&t, "<label>Identifiant <input name=\"login\" autocomplete=\"username\" required>"
+	    "</label><label>Mot de passe <input type=\"password\" name=\"mdp\" "
+	    "autocomplete=\"current-password\" required></label>"
+	    "<button name=\"decision\" value=\"autoriser\">Autoriser</button>"
+	    "<button name=\"decision\" value=\"refuser\" formnovalidate>Refuser</button>"
+	    "</form><p class=\"petit\">Vous serez ensuite renvoyé vers ");
+	text_html(&t, az.redirect_uri);
+	text_puts(&t, "</p>");
+	page_send(r, 200, &t);
+	req_header(r, "Set-Cookie: %s=%s; Path=%s; HttpOnly; SameSite=Strict%s", csrf_cookie, csrf,
+	    path, strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+	wipe(csrf, sizeof csrf);
+	return ST_OK;
+}
+
+/* Sends the user back to the app with query parameters: pairs of name and
+ * value, ending with NULL; state is echoed when the app sent one. */
+static enum status
+redirect(struct req *r, const char *first, ...)
+{
+	struct text t = { 0 };
+	const char *name = first;
+	va_list ap;
+	char *loc;
+	size_t len;
+
+	text_puts(&t, az.redirect_uri);
+	text_puts(&t, strchr(az.redirect_uri, '?') ? "&" : "?");
+	va_start(ap, first);
+	while (name) {
+		const char *value = va_arg(ap, const char *);
+
+		text_puts(&t, name);
+		text_puts(&t, "=");
+		text_url(&t, value);
+		name = va_arg(ap, const char *);
+		if (name)
+			text_puts(&t, "&");
+	}
+	va_end(ap);
+	if (az.state) {
+		text_puts(&t, "&state=");
+		text_url(&t, az.state);
+	}
+	if (!(loc = text_take(&t, &len)))
+		return ST_ERREUR_GENERIQUE;
+	req_raw(r, 302, "text/plain; charset=utf-8", NULL, 0);
+	if (!req_header(r, "Location: %s", loc)) {
+		free(loc);
+		return error_page(r, 400, "L'adresse de retour est trop longue.");
+	}
+	free(loc);
+	page_headers(r);
+	return ST_OK;
+}
+
+static enum status
+redirect_error(struct req *r, enum oauth_error e, const char *description)
+{
+	return redirect(r, "error", oauth_error_words[e], "error_description", description,
+	    (const char *)NULL);
+}
+
+/* The CSRF check of the consent form: the cookie set with the page and the
+ * hidden field must match. */
+static bool
+csrf_ok(const struct req *r)
+{
+	const char *cookies = req_env(r, "HTTP_COOKIE"), *p = cookies;
+	size_t n = strlen(csrf_cookie);
+
+	if (!r->v[FLD_CSRF].set)
+		return false;
+	while ((p = strstr(p, csrf_cookie))) {
+		const char *v = p + n;
+		size_t len = strcspn(v + 1, ";");
+
+		if ((p == cookies || p[-1] == ' ' || p[-1] == ';') && *v == '=' &&
+		    len == strlen(r->v[FLD_CSRF].s) && ct_equal(v + 1, r->v[FLD_CSRF].s, len))
+			return true;
+		p = v;
+	}
+	return false;
+}
+
+/* GET shows the page; POST logs in and decides. Client and redirect_uri are
+ * checked before anything else, and any problem with them is a page, never a
+ * redirect. Everything heavy (scrypt) happens here, before the transaction. */
+static enum status
+p_authorize(struct req *r, json_object *out)
+{
+	const char *champ = NULL, *type, *method;
+	enum status st;
+	int64_t wait = 0;
+	char msg[128];
+	int found;
+
+	(void)out;
+	memset(&az, 0, sizeof az);
+	st = field_validate(&r->params, authorize_fields, 0, r->v, &champ);
+	if (!r->v[FLD_CLIENT_ID].set || (st != ST_OK && champ == field_defs[FLD_CLIENT_ID].wire))
+		return error_page(r, 400, "Cette application est inconnue.");
+	if ((found = app_by_client_id(r->v[FLD_CLIENT_ID].s, &az.app)) <= 0)
+		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400, "Cette application est inconnue.");
+	if (!r->v[FLD_REDIRECT_URI].set || params_count(&r->params,
+	    field_defs[FLD_REDIRECT_URI].wire) != 1 || (st != ST_OK &&
+	    champ == field_defs[FLD_REDIRECT_URI].wire))
+		return error_page(r, 400, "L'adresse de retour (redirect_uri) manque ou est invalide.");
+	if ((found = app_redirect_ok(az.app.id, r->v[FLD_REDIRECT_URI].s)) <= 0)
+		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400,
+		    "Cette adresse de retour n'est pas enregistrée pour cette application.");
+	/* From here on, the app hears about problems through its redirect_uri. */
+	az.redirect_uri = r->v[FLD_REDIRECT_URI].s;
+	az.state = r->v[FLD_STATE].set ? r->v[FLD_STATE].s : NULL;
+	if (st != ST_OK) {
+		snprintf(msg, sizeof msg, "parameter %s is malformed or repeated", champ ? champ : "?");
+		return redirect_error(r, OE_INVALID_REQUEST, msg);
+	}
+	type = r->v[FLD_RESPONSE_TYPE].set ? r->v[FLD_RESPONSE_TYPE].s : "";
+	if (strcmp(type, "code") != 0)
+		return redirect_error(r, OE_UNSUPPORTED_RESPONSE_TYPE, "only response_type=code");
+	method = r->v[FLD_CODE_CHALLENGE_METHOD].set ? r->v[FLD_CODE_CHALLENGE_METHOD].s : "";
+	if (!r->v[FLD_CODE_CHALLENGE].set || strcmp(method, "S256") != 0)
+		return redirect_error(r, OE_INVALID_REQUEST, "PKCE with code_challenge_method=S256 is required");
+	az.challenge = r->v[FLD_CODE_CHALLENGE].s;
+	if (!auth_scopes_parse(r->v[FLD_SCOPE].set ? r->v[FLD_SCOPE].s : "", &az.scopes))
+		return redirect_error(r, OE_INVALID_SCOPE, "scopes are compte, lecture, caisse, admin");
+	if (!az.scopes)
+		az.scopes = SCOPE_COMPTE;
+	if (strcmp(r->method, "GET") == 0)
+		return consent_page(r, NULL);
+	if (!csrf_ok(r))
+		return error_page(r, 403, "Ce formulaire a expiré ou ne vient pas de 10p5. "
+		    "Rechargez la page d'autorisation.");
+	if (r->v[FLD_DECISION].set && strcmp(r->v[FLD_DECISION].s, "refuser") == 0)
+		return redirect_error(r, OE_ACCESS_DENIED, "the user refused");
+	if (!r->v[FLD_LOGIN].set || !r->v[FLD_MDP].set)
+		return consent_page(r, "Indiquez votre identifiant et votre mot de passe.");
+	st = login_check(r->remote_addr, r->v[FLD_LOGIN].s, r->v[FLD_MDP].s, NULL, r->now,
+	    &az.login, &wait);
+	if (st == ST_TROP_DE_TENTATIVES) {
+		snprintf(msg, sizeof msg, "Trop de tentatives : réessayez dans %lld s.", (long long)wait);
+		return consent_page(r, msg);
+	}
+	if (st != ST_OK)
+		return st;
+	if (az.login.verdict != ST_OK)
+		return consent_page(r, "Identifiant ou mot de passe incorrect.");
+	az.issue = true;
+	return ST_OK;
+}
+
+/* Issues the single-use code of an approved request and sends the user back
+ * with it. Statuses: erreur_bdd, erreur_generique. */
+static enum status
+h_authorize(struct req *r, json_object *out)
+{
+	struct oauth_code c = { .app_id = az.app.id, .scopes = az.scopes };
+	char code[TOKEN_MAX];
+	unsigned char hash[SHA256_LEN];
+	enum status st;
+
+	(void)out;
+	if (!az.issue)
+		return ST_OK; /* the page, the error page or the redirect is ready */
+	c.user_id = az.login.user.id;
+	c.expires_ms = r->now + cfg.code_ttl_ms;
+	snprintf(c.redirect_uri, sizeof c.redirect_uri, "%s", az.redirect_uri);
+	snprintf(c.challenge, sizeof c.challenge, "%s", az.challenge);
+	if (!token_make(TOK_CODE, code))
+		return ST_ERREUR_GENERIQUE;
+	token_hash(code, hash);
+	if (!login_succeeded(&az.login) || !oauth_code_insert(hash, &c, r->now))
+		return ST_ERREUR_BDD;
+	st = redirect(r, "code", code, (const char *)NULL);
+	wipe(code, sizeof code);
+	return st;
+}
+
+/* An RFC 6749 section 5.2 error from the token or revocation endpoint. */
+static enum status
+token_error(struct req *r, enum oauth_error e, const char *description)
+{
+	json_object *o = json_object_new_object();
+	char *body;
+
+	reply_str(o, K_ERROR, oauth_error_words[e]);
+	reply_str(o, K_ERROR_DESCRIPTION, description);
+	body = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	req_raw(r, e == OE_INVALID_CLIENT ? 401 : 400, "application/json; charset=utf-8", body,
+	    body ? strlen(body) : 0);
+	req_header(r, "Cache-Control: no-store");
+	req_header(r, "Pragma: no-cache");
+	if (e == OE_INVALID_CLIENT)
+		req_header(r, "WWW-Authenticate: Basic realm=\"10p5\"");
+	return body ? ST_OK : ST_ERREUR_GENERIQUE;
+}
+
+static enum status
+json_reply(struct req *r, json_object *o)
+{
+	char *body = strdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	if (!body)
+		return ST_ERREUR_GENERIQUE;
+	req_raw(r, 200, "application/json; charset=utf-8", body, strlen(body));
+	req_header(r, "Cache-Control: no-store");
+	req_header(r, "Pragma: no-cache");
+	return ST_OK;
+}
+
+/* Authenticates the calling app: HTTP Basic (client_secret_basic) or
+ * client_id and client_secret in the body (client_secret_post), not both.
+ * Returns 1 with *a set, or 0 after setting the error reply. */
+static int
+client_auth(struct req *r, struct app *a)
+{
+	const char *id = r->v[FLD_CLIENT_ID].set ? r->v[FLD_CLIENT_ID].s : NULL;
+	const char *secret = r->v[FLD_CLIENT_SECRET].set ? r->v[FLD_CLIENT_SECRET].s : NULL;
+	char basic[256];
+	unsigned char hash[SHA256_LEN];
+	int found;
+
+	if (strncasecmp(r->authorization, "Basic ", 6) == 0) {
+		long n = base64_decode(r->authorization + 6 + strspn(r->authorization + 6, " "),
+		    (unsigned char *)basic, sizeof basic - 1);
+		char *colon = NULL;
+
+		if (n >= 0 && !memchr(basic, '\0', (size_t)n)) {
+			basic[n] = '\0';
+			colon = strchr(basic, ':');
+		}
+		if (!colon) {
+			token_error(r, OE_INVALID_CLIENT, "malformed HTTP Basic credentials");
+			return 0;
+		}
+		if (secret) {
+			token_error(r, OE_INVALID_REQUEST, "use one client authentication method");
+			return 0;
+		}
+		*colon = '\0';
+		if (!url_decode(basic, strlen(basic)) ||
+		    !url_decode(colon + 1, strlen(colon + 1)) || (id && strcmp(id, basic) != 0)) {
+			token_error(r, OE_INVALID_CLIENT, "client authentication failed");
+			return 0;
+		}
+		id = basic;
+		secret = colon + 1;
+	}
+	if (!id || !secret) {
+		token_error(r, OE_INVALID_CLIENT, "client authentication is required");
+		return 0;
+	}
+	found = app_by_client_id(id, a);
+	token_hash(secret, hash);
+	wipe(basic, sizeof basic);
+	if (found <= 0 || !ct_equal(hash, a->secret_hash, SHA256_LEN)) {
+		token_error(r, OE_INVALID_CLIENT, "client authentication failed");
+		return 0;
+	}
+	return 1;
+}
+
+/* Issues an access token and a refresh token of family `family` and writes
+ * the token response (RFC 6749 section 5.1). */
+static enum status
+issue(struct req *r, const struct app *a, const struct user *u, unsigned scopes, int64_t family)
+{
+	struct oauth_token at = { .kind = OAUTH_ACCESS, .app_id = a->id, .user_id = u->id,
+	    .family = family, .scopes = scopes, .expires_ms = r->now + cfg.access_ttl_ms };
+	struct oauth_token rt = at;
+	char access[TOKEN_MAX], refresh[TOKEN_MAX], words[64];
+	unsigned char ha[SHA256_LEN], hr[SHA256_LEN];
+	json_object *o, *user;
+	int64_t id;
+
+	rt.kind = OAUTH_REFRESH;
+	rt.expires_ms = r->now + cfg.refresh_ttl_ms;
+	if (!token_make(TOK_ACCESS, access) || !token_make(TOK_REFRESH, refresh))
+		return ST_ERREUR_GENERIQUE;
+	token_hash(access, ha);
+	token_hash(refresh, hr);
+	if (!oauth_token_insert(ha, &at, r->now, &id) || !oauth_token_insert(hr, &rt, r->now, &id))
+		return ST_ERREUR_BDD;
+	auth_scopes_format(scopes, words, sizeof words);
+	o = json_object_new_object();
+	reply_str(o, K_ACCESS_TOKEN, access);
+	reply_str(o, K_TOKEN_TYPE, "Bearer");
+	reply_int(o, K_EXPIRES_IN, cfg.access_ttl_ms / 1000);
+	reply_str(o, K_REFRESH_TOKEN, refresh);
+	reply_str(o, K_SCOPE, words);
+	user = json_object_new_object();
+	reply_str(user, K_LOGIN, u->login);
+	reply_int(user, K_DROIT, u->droit);
+	json_object_object_add_ex(o, key_names[K_USER], user, JSON_C_OBJECT_ADD_CONSTANT_KEY);
+	wipe(access, sizeof access);
+	wipe(refresh, sizeof refresh);
+	return json_reply(r, o);
+}
+
+static enum status
+grant_code(struct req *r, const struct app *a)
+{
+	struct oauth_code c;
+	struct user u;
+	unsigned char hash[SHA256_LEN], digest[SHA256_LEN];
+	char challenge[64];
+	int found;
+
+	if (!r->v[FLD_CODE].set || !r->v[FLD_REDIRECT_URI].set || !r->v[FLD_CODE_VERIFIER].set)
+		return token_error(r, OE_INVALID_REQUEST, "code, redirect_uri and code_verifier are required");
+	if (token_kind(r->v[FLD_CODE].s) != TOK_CODE)
+		return token_error(r, OE_INVALID_GRANT, "unknown code");
+	token_hash(r->v[FLD_CODE].s, hash);
+	if ((found = oauth_code_get(hash, &c)) <= 0)
+		return found < 0 ? ST_ERREUR_BDD : token_error(r, OE_INVALID_GRANT, "unknown code");
+	if (c.app_id != a->id)
+		return token_error(r, OE_INVALID_GRANT, "this code was issued to another client");
+	if (c.used_ms) {
+		/* A replayed code: whoever holds it, every token it gave is revoked. */
+		if (!oauth_family_revoke(c.id, r->now))
+			return ST_ERREUR_BDD;
+		return token_error(r, OE_INVALID_GRANT, "code already used: its tokens are revoked");
+	}
+	if (!oauth_code_use(c.id, r->now))
+		return ST_ERREUR_BDD;
+	if (r->now >= c.expires_ms)
+		return token_error(r, OE_INVALID_GRANT, "code expired");
+	if (strcmp(c.redirect_uri, r->v[FLD_REDIRECT_URI].s) != 0)
+		return token_error(r, OE_INVALID_GRANT, "redirect_uri differs from the authorization request");
+	sha256(r->v[FLD_CODE_VERIFIER].s, strlen(r->v[FLD_CODE_VERIFIER].s), digest);
+	base64url(digest, sizeof digest, challenge);
+	if (strlen(c.challenge) != strlen(challenge) || !ct_equal(challenge, c.challenge, strlen(challenge)))
+		return token_error(r, OE_INVALID_GRANT, "code_verifier does not match the code_challenge");
+	if ((found = user_by_id(c.user_id, &u)) <= 0)
+		return found < 0 ? ST_ERREUR_BDD : token_error(r, OE_INVALID_GRANT, "user gone");
+	return issue(r, a, &u, c.scopes, c.id);
+}
+
+static enum status
+grant_refresh(struct req *r, const struct app *a)
+{
+	struct oauth_token t;
+	struct user u;
+	unsigned char hash[SHA256_LEN];
+	unsigned scopes;
+	int found;
+
+	if (!r->v[FLD_REFRESH_TOKEN].set)
+		return token_error(r, OE_INVALID_REQUEST, "refresh_token is required");
+	if (token_kind(r->v[FLD_REFRESH_TOKEN].s) != TOK_REFRESH)
+		return token_error(r, OE_INVALID_GRANT, "unknown refresh token");
+	token_hash(r->v[FLD_REFRESH_TOKEN].s, hash);
+	if ((found = oauth_token_get(hash, &t)) <= 0 || t.kind != OAUTH_REFRESH)
+		return found < 0 ? ST_ERREUR_BDD : token_error(r, OE_INVALID_GRANT, "unknown refresh token");
+	if (t.app_id != a->id)
+		return token_error(r, OE_INVALID_GRANT, "this token was issued to another client");
+	if (t.revoked_ms)
+		return token_error(r, OE_INVALID_GRANT, "refresh token revoked");
+	if (t.used_ms) {
+		/* Rotation makes each refresh token single-use: a second use means it
+		 * leaked, so the whole family goes. */
+		if (!oauth_family_revoke(t.family, r->now))
+			return ST_ERREUR_BDD;
+		return token_error(r, OE_INVALID_GRANT, "refresh token already used: its family is revoked");
+	}
+	if (r->now >= t.expires_ms)
+		return token_error(r, OE_INVALID_GRANT, "refresh token expired");
+	scopes = t.scopes;
+	if (r->v[FLD_SCOPE].set) {
+		if (!auth_scopes_parse(r->v[FLD_SCOPE].s, &scopes) || (scopes & ~t.scopes))
+			return token_error(r, OE_INVALID_SCOPE, "a refresh may only narrow the scope");
+		if (!scopes)
+			scopes = t.scopes;
+	}
+	if ((found = user_by_id(t.user_id, &u)) <= 0)
+		return found < 0 ? ST_ERREUR_BDD : token_error(r, OE_INVALID_GRANT, "user gone");
+	if (!oauth_token_use(t.id, r->now))
+		return ST_ERREUR_BDD;
+	return issue(r, a, &u, scopes, t.family);
+}
+
+/* POST /oauth/token. Runs in one BEGIN IMMEDIATE transaction, so two
+ * concurrent exchanges of one code or refresh token cannot both succeed.
+ * Statuses: erreur_bdd, erreur_generique (everything else is an RFC reply). */
+static enum status
+h_token(struct req *r, json_object *out)
+{
+	const char *champ = NULL, *grant;
+	struct app a;
+
+	(void)out;
+	if (field_validate(&r->params, FB(FLD_GRANT_TYPE) | FB(FLD_CODE) | FB(FLD_REDIRECT_URI) |
+	    FB(FLD_CODE_VERIFIER) | FB(FLD_REFRESH_TOKEN) | FB(FLD_CLIENT_ID) |
+	    FB(FLD_CLIENT_SECRET) | FB(FLD_SCOPE), 0, r->v, &champ) != ST_OK ||
+	    params_count(&r->params, field_defs[FLD_REDIRECT_URI].wire) > 1)
+		return token_error(r, OE_INVALID_REQUEST, "a parameter is malformed or repeated");
+	if (!client_auth(r, &a))
+		return ST_OK;
+	grant = r->v[FLD_GRANT_TYPE].set ? r->v[FLD_GRANT_TYPE].s : NULL;
+	if (!grant)
+		return token_error(r, OE_INVALID_REQUEST, "grant_type is required");
+	if (strcmp(grant, "authorization_code") == 0)
+		return grant_code(r, &a);
+	if (strcmp(grant, "refresh_token") == 0)
+		return grant_refresh(r, &a);
+	return token_error(r, OE_UNSUPPORTED_GRANT_TYPE, "authorization_code or refresh_token");
+}
+
+/* POST /oauth/revoke (RFC 7009): revokes an access token, or a refresh token
+ * with its whole family. Unknown tokens are answered 200 like known ones.
+ * Statuses: erreur_bdd, erreur_generique. */
+static enum status
+h_revoke(struct req *r, json_object *out)
+{
+	const char *champ = NULL;
+	struct oauth_token t;
+	unsigned char hash[SHA256_LEN];
+	struct app a;
+	enum token_kind kind;
+	int found;
+
+	(void)out;
+	if (field_validate(&r->params, FB(FLD_TOKEN) | FB(FLD_TOKEN_TYPE_HINT) | FB(FLD_CLIENT_ID) |
+	    FB(FLD_CLIENT_SECRET), 0, r->v, &champ) != ST_OK)
+		return token_error(r, OE_INVALID_REQUEST, "a parameter is malformed or repeated");
+	if (!client_auth(r, &a))
+		return ST_OK;
+	if (!r->v[FLD_TOKEN].set)
+		return token_error(r, OE_INVALID_REQUEST, "token is required");
+	kind = token_kind(r->v[FLD_TOKEN].s);
+	if (kind == TOK_ACCESS || kind == TOK_REFRESH) {
+		token_hash(r->v[FLD_TOKEN].s, hash);
+		if ((found = oauth_token_get(hash, &t)) < 0)
+			return ST_ERREUR_BDD;
+		if (found && t.app_id != a.id)
+			return token_error(r, OE_UNAUTHORIZED_CLIENT, "this token was issued to another client");
+		if (found && !(t.kind == OAUTH_REFRESH ? oauth_family_revoke(t.family, r->now)
+		    : oauth_token_revoke(t.id, r->now)))
+			return ST_ERREUR_BDD;
+	}
+	return json_reply(r, json_object_new_object());
+}
+
+/* The issuer: TENP5_ISSUER, or this request's scheme, host and the path the
+ * site is mounted under. */
+static void
+issuer(const struct req *r, char *out, size_t cap)
+{
+	const char *uri = req_env(r, "REQUEST_URI"), *wk = strstr(uri, "/.well-known/");
+	int base = wk ? (int)(wk - uri) : 0;
+
+	if (cfg.issuer)
+		snprintf(out, cap, "%s", cfg.issuer);
+	else
+		snprintf(out, cap, "%s://%s%.*s", strcmp(req_env(r, "HTTPS"), "on") == 0 ? "https" :
+		    "http", *req_env(r, "HTTP_HOST") ? req_env(r, "HTTP_HOST") : "localhost", base, uri);
+}
+
+static json_object *
+strings(const char *const *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static void
+add(json_object *o, enum key k, json_object *v)
+{
+	json_object_object_add_ex(o, key_names[k], v, JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
+/* GET /.well-known/oauth-authorization-server (RFC 8414). */
+static enum status
+h_metadata(struct req *r, json_object *out)
+{
+	static const char *const code[] = { "code" };
+	static const char *const grants[] = { "authorization_code", "refresh_token" };
+	static const char *const s256[] = { "S256" };
+	static const char *const auth[] = { "client_secret_basic", "client_secret_post" };
+	char iss[512], url[600];
+	json_object *o = json_object_new_object();
+
+	(void)out;
+	issuer(r, iss, sizeof iss);
+	reply_str(o, K_ISSUER, iss);
+	snprintf(url, sizeof url, "%s/oauth/authorize", iss);
+	reply_str(o, K_AUTHORIZATION_ENDPOINT, url);
+	snprintf(url, sizeof url, "%s/oauth/token", iss);
+	reply_str(o, K_TOKEN_ENDPOINT, url);
+	snprintf(url, sizeof url, "%s/oauth/revoke", iss);
+	reply_str(o, K_REVOCATION_ENDPOINT, url);
+	add(o, K_RESPONSE_TYPES_SUPPORTED, strings(code, 1));
+	add(o, K_GRANT_TYPES_SUPPORTED, strings(grants, 2));
+	add(o, K_CODE_CHALLENGE_METHODS_SUPPORTED, strings(s256, 1));
+	add(o, K_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED, strings(auth, 2));
+	add(o, K_REVOCATION_ENDPOINT_AUTH_METHODS_SUPPORTED, strings(auth, 2));
+	add(o, K_SCOPES_SUPPORTED, strings(scope_words, SCOPE_COUNT));
+	return json_reply(r, o);
+}
+
+static const struct route routes[] = {
+	{ "/oauth/authorize", h_authorize, p_authorize, 0, R_RAW | R_PUBLIC | R_GET | R_WRITE, 0, 0 },
+	{ "/oauth/token", h_token, NULL, 0, R_RAW | R_PUBLIC | R_WRITE, 0, 0 },
+	{ "/oauth/revoke", h_revoke, NULL, 0, R_RAW | R_PUBLIC | R_WRITE, 0, 0 },
+	{ "/.well-known/oauth-authorization-server", h_metadata, NULL, 0, R_RAW | R_PUBLIC | R_GET,
+	  0, 0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	return server_main(argc, argv, "oauth", routes, sizeof routes / sizeof routes[0]);
+}

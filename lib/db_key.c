@@ -1,0 +1,44 @@
+/*
+ * The api_keys table. Deleting a row is the revocation: the next request
+ * carrying the key finds nothing.
+ */
+#include "db.h"
+#include "db_key.h"
+
+int
+key_insert(int64_t user_id, const char *name, const char *prefix,
+    const unsigned char hash[SHA256_LEN], int droit, int64_t now, int64_t expires_ms, int64_t *id)
+{
+	sqlite3_stmt *st = db_query("INSERT INTO api_keys (user_id, name, prefix, hash, droit,"
+	    " created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "issbii",
+	    user_id, name, prefix, hash, (size_t)SHA256_LEN, (int64_t)droit, now);
+
+	if (!st)
+		return 0;
+	if (expires_ms)
+		sqlite3_bind_int64(st, 7, expires_ms);
+	if (db_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	*id = db_last_id();
+	return 1;
+}
+
+sqlite3_stmt *
+key_list(int64_t user_id)
+{
+	return db_query("SELECT k.id, k.name, k.prefix, k.created_ms, k.last_used_ms, k.uses,"
+	    " k.droit, k.expires_ms, u.login FROM api_keys k JOIN users u ON u.id = k.user_id"
+	    " WHERE ?1 = 0 OR k.user_id = ?1 ORDER BY k.id", "i", user_id);
+}
+
+int
+key_delete(int64_t id, int64_t user_id)
+{
+	if (!db_exec("DELETE FROM api_keys WHERE id = ?1 AND (?2 = 0 OR user_id = ?2)", "ii",
+	    id, user_id))
+		return -1;
+	return db_changes() > 0;
+}
