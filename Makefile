@@ -39,7 +39,7 @@ DEPS_RUN   = nginx spawn-fcgi multiwatch curl
 DEPS_TEST  = jq sqlite3 perl
 DEPS_BENCH = wrk
 
-.PHONY: all run test unit api asan clean deps deps-run deps-test deps-bench
+.PHONY: all run test unit api asan bench clean deps deps-run deps-test deps-bench
 all: $(BINS) $(UNITS)
 
 Q = @
@@ -128,6 +128,17 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNITS:$(BUILD)/%=build-asan/%) tests/api/*.t
+
+$(BUILD)/tests/commitloop: tests/bench/commitloop.c
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+# Benchmarks: wrk against the stack with a million-row data set, next to the
+# nginx and SQLite ceilings measured in the same run (tests/bench/results.md).
+bench: deps-bench deps-test
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop
+	BIN=$(BUILD) tests/bench/bench.sh
 
 clean:
 	rm -rf build build-asan

@@ -30,6 +30,10 @@ sqlite3 *db_handle(void);
  * the cause is fixed. Cheap when nothing failed. */
 void db_heal(void);
 
+/* Copies the WAL back into the database (a passive checkpoint) when it has
+ * grown past 1000 pages, or always with force. Called between requests. */
+void db_checkpoint(bool force);
+
 /* Returns the cached statement for sql (a string literal: it is cached by
  * address), reset and with its bindings cleared; NULL after logging. */
 sqlite3_stmt *db_prepare(const char *sql);

@@ -74,25 +74,13 @@ client_list(void)
 static int
 row(sqlite3_stmt *st, char *buf, size_t cap, bool full)
 {
-	char money[MONEY_BUF];
-	size_t w = 0;
-	int n;
+	struct row r = { buf, 0, cap, false };
 
-	n = snprintf(buf, cap, "{\"%s\":", key_names[K_ID_CARTE]);
-	if (n < 0 || (size_t)n >= cap)
-		return -1;
-	w = (size_t)n;
-	if (!reply_put_str(buf, cap, &w, (const char *)sqlite3_column_text(st, 0)))
-		return -1;
-	money_format(sqlite3_column_int64(st, 1), money);
+	row_str(&r, K_ID_CARTE, (const char *)sqlite3_column_text(st, 0));
+	row_money(&r, K_SOLDE, sqlite3_column_int64(st, 1));
 	if (full)
-		n = snprintf(buf + w, cap - w, ",\"%s\":%s,\"%s\":%s}", key_names[K_SOLDE], money,
-		    key_names[K_DECOUVERT], sqlite3_column_int(st, 2) ? "true" : "false");
-	else
-		n = snprintf(buf + w, cap - w, ",\"%s\":%s}", key_names[K_SOLDE], money);
-	if (n < 0 || (size_t)n >= cap - w)
-		return -1;
-	return (int)(w + (size_t)n);
+		row_bool(&r, K_DECOUVERT, sqlite3_column_int(st, 2) != 0);
+	return row_end(&r);
 }
 
 int

@@ -4,7 +4,6 @@
  * the balance by the row's effect. Every function here runs inside the
  * caller's transaction and never commits.
  */
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -114,8 +113,11 @@ ledger_flip(const struct principal *who, int64_t now, struct ledger_row *t, stru
 	return journal_move(who, now, valid ? EV_REFAIRE : EV_ANNULATION, c, t->id);
 }
 
-#define LEDGER_COLUMNS "SELECT t.id, t.type, c.card, u.login, t.date_ms, t.amount, t.qty, t.valid" \
-	" FROM transactions t JOIN clients c ON c.id = t.client_id JOIN users u ON u.id = t.user_id"
+/* No joins on the hot path of long histories: cards and logins are looked
+ * up through small caches (a client's card and a user's login never change:
+ * a deleted user keeps its row). */
+#define LEDGER_COLUMNS "SELECT t.id, t.type, t.client_id, t.user_id, t.date_ms, t.amount," \
+	" t.qty, t.valid FROM transactions t"
 
 sqlite3_stmt *
 ledger_list(int64_t client_id, int64_t user_id, const char *login, int64_t after, int64_t limit)
@@ -138,35 +140,47 @@ ledger_list(int64_t client_id, int64_t user_id, const char *login, int64_t after
 	return db_query(LEDGER_COLUMNS " WHERE t.id > ?1 ORDER BY t.id LIMIT ?2", "ii", after, lim);
 }
 
+#define NAME_CACHE 256
+
+struct name_slot {
+	int64_t id;     /* 0: empty */
+	char text[33];
+};
+
+/* The card or login of `id` through a direct-mapped cache; NULL on error. */
+static const char *
+cached_name(struct name_slot *cache, int64_t id, const char *sql)
+{
+	struct name_slot *slot = &cache[(uint64_t)id % NAME_CACHE];
+	sqlite3_stmt *st;
+
+	if (slot->id == id)
+		return slot->text;
+	if (db_row(&st, sql, "i", id) != 1)
+		return NULL;
+	snprintf(slot->text, sizeof slot->text, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	slot->id = id;
+	return slot->text;
+}
+
 int
 ledger_row_json(sqlite3_stmt *st, char *buf, size_t cap)
 {
-	char money[MONEY_BUF];
-	size_t w;
-	int n;
+	static struct name_slot cards[NAME_CACHE], logins[NAME_CACHE];
+	struct row r = { buf, 0, cap, false };
 
-	n = snprintf(buf, cap, "{\"%s\":%" PRId64 ",\"%s\":%d,\"%s\":", key_names[K_ID],
-	    (int64_t)sqlite3_column_int64(st, 0), key_names[K_TYPE], sqlite3_column_int(st, 1),
-	    key_names[K_CLIENT]);
-	if (n < 0 || (size_t)n >= cap)
-		return -1;
-	w = (size_t)n;
-	if (!reply_put_str(buf, cap, &w, (const char *)sqlite3_column_text(st, 2)))
-		return -1;
-	n = snprintf(buf + w, cap - w, ",\"%s\":", key_names[K_UTILISATEUR]);
-	if (n < 0 || (size_t)n >= cap - w)
-		return -1;
-	w += (size_t)n;
-	if (!reply_put_str(buf, cap, &w, (const char *)sqlite3_column_text(st, 3)))
-		return -1;
-	money_format(sqlite3_column_int64(st, 5), money);
-	n = snprintf(buf + w, cap - w, ",\"%s\":%" PRId64 ",\"%s\":%s,\"%s\":%" PRId64 ",\"%s\":%s}",
-	    key_names[K_DATE], (int64_t)sqlite3_column_int64(st, 4), key_names[K_MONTANT], money,
-	    key_names[K_QTE], (int64_t)sqlite3_column_int64(st, 6), key_names[K_VALIDE],
-	    sqlite3_column_int(st, 7) ? "true" : "false");
-	if (n < 0 || (size_t)n >= cap - w)
-		return -1;
-	return (int)(w + (size_t)n);
+	row_int(&r, K_ID, sqlite3_column_int64(st, 0));
+	row_int(&r, K_TYPE, sqlite3_column_int(st, 1));
+	row_str(&r, K_CLIENT, cached_name(cards, sqlite3_column_int64(st, 2),
+	    "SELECT card FROM clients WHERE id = ?1"));
+	row_str(&r, K_UTILISATEUR, cached_name(logins, sqlite3_column_int64(st, 3),
+	    "SELECT login FROM users WHERE id = ?1"));
+	row_int(&r, K_DATE, sqlite3_column_int64(st, 4));
+	row_money(&r, K_MONTANT, sqlite3_column_int64(st, 5));
+	row_int(&r, K_QTE, sqlite3_column_int64(st, 6));
+	row_bool(&r, K_VALIDE, sqlite3_column_int(st, 7) != 0);
+	return row_end(&r);
 }
 
 int

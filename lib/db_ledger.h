@@ -64,8 +64,8 @@ int ledger_flip(const struct principal *who, int64_t now, struct ledger_row *t,
 
 /* Statement listing rows oldest first with id > after, at most limit + 1 of
  * them (limit 0: all), of one client (client_id > 0), of one user (user_id > 0)
- * or of the users named login (login != NULL), as (id, type, card, login, date,
- * amount, qty, valid). NULL on error. */
+ * or of the users named login (login != NULL), as (id, type, client id, user
+ * id, date, amount, qty, valid). NULL on error. */
 sqlite3_stmt *ledger_list(int64_t client_id, int64_t user_id, const char *login,
     int64_t after, int64_t limit);
 

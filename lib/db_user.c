@@ -128,32 +128,10 @@ user_list(void)
 int
 user_row_json(sqlite3_stmt *st, char *buf, size_t cap)
 {
-	const char *card = (const char *)sqlite3_column_text(st, 2);
-	size_t w;
-	int n;
+	struct row r = { buf, 0, cap, false };
 
-	n = snprintf(buf, cap, "{\"%s\":", key_names[K_LOGIN]);
-	if (n < 0 || (size_t)n >= cap)
-		return -1;
-	w = (size_t)n;
-	if (!reply_put_str(buf, cap, &w, (const char *)sqlite3_column_text(st, 0)))
-		return -1;
-	n = snprintf(buf + w, cap - w, ",\"%s\":%d,\"%s\":", key_names[K_DROIT],
-	    sqlite3_column_int(st, 1), key_names[K_ID_CARTE]);
-	if (n < 0 || (size_t)n >= cap - w)
-		return -1;
-	w += (size_t)n;
-	if (card) {
-		if (!reply_put_str(buf, cap, &w, card))
-			return -1;
-	} else {
-		if (cap - w < 5)
-			return -1;
-		memcpy(buf + w, "null", 4);
-		w += 4;
-	}
-	if (cap - w < 2)
-		return -1;
-	buf[w++] = '}';
-	return (int)w;
+	row_str(&r, K_LOGIN, (const char *)sqlite3_column_text(st, 0));
+	row_int(&r, K_DROIT, sqlite3_column_int(st, 1));
+	row_str(&r, K_ID_CARTE, (const char *)sqlite3_column_text(st, 2));
+	return row_end(&r);
 }

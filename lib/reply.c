@@ -3,7 +3,6 @@
  * json-c adders the handlers use. Money goes out through json_object_new_double_s
  * so the number json-c prints is exactly the decimal text we computed from cents.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,21 +116,111 @@ const char *const key_names[K__MAX] = {
 	[K_VALIDE]          = "valide",
 };
 
+/* Writes the decimal digits of v at p; returns how many. */
+static size_t
+put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
 char *
 money_format(int64_t cents, char *buf)
 {
 	/* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
 	uint64_t m = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-	const char *sign = cents < 0 ? "-" : "";
 	unsigned frac = (unsigned)(m % 100);
+	size_t w = 0;
 
-	if (frac == 0)
-		snprintf(buf, MONEY_BUF, "%s%" PRIu64, sign, m / 100);
-	else if (frac % 10 == 0)
-		snprintf(buf, MONEY_BUF, "%s%" PRIu64 ".%u", sign, m / 100, frac / 10);
-	else
-		snprintf(buf, MONEY_BUF, "%s%" PRIu64 ".%02u", sign, m / 100, frac);
+	if (cents < 0)
+		buf[w++] = '-';
+	w += put_u64(buf + w, m / 100);
+	if (frac) {
+		buf[w++] = '.';
+		buf[w++] = (char)('0' + frac / 10);
+		if (frac % 10)
+			buf[w++] = (char)('0' + frac % 10);
+	}
+	buf[w] = '\0';
 	return buf;
+}
+
+void
+row_raw(struct row *b, const char *s, size_t n)
+{
+	if (b->n + n > b->cap) {
+		b->full = true;
+		return;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+void
+row_key(struct row *b, enum key k)
+{
+	const char *name = key_names[k];
+
+	row_raw(b, b->n ? ",\"" : "{\"", 2);
+	row_raw(b, name, strlen(name));
+	row_raw(b, "\":", 2);
+}
+
+void
+row_int(struct row *b, enum key k, int64_t v)
+{
+	char num[24];
+	size_t n = 0;
+
+	row_key(b, k);
+	if (v < 0)
+		num[n++] = '-';
+	n += put_u64(num + n, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+	row_raw(b, num, n);
+}
+
+void
+row_money(struct row *b, enum key k, int64_t cents)
+{
+	char m[MONEY_BUF];
+
+	row_key(b, k);
+	money_format(cents, m);
+	row_raw(b, m, strlen(m));
+}
+
+void
+row_str(struct row *b, enum key k, const char *s)
+{
+	row_key(b, k);
+	if (!s) {
+		row_raw(b, "null", 4);
+		return;
+	}
+	if (b->n <= b->cap && !reply_put_str(b->p, b->cap, &b->n, s))
+		b->full = true;
+}
+
+void
+row_bool(struct row *b, enum key k, bool v)
+{
+	row_key(b, k);
+	row_raw(b, v ? "true" : "false", v ? 4 : 5);
+}
+
+int
+row_end(struct row *b)
+{
+	row_raw(b, "}", 1);
+	return b->full ? -1 : (int)b->n;
 }
 
 static void

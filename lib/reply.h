@@ -147,6 +147,22 @@ json_object *reply_array(json_object *o, enum key k);
 /* Appends a new empty object to array a and returns it (owned by a). */
 json_object *reply_push_object(json_object *a);
 
+/* Rows of streamed lists, written by hand for speed (a long history is tens
+ * of thousands of them): start with struct row r = { buf, 0, cap, false },
+ * add fields, and row_end returns the length, or -1 if it did not fit. */
+struct row {
+	char *p;
+	size_t n, cap;
+	bool full;
+};
+void row_raw(struct row *b, const char *s, size_t n);
+void row_key(struct row *b, enum key k);
+void row_int(struct row *b, enum key k, int64_t v);
+void row_money(struct row *b, enum key k, int64_t cents);
+void row_str(struct row *b, enum key k, const char *s); /* NULL writes null */
+void row_bool(struct row *b, enum key k, bool v);
+int row_end(struct row *b);
+
 /* For hand-written rows: appends s as a quoted, escaped JSON string to
  * buf at *w, within cap bytes. Returns 1, or 0 if it does not fit. */
 int reply_put_str(char *buf, size_t cap, size_t *w, const char *s);

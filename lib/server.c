@@ -424,8 +424,8 @@ run_handler(struct io *io, struct req *r, json_object *out, char **replay, bool 
 
 /* Finds the route whose path ends the URI's path (query and trailing slash
  * set aside), so the API also works from a sub-directory of a shared host. */
-static const struct route *
-find_route(const char *uri, const struct route *routes, size_t n)
+const struct route *
+server_find_route(const char *uri, const struct route *routes, size_t n)
 {
 	size_t len = strcspn(uri, "?");
 
@@ -511,7 +511,7 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	reply_str(out, K_STATUS, NULL); /* keeps "status" the first key */
 	r->method = io_env(io, "REQUEST_METHOD");
 	r->remote_addr = io_env(io, "REMOTE_ADDR");
-	r->route = find_route(io_env(io, "REQUEST_URI"), routes, n);
+	r->route = server_find_route(io_env(io, "REQUEST_URI"), routes, n);
 	r->authorization = io_env(io, "HTTP_AUTHORIZATION");
 	r->io = io;
 	r->scope_missing = 0;
@@ -593,6 +593,7 @@ idle(int64_t now)
 	static int64_t last;
 
 	(void)auth_flush_usage(now, false);
+	db_checkpoint(false);
 	if (now - last < 600000)
 		return;
 	last = now;
@@ -619,6 +620,9 @@ start(const char *prog)
 	if (!config_load())
 		return 0;
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit reached must be an error to answer (erreur_bdd), not
+	 * a signal that kills the worker in the middle of a request. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (!(body_buf = malloc(cfg.body_max + 1))) {
 		log_error("out of memory");
 		return 0;
@@ -639,6 +643,41 @@ stop(int64_t now)
 	body_buf = NULL;
 }
 
+/* `<binary> --routes` prints the route table, one JSON object a line, for
+ * the tests that check every endpoint (rights matrix, hostile input). */
+static int
+print_routes(const struct route *routes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = &routes[i];
+		json_object *o = json_object_new_object(), *takes = json_object_new_array();
+
+		json_object_object_add(o, "path", json_object_new_string(rt->path));
+		json_object_object_add(o, "right", json_object_new_int(rt->right));
+		json_object_object_add(o, "public", json_object_new_boolean(rt->flags & R_PUBLIC));
+		json_object_object_add(o, "write", json_object_new_boolean(rt->flags & R_WRITE));
+		json_object_object_add(o, "get", json_object_new_boolean(rt->flags & R_GET));
+		json_object_object_add(o, "raw", json_object_new_boolean(rt->flags & R_RAW));
+		json_object_object_add(o, "scope", json_object_new_int((int)auth_scope_for(rt->path)));
+		for (int f = 0; f < FLD__MAX; f++) {
+			json_object *fo;
+
+			if (!(rt->takes & FB(f)))
+				continue;
+			fo = json_object_new_object();
+			json_object_object_add(fo, "name", json_object_new_string(field_defs[f].wire));
+			json_object_object_add(fo, "type", json_object_new_int(field_defs[f].type));
+			json_object_object_add(fo, "required", json_object_new_boolean(rt->needs & FB(f)));
+			json_object_array_add(takes, fo);
+		}
+		json_object_object_add(o, "fields", takes);
+		printf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	}
+	return 0;
+}
+
 int
 server_main(int argc, char **argv, const char *prog, const struct route *routes, size_t n)
 {
@@ -648,8 +687,8 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 	struct sigaction sa;
 	FCGX_Request fr;
 
-	(void)argc;
-	(void)argv;
+	if (argc == 2 && strcmp(argv[1], "--routes") == 0)
+		return print_routes(routes, n);
 	if (!start(prog))
 		return 1;
 	/* The FastCGI library answers "CGI" when fd 0 is not a listening socket. */

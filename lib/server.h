@@ -85,7 +85,13 @@ struct req {
 	void *io;                   /* the transport, private to server.c */
 };
 
-/* Runs the loop. Returns the process exit code. */
+/* The route whose path ends uri's path (query and trailing slash aside): an
+ * API route "client/payer" matches ".../api/client/payer", a route starting
+ * with "/" matches that path under any prefix. NULL if none. */
+const struct route *server_find_route(const char *uri, const struct route *routes, size_t n);
+
+/* Runs the loop (or, with the argument --routes, prints the route table).
+ * Returns the process exit code. */
 int server_main(int argc, char **argv, const char *prog, const struct route *routes, size_t n);
 
 /* Asks the loop to stream rows of st as the array `key` after the handler's

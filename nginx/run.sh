@@ -5,7 +5,9 @@
 #
 # Environment: BIN (build directory), PORT, DATA (state directory), ADMIN_LOGIN
 # and ADMIN_MDP (first president of an empty database), POOL_<AREA> (workers
-# per area), ACCESS_LOG (path, or "off"), and any TENP5_* setting.
+# per area), ACCESS_LOG (path, or "off"), EXTRA_CONF (a file of nginx
+# directives added to the server block, e.g. the benchmark's reference
+# location), and any TENP5_* setting.
 set -euo pipefail
 
 conf=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +62,7 @@ user=""
 [ "$(id -u)" = 0 ] && user="user root;"  # sockets are 0600, owned by the caller
 sed -e "s|@USER@|$user|" -e "s|@PORT@|$PORT|g" -e "s|@RUN@|$run|g" -e "s|@LOG@|$log|g" \
 	-e "s|@CONF@|$conf|g" -e "s|@ACCESS_LOG@|${ACCESS_LOG:-$log/nginx-access.log}|g" \
+	-e "s|@EXTRA@|${EXTRA_CONF:+include $EXTRA_CONF;}|" \
 	"$conf/10p5.conf.in" >"$run/nginx.conf"
 sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" "$conf/api.conf" >"$run/api.conf"
 sed -i "s|include $conf/api.conf;|include $run/api.conf;|" "$run/nginx.conf"

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# make bench: the stack on a free port with a generated data set (about a
+# million ledger rows), wrk on loopback against the main endpoints at c = 1,
+# 16 and 64, and in the same run the two references every figure is compared
+# with: nginx answering a fixed JSON by itself (the HTTP ceiling) and a raw
+# SQLite commit loop with the server's durability (the storage ceiling).
+# Prints a table and writes it to tests/bench/results.md (BENCH_OUT).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../api/lib.sh"
+DUR=${BENCH_SECONDS:-5}
+OUT=${BENCH_OUT:-$here/results.md}
+rows=()
+
+say() { printf '%s\n' "$*" >&2; }
+
+# bench NAME C PATH [BODY [AUTH [METHOD]]]: one wrk run; sets RPS P50 P99 BAD N.
+bench() {
+	local name=$1 c=$2 path=$3 body=${4:-} auth=${5:-} method=${6:-}
+	local t=$((c < 2 ? 1 : 2)) line
+	[ -n "$method" ] || { [ -n "$body" ] && method=POST || method=GET; }
+	line=$(WRK_METHOD=$method WRK_BODY=$body WRK_AUTH=$auth \
+		wrk -t"$t" -c"$c" -d"${DUR}s" --timeout 10s -s "$here/wrk.lua" "$URL/$path" 2>&1 |
+		grep '^RESULT')
+	read -r _ RPS P50 P99 BAD N <<<"$line"
+	say "  $name c=$c: $RPS req/s, p50 $P50 ms, p99 $P99 ms, $BAD bad of $N"
+}
+
+# row NAME C REFERENCE_RPS REFERENCE_NAME TARGET: records the last run.
+row() {
+	local ratio=""
+	[ -n "$3" ] && ratio=$(awk -v a="$RPS" -v b="$3" 'BEGIN { printf "%.2f", a / b }')
+	rows+=("| $1 | $2 | $RPS | $P50 | $P99 | ${ratio:+$ratio × $4} | $BAD | $5 |")
+}
+
+# The largest resident set of an area's workers, in kB.
+rss() {
+	local pids
+	pids=$(pgrep -f "$BIN/cgi-bin/$1\$" | tr '\n' ' ')
+	[ -n "$pids" ] || { echo 0; return; }
+	for p in $pids; do awk '/^VmRSS/ { print $2 }' "/proc/$p/status"; done | sort -n | tail -1
+}
+
+wal_frames() { # bytes of WAL written so far (the file only grows between checkpoints)
+	stat -c %s "$DB-wal" 2>/dev/null || echo 0
+}
+
+extra=$(mktemp /tmp/10p5-bench-nginx.XXXXXX)
+cat >"$extra" <<'EOF'
+location = /bench/ceiling {
+	default_type "application/json; charset=utf-8";
+	return 200 '{"status":"ok"}';
+}
+EOF
+
+say "== starting the stack"
+start_stack TENP5_SESSION_TTL=86400 EXTRA_CONF="$extra" POOL_CLIENT="${POOL_CLIENT:-4}"
+say "== generating the data set"
+t0=$(date +%s.%N)
+sqlite3 "$DB" <"$here/dataset.sql" || { echo "data set failed"; exit 1; }
+say "   $(sql 'SELECT count(*) FROM transactions') ledger rows, $(sql 'SELECT count(*) FROM clients') clients in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+"$ADMIN" -d "$DB" check >/dev/null || { echo "the data set breaks the ledger invariant"; exit 1; }
+P=$(admin_jeton)
+B=$(login bench prez-secret-1)
+call cle/creer "jeton=$P&nom=bench"
+K=$(val .cle)
+for area in client divers; do eval "rss_${area}_start=$(rss $area)"; done
+
+say "== references"
+bench "nginx return 200" 16 bench/ceiling
+CEIL16=$RPS; row "reference: nginx \`return 200\`" 16 "" "" ""
+bench "nginx return 200" 1 bench/ceiling
+CEIL1=$RPS; row "reference: nginx \`return 200\`" 1 "" "" ""
+bench "nginx return 200" 64 bench/ceiling
+CEIL64=$RPS; row "reference: nginx \`return 200\`" 64 "" "" ""
+COMMITS=$("$BIN/tests/commitloop" "$DATA/commitloop.db" "$DUR")
+say "  SQLite commit loop (WAL, synchronous=FULL): $COMMITS commits/s"
+rows+=("| reference: SQLite commit loop, WAL + FULL | 1 | $COMMITS | | | | | |")
+
+say "== endpoints"
+for c in 1 16 64; do
+	eval ceil=\$CEIL$c
+	bench coucou "$c" api/coucou
+	row "\`GET api/coucou\`" "$c" "$ceil" "nginx" "≥ 0.5 × nginx"
+done
+for c in 1 16; do
+	bench connexion "$c" api/utilisateur/connexion "login=bench&mdp=prez-secret-1"
+	row "\`utilisateur/connexion\` (scrypt)" "$c" "" "" ""
+done
+for c in 1 16 64; do
+	bench payer "$c" api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
+	row "\`client/payer\`" "$c" "$COMMITS" "commit loop" "≥ 0.8 × commit loop"
+	[ "$c" = 16 ] && PAY16=$RPS
+done
+w0=$(wal_frames)
+for h in 1K 10K 100K; do
+	for c in 1 16 64; do
+		bench "fiche $h" "$c" api/client/fiche "jeton=$B&idCarte=H$h"
+		target=""
+		[ "$h" = 10K ] && [ "$c" = 16 ] && target="≥ 500 req/s, p99 < 50 ms"
+		row "\`client/fiche\`, ${h/K/ 000} transactions" "$c" "" "" "$target"
+		[ "$c" = 1 ] && eval "lat_$h=$P50"
+	done
+done
+for h in 1K 100K; do
+	bench "fiche $h paged" 16 api/client/fiche "jeton=$B&idCarte=H$h&limite=100"
+	row "\`client/fiche\`, ${h/K/ 000} transactions, \`limite=100\`" 16 "" "" "flat with history"
+done
+bench "fiche 1K by API key" 16 api/client/fiche "idCarte=H1K" "Bearer $K"
+row "\`client/fiche\`, 1 000 transactions, API key" 16 "" "" ""
+for c in 1 16 64; do
+	bench "client/liste" "$c" api/client/liste "jeton=$B"
+	row "\`client/liste\` (100 004 clients)" "$c" "" "" ""
+done
+for c in 1 16 64; do
+	bench transactions "$c" api/transactions "jeton=$P&limite=100&apres=500000"
+	row "\`transactions\`, \`limite=100\`" "$c" "" "" ""
+done
+w1=$(wal_frames)
+
+say "== a storm of logins during payments"
+(WRK_METHOD=POST WRK_BODY="login=bench&mdp=prez-secret-1" \
+	wrk -t2 -c16 -d"${DUR}s" -s "$here/wrk.lua" "$URL/api/utilisateur/connexion" >/dev/null 2>&1) &
+storm=$!
+bench "payer during logins" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
+wait "$storm"
+row "\`client/payer\` during a login storm (c=16)" 16 "$PAY16" "alone" "≥ 0.8 × alone"
+
+for area in client divers; do eval "rss_${area}_end=$(rss $area)"; done
+"$ADMIN" -d "$DB" check >/dev/null
+ledger=$?
+lost=$(sql "SELECT count(*) FROM clients WHERE card = 'PAY' AND balance != 100000 - (SELECT count(*) FROM transactions t WHERE t.client_id = clients.id AND type = 3)")
+stop_stack
+rm -f "$extra"
+
+{
+	echo "# Benchmark results"
+	echo
+	echo "\`make bench\` on $(nproc) cores, $(date -u +%Y-%m-%d), wrk on loopback, ${DUR} s per run,"
+	echo "data set of $(printf "%'d" 1011004) ledger rows. Every answer is checked (HTTP 200 and"
+	echo "\`\"status\":\"ok\"\`); \"bad\" counts those that were not. Latencies in milliseconds."
+	echo
+	echo "| what | c | req/s | p50 | p99 | ratio | bad | target |"
+	echo "|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+	echo
+	echo "- \`client/fiche\` at c=1, p50 per request: 1 000 rows ${lat_1K} ms, 10 000 rows ${lat_10K} ms, 100 000 rows ${lat_100K} ms."
+	echo "- Worker resident memory (largest worker of the area), start → end of the run:"
+	echo "  client $((rss_client_start / 1024)).$(((rss_client_start % 1024) * 10 / 1024)) MB → $((rss_client_end / 1024)).$(((rss_client_end % 1024) * 10 / 1024)) MB,"
+	echo "  divers $((rss_divers_start / 1024)).$(((rss_divers_start % 1024) * 10 / 1024)) MB → $((rss_divers_end / 1024)).$(((rss_divers_end % 1024) * 10 / 1024)) MB."
+	echo "- WAL bytes written during the read-only runs (fiche, liste, transactions): $((w1 - w0))."
+	echo "- Ledger check after the run: $([ "$ledger" = 0 ] && echo passed || echo FAILED); payments lost: $lost."
+} | tee "$OUT"

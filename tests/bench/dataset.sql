@@ -1,0 +1,39 @@
+-- The benchmark's data set: 100 000 ordinary clients with nine transactions
+-- each, three clients with 1 000, 10 000 and 100 000 transactions, and a card
+-- to pay from: about a million ledger rows in all. Balances are computed from
+-- the rows, so the ledger invariant holds.
+BEGIN;
+INSERT INTO users (login, password, droit, created_ms)
+SELECT 'bench', password, 2, 0 FROM users WHERE login = 'prez';
+
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+INSERT INTO clients (card, balance, overdraft, created_ms)
+SELECT printf('C%06d', i), 0, 0, 0 FROM n;
+INSERT INTO clients (card, balance, overdraft, created_ms)
+VALUES ('H1K', 0, 0, 0), ('H10K', 0, 0, 0), ('H100K', 0, 0, 0), ('PAY', 0, 0, 0);
+
+-- Creations: 50.00 for ordinary cards, 1000.00 for the others.
+INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)
+SELECT 1, c.id, u.id, 1700000000000 + c.id, CASE WHEN c.card LIKE 'C%' THEN 5000 ELSE 100000 END, 0
+FROM clients c, users u WHERE u.login = 'bench';
+
+-- Ordinary cards: one top-up and seven drinks.
+INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)
+SELECT 2, c.id, u.id, 1700100000000 + c.id, 1000, 0
+FROM clients c, users u WHERE u.login = 'bench' AND c.card LIKE 'C%';
+WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 7)
+INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)
+SELECT 3, c.id, u.id, 1700200000000 + c.id * 10 + k.j, 150, 1
+FROM clients c, users u, k WHERE u.login = 'bench' AND c.card LIKE 'C%';
+
+-- The long histories: payments of 0.01.
+WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 99999)
+INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)
+SELECT 3, c.id, u.id, 1700300000000 + k.j, 1, 0
+FROM clients c, users u, k
+WHERE u.login = 'bench' AND ((c.card = 'H1K' AND k.j < 1000) OR (c.card = 'H10K' AND k.j < 10000)
+    OR c.card = 'H100K');
+
+UPDATE clients SET balance = (SELECT sum(CASE WHEN type IN (1, 2) THEN amount ELSE -amount END)
+    FROM transactions WHERE client_id = clients.id);
+COMMIT;

@@ -1,0 +1,41 @@
+-- wrk script for `make bench`: the request comes from the environment
+-- (WRK_METHOD, WRK_BODY urlencoded, WRK_AUTH header), every answer is checked
+-- for HTTP 200 and "status":"ok", and done() prints one machine-readable line:
+-- RESULT <req/s> <p50 ms> <p99 ms> <bad answers> <requests>
+local method = os.getenv("WRK_METHOD") or "GET"
+local body = os.getenv("WRK_BODY")
+local auth = os.getenv("WRK_AUTH")
+local threads = {}
+
+wrk.method = method
+if body and body ~= "" then
+	wrk.body = body
+	wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+if auth and auth ~= "" then
+	wrk.headers["Authorization"] = auth
+end
+
+function setup(thread)
+	table.insert(threads, thread)
+end
+
+function init(args)
+	bad = 0
+end
+
+function response(status, headers, body)
+	if status ~= 200 or not string.find(body, '"status":"ok"', 1, true) then
+		bad = bad + 1
+	end
+end
+
+function done(summary, latency, requests)
+	local b = 0
+	for _, t in ipairs(threads) do
+		b = b + t:get("bad")
+	end
+	io.write(string.format("RESULT %.1f %.3f %.3f %d %d\n",
+		summary.requests / (summary.duration / 1e6),
+		latency:percentile(50) / 1000, latency:percentile(99) / 1000, b, summary.requests))
+end
