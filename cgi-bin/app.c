@@ -13,8 +13,8 @@
 
 #define REDIRECTS_MAX 10
 
-/* Registers an app. Takes no idRequete: its answer holds a secret that is
- * stored nowhere. Statuses: requete_malforme (more than 10 redirect_uri),
+/* Registers an app. With an idRequete, a repeat registers nothing and answers
+ * the same without the secret (client_secret null). Statuses: requete_malforme (more than 10 redirect_uri),
  * erreur_bdd. */
 static enum status
 h_creer(struct req *r, json_object *out)
@@ -43,6 +43,7 @@ h_creer(struct req *r, json_object *out)
 		return ST_ERREUR_BDD;
 	reply_str(out, K_CLIENT_ID, client_id);
 	reply_str(out, K_CLIENT_SECRET, secret);
+	req_secret(r, K_CLIENT_SECRET);
 	reply_str(out, K_NOM, r->v[FLD_NOM].s);
 	list = reply_array(out, K_REDIRECT_URI);
 	for (size_t i = 0; i < n; i++)
@@ -108,7 +109,7 @@ h_supprimer(struct req *r, json_object *out)
 
 static const struct route routes[] = {
 	{ "app/creer", h_creer, NULL, 3, R_WRITE,
-	  FB(FLD_NOM) | FB(FLD_REDIRECT_URI), FB(FLD_NOM) | FB(FLD_REDIRECT_URI) },
+	  FB(FLD_NOM) | FB(FLD_REDIRECT_URI) | FB(FLD_ID_REQUETE), FB(FLD_NOM) | FB(FLD_REDIRECT_URI) },
 	{ "app/liste", h_liste, NULL, 3, 0, 0, 0 },
 	{ "app/supprimer", h_supprimer, NULL, 3, R_WRITE,
 	  FB(FLD_CLIENT_ID) | FB(FLD_ID_REQUETE), FB(FLD_CLIENT_ID) },

@@ -9,8 +9,9 @@
 #include "server.h"
 #include "token.h"
 
-/* Creates a key. It takes no idRequete: a replayed answer would have to keep
- * the secret, which is shown once and stored nowhere. Statuses: droits_insuffisants (a right above one's own, or a
+/* Creates a key. With an idRequete, a repeat creates nothing and answers the
+ * same without the secret (cle null): it is shown once and stored nowhere.
+ * Statuses: droits_insuffisants (a right above one's own, or a
  * caller not logged in with a password: a key must not outlive a stolen card
  * or another key), erreur_bdd. */
 static enum status
@@ -39,6 +40,7 @@ h_creer(struct req *r, json_object *out)
 		return ST_ERREUR_BDD;
 	reply_int(out, K_ID, id);
 	reply_str(out, K_CLE, key);
+	req_secret(r, K_CLE);
 	reply_str(out, K_PREFIXE, prefix);
 	reply_str(out, K_NOM, r->v[FLD_NOM].s);
 	reply_int(out, K_DROIT, droit);
@@ -103,7 +105,7 @@ h_supprimer(struct req *r, json_object *out)
 
 static const struct route routes[] = {
 	{ "cle/creer", h_creer, NULL, 1, R_WRITE,
-	  FB(FLD_NOM) | FB(FLD_DROIT) | FB(FLD_EXPIRATION), FB(FLD_NOM) },
+	  FB(FLD_NOM) | FB(FLD_DROIT) | FB(FLD_EXPIRATION) | FB(FLD_ID_REQUETE), FB(FLD_NOM) },
 	{ "cle/liste", h_liste, NULL, 1, 0, 0, 0 },
 	{ "cle/supprimer", h_supprimer, NULL, 1, R_WRITE,
 	  FB(FLD_ID) | FB(FLD_ID_REQUETE), FB(FLD_ID) },

@@ -96,6 +96,12 @@ req_stream(struct req *r, enum key key, sqlite3_stmt *st, row_fn row, int64_t li
 	r->stream.limit = limit;
 }
 
+void
+req_secret(struct req *r, enum key k)
+{
+	r->secret = k;
+}
+
 enum status
 req_require(const struct req *r, int right)
 {
@@ -402,6 +408,8 @@ run_handler(struct io *io, struct req *r, json_object *out, char **replay, bool 
 		reply_str(copy, K_STATUS, status_defs[st].word);
 		if (st == ST_REQUETE_MALFORME && r->champ)
 			reply_str(copy, K_CHAMP, r->champ);
+		if (r->secret != K__MAX)
+			reply_str(copy, r->secret, NULL); /* replaced in place: never stored */
 		text = json_object_to_json_string_ext(copy,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		ok = request_save(r->who.user_id, rid, r->fp, text, r->now);
@@ -515,6 +523,7 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	r->authorization = io_env(io, "HTTP_AUTHORIZATION");
 	r->io = io;
 	r->scope_missing = 0;
+	r->secret = K__MAX;
 	req_raw(r, 0, NULL, NULL, 0);
 	r->raw.headers[0] = '\0';
 	r->champ = NULL;

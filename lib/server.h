@@ -80,6 +80,7 @@ struct req {
 	struct stream stream;       /* key K__MAX when there is none */
 	unsigned char fp[32];       /* the idRequete fingerprint, when one is given */
 	unsigned scope_missing;     /* the scope a token lacked (droits_insuffisants) */
+	enum key secret;            /* a reply key holding a secret shown once, or K__MAX */
 	const char *authorization;  /* the Authorization header, "" when absent */
 	struct raw_reply raw;
 	void *io;                   /* the transport, private to server.c */
@@ -107,6 +108,10 @@ void req_raw(struct req *r, int http, const char *type, char *body, size_t len);
 
 /* Appends a header line to the raw reply. Returns 1, or 0 if it does not fit. */
 int req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Marks reply key k as a secret shown once: an idRequete record keeps the
+ * answer with k set to null, so a repeat changes nothing and shows no secret. */
+void req_secret(struct req *r, enum key k);
 
 /* ST_OK if the caller's right is at least `right`, else ST_DROITS_INSUFFISANTS. */
 enum status req_require(const struct req *r, int right);
