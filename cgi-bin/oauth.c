@@ -266,10 +266,26 @@ csrf_ok(const struct req *r)
 /* GET shows the page; POST logs in and decides. Client and redirect_uri are
  * checked before anything else, and any problem with them is a page, never a
  * redirect. Everything heavy (scrypt) happens here, before the transaction. */
+/* One parameter of the authorization request, on its own: 1 and *out set when
+ * it is given exactly once and well formed, else 0. */
+static int
+single(const struct req *r, enum fld f, const char **out)
+{
+	const struct param *pm = params_get(&r->params, field_defs[f].wire);
+	int64_t ignored;
+
+	*out = NULL;
+	if (!pm || params_count(&r->params, field_defs[f].wire) != 1 ||
+	    !field_parse(field_defs[f].type, pm->value, &ignored))
+		return 0;
+	*out = pm->value;
+	return 1;
+}
+
 static enum status
 p_authorize(struct req *r, json_object *out)
 {
-	const char *champ = NULL, *type, *method;
+	const char *champ = NULL, *client_id, *redirect_uri, *type, *method;
 	enum status st;
 	int64_t wait = 0;
 	char msg[128];
@@ -277,26 +293,27 @@ p_authorize(struct req *r, json_object *out)
 
 	(void)out;
 	memset(&az, 0, sizeof az);
-	st = field_validate(&r->params, authorize_fields, 0, r->v, &champ);
-	if (!r->v[FLD_CLIENT_ID].set || (st != ST_OK && champ == field_defs[FLD_CLIENT_ID].wire))
+	if (!single(r, FLD_CLIENT_ID, &client_id))
 		return error_page(r, 400, "Cette application est inconnue.");
-	if ((found = app_by_client_id(r->v[FLD_CLIENT_ID].s, &az.app)) <= 0)
+	if ((found = app_by_client_id(client_id, &az.app)) <= 0)
 		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400, "Cette application est inconnue.");
-	if (!r->v[FLD_REDIRECT_URI].set || params_count(&r->params,
-	    field_defs[FLD_REDIRECT_URI].wire) != 1 || (st != ST_OK &&
-	    champ == field_defs[FLD_REDIRECT_URI].wire))
+	if (!single(r, FLD_REDIRECT_URI, &redirect_uri))
 		return error_page(r, 400, "L'adresse de retour (redirect_uri) manque ou est invalide.");
-	if ((found = app_redirect_ok(az.app.id, r->v[FLD_REDIRECT_URI].s)) <= 0)
+	if ((found = app_redirect_ok(az.app.id, redirect_uri)) <= 0)
 		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400,
 		    "Cette adresse de retour n'est pas enregistrée pour cette application.");
 	/* From here on, the app hears about problems through its redirect_uri. */
-	az.redirect_uri = r->v[FLD_REDIRECT_URI].s;
-	az.state = r->v[FLD_STATE].set ? r->v[FLD_STATE].s : NULL;
+	az.redirect_uri = redirect_uri;
+	(void)single(r, FLD_STATE, &az.state);
+	st = field_validate(&r->params, authorize_fields & ~(FB(FLD_LOGIN) | FB(FLD_MDP)), 0,
+	    r->v, &champ);
 	if (st != ST_OK) {
 		snprintf(msg, sizeof msg, "parameter %s is malformed or repeated", champ ? champ : "?");
 		return redirect_error(r, OE_INVALID_REQUEST, msg);
 	}
-	type = r->v[FLD_RESPONSE_TYPE].set ? r->v[FLD_RESPONSE_TYPE].s : "";
+	if (!r->v[FLD_RESPONSE_TYPE].set)
+		return redirect_error(r, OE_INVALID_REQUEST, "response_type is required");
+	type = r->v[FLD_RESPONSE_TYPE].s;
 	if (strcmp(type, "code") != 0)
 		return redirect_error(r, OE_UNSUPPORTED_RESPONSE_TYPE, "only response_type=code");
 	method = r->v[FLD_CODE_CHALLENGE_METHOD].set ? r->v[FLD_CODE_CHALLENGE_METHOD].s : "";
@@ -314,6 +331,11 @@ p_authorize(struct req *r, json_object *out)
 		    "Rechargez la page d'autorisation.");
 	if (r->v[FLD_DECISION].set && strcmp(r->v[FLD_DECISION].s, "refuser") == 0)
 		return redirect_error(r, OE_ACCESS_DENIED, "the user refused");
+	if (!r->v[FLD_DECISION].set || strcmp(r->v[FLD_DECISION].s, "autoriser") != 0)
+		return consent_page(r, "Choisissez « Autoriser » ou « Refuser ».");
+	/* A login or password of the wrong shape is a wrong login or password. */
+	if (field_validate(&r->params, FB(FLD_LOGIN) | FB(FLD_MDP), 0, r->v, &champ) != ST_OK)
+		return consent_page(r, "Identifiant ou mot de passe incorrect.");
 	if (!r->v[FLD_LOGIN].set || !r->v[FLD_MDP].set)
 		return consent_page(r, "Indiquez votre identifiant et votre mot de passe.");
 	st = login_check(r->remote_addr, r->v[FLD_LOGIN].s, r->v[FLD_MDP].s, NULL, r->now,

@@ -257,11 +257,11 @@ field_validate(const struct params *p, uint64_t takes, uint64_t needs,
 	for (int f = 0; f < FLD__MAX; f++) {
 		const struct param *pm;
 
+		if (!(takes & FB(f)))
+			continue;
 		v[f].set = false;
 		v[f].i = 0;
 		v[f].s = NULL;
-		if (!(takes & FB(f)))
-			continue;
 		pm = params_get(p, field_defs[f].wire);
 		if (!pm || pm->value[0] == '\0') {
 			if (needs & FB(f)) {

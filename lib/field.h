@@ -91,7 +91,7 @@ struct value {
 };
 
 /* Checks p against a route that takes the fields in `takes` and needs those in
- * `needs`; fills v. Returns ST_OK or ST_REQUETE_MALFORME with *champ set to the
+ * `needs`; fills v for those fields only (others are left as they are). Returns ST_OK or ST_REQUETE_MALFORME with *champ set to the
  * wire name at fault (NULL if it has none). Parameters not in `takes` are
  * ignored, except that no parameter may be given twice. */
 enum status field_validate(const struct params *p, uint64_t takes, uint64_t needs,
