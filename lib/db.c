@@ -198,6 +198,7 @@ db_open(const char *path, bool create)
 		"PRAGMA synchronous = FULL",
 		"PRAGMA foreign_keys = ON",
 		"PRAGMA temp_store = MEMORY",
+		"PRAGMA mmap_size = 268435456",
 	};
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	int rc;
@@ -420,15 +421,19 @@ reset_busy(void)
 			sqlite3_reset(cache[i].st);
 }
 
+/* Runs a prepared, cached control statement (BEGIN, COMMIT...): parsing
+ * them anew for every request showed in profiles. */
 static int
-run(const char *sql)
+control(const char *sql)
 {
+	sqlite3_stmt *st = db_prepare(sql);
 	int rc;
 
-	if (!conn)
+	if (!st)
 		return 0;
-	rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
 		db_log(sql, rc);
 		return 0;
 	}
@@ -439,10 +444,10 @@ int
 db_begin(bool write)
 {
 	if (!write)
-		return run("BEGIN");
+		return control("BEGIN");
 	if (!writer_lock())
 		return 0;
-	if (run("BEGIN IMMEDIATE"))
+	if (control("BEGIN IMMEDIATE"))
 		return 1;
 	writer_unlock();
 	return 0;
@@ -452,7 +457,7 @@ int
 db_commit(void)
 {
 	reset_busy();
-	if (run("COMMIT")) {
+	if (control("COMMIT")) {
 		writer_unlock();
 		return 1;
 	}
@@ -465,21 +470,21 @@ db_rollback(void)
 {
 	reset_busy();
 	if (conn && !sqlite3_get_autocommit(conn))
-		(void)run("ROLLBACK");
+		(void)control("ROLLBACK");
 	writer_unlock();
 }
 
 int
 db_savepoint(void)
 {
-	return run("SAVEPOINT handler");
+	return control("SAVEPOINT handler");
 }
 
 void
 db_rollback_savepoint(void)
 {
 	reset_busy();
-	(void)run("ROLLBACK TO handler");
+	(void)control("ROLLBACK TO handler");
 }
 
 static int

@@ -20,16 +20,19 @@ log=$DATA/log
 mkdir -p "$run/tmp" "$log"
 export TENP5_DB=${TENP5_DB:-$DATA/10p5.db}
 
-# Pools: payments and reads are cheap; logins cost ~30 ms of scrypt each, so
-# they get their own processes and cannot starve the till.
-declare -A pool=(
-	[client]=${POOL_CLIENT:-4}
-	[utilisateur]=${POOL_UTILISATEUR:-2}
-	[transaction]=${POOL_TRANSACTION:-2}
-	[divers]=${POOL_DIVERS:-2}
-	[cle]=${POOL_CLE:-1}
-	[app]=${POOL_APP:-1}
-	[oauth]=${POOL_OAUTH:-2}
+# Pools: "socket binary workers [nice]". Payments go through a single writer
+# (see nginx/api.conf); the client area's reads have their own pool. Logins
+# cost ~40 ms of scrypt each: their pool runs at a lower CPU priority, so a
+# storm of logins cannot starve the till.
+pools=(
+	"client client ${POOL_CLIENT:-1} 0"
+	"client-lecture client ${POOL_CLIENT_LECTURE:-3} 0"
+	"utilisateur utilisateur ${POOL_UTILISATEUR:-2} 10"
+	"transaction transaction ${POOL_TRANSACTION:-2} 0"
+	"divers divers ${POOL_DIVERS:-2} 0"
+	"cle cle ${POOL_CLE:-1} 0"
+	"app app ${POOL_APP:-1} 0"
+	"oauth oauth ${POOL_OAUTH:-2} 10"
 )
 
 exec 9>"$run/lock"
@@ -51,10 +54,11 @@ trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-for area in "${!pool[@]}"; do
-	spawn-fcgi -n -s "$run/$area.sock" -M 0600 -- \
-		"$(command -v multiwatch)" -f "${pool[$area]}" -- "$BIN/cgi-bin/$area" \
-		>>"$log/$area.log" 2>&1 &
+for p in "${pools[@]}"; do
+	read -r sock bin workers niceness <<<"$p"
+	nice -n "$niceness" spawn-fcgi -n -s "$run/$sock.sock" -M 0600 -- \
+		"$(command -v multiwatch)" -f "$workers" -- "$BIN/cgi-bin/$bin" \
+		>>"$log/$bin.log" 2>&1 &
 	pids+=($!)
 done
 
