@@ -129,7 +129,7 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNITS:$(BUILD)/%=build-asan/%) tests/api/*.t
 
-$(BUILD)/tests/commitloop: tests/bench/commitloop.c
+$(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi: $(BUILD)/tests/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
@@ -137,7 +137,7 @@ $(BUILD)/tests/commitloop: tests/bench/commitloop.c
 # Benchmarks: wrk against the stack with a million-row data set, next to the
 # nginx and SQLite ceilings measured in the same run (tests/bench/results.md).
 bench: deps-bench deps-test
-	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi
 	BIN=$(BUILD) tests/bench/bench.sh
 
 clean:

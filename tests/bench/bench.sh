@@ -23,6 +23,7 @@ bench() {
 		wrk -t"$t" -c"$c" -d"${DUR}s" --timeout 10s -s "$here/wrk.lua" "$URL/$path" 2>&1 |
 		grep '^RESULT')
 	read -r _ RPS P50 P99 BAD N <<<"$line"
+	sleep 1 # let the long replies of this run drain before the next
 	say "  $name c=$c: $RPS req/s, p50 $P50 ms, p99 $P99 ms, $BAD bad of $N"
 }
 
@@ -45,13 +46,21 @@ wal_frames() { # bytes of WAL written so far (the file only grows between checkp
 	stat -c %s "$DB-wal" 2>/dev/null || echo 0
 }
 
-extra=$(mktemp /tmp/10p5-bench-nginx.XXXXXX)
-cat >"$extra" <<'EOF'
+refdir=$(mktemp -d /tmp/10p5-bench-ref.XXXXXX)
+extra=$refdir/extra.conf
+cat >"$extra" <<CONF
 location = /bench/ceiling {
 	default_type "application/json; charset=utf-8";
 	return 200 '{"status":"ok"}';
 }
-EOF
+location = /bench/fastcgi {
+	include $ROOT/nginx/fastcgi.conf;
+	fastcgi_pass unix:$refdir/null.sock;
+}
+CONF
+spawn-fcgi -n -s "$refdir/null.sock" -- "$(command -v multiwatch)" -f 2 -- "$BIN/tests/nullfcgi" \
+	>/dev/null 2>&1 &
+null_pid=$!
 
 say "== starting the stack"
 start_stack TENP5_SESSION_TTL=86400 EXTRA_CONF="$extra" POOL_CLIENT="${POOL_CLIENT:-4}"
@@ -73,15 +82,22 @@ bench "nginx return 200" 1 bench/ceiling
 CEIL1=$RPS; row "reference: nginx \`return 200\`" 1 "" "" ""
 bench "nginx return 200" 64 bench/ceiling
 CEIL64=$RPS; row "reference: nginx \`return 200\`" 64 "" "" ""
+for c in 1 16 64; do
+	eval ceil=\$CEIL$c
+	bench "nginx to a null FastCGI responder" "$c" bench/fastcgi
+	eval "NULL$c=$RPS"
+	row "reference: nginx → FastCGI, fixed reply" "$c" "$ceil" "nginx" ""
+done
 COMMITS=$("$BIN/tests/commitloop" "$DATA/commitloop.db" "$DUR")
 say "  SQLite commit loop (WAL, synchronous=FULL): $COMMITS commits/s"
 rows+=("| reference: SQLite commit loop, WAL + FULL | 1 | $COMMITS | | | | | |")
 
 say "== endpoints"
 for c in 1 16 64; do
-	eval ceil=\$CEIL$c
+	eval ceil=\$CEIL$c null=\$NULL$c
 	bench coucou "$c" api/coucou
-	row "\`GET api/coucou\`" "$c" "$ceil" "nginx" "≥ 0.5 × nginx"
+	row "\`GET api/coucou\`" "$c" "$ceil" "nginx" \
+		"≥ 0.5 × nginx ($(awk -v a="$RPS" -v b="$null" 'BEGIN { printf "%.2f", a / b }') × null FastCGI)"
 done
 for c in 1 16; do
 	bench connexion "$c" api/utilisateur/connexion "login=bench&mdp=prez-secret-1"
@@ -131,7 +147,9 @@ for area in client divers; do eval "rss_${area}_end=$(rss $area)"; done
 ledger=$?
 lost=$(sql "SELECT count(*) FROM clients WHERE card = 'PAY' AND balance != 100000 - (SELECT count(*) FROM transactions t WHERE t.client_id = clients.id AND type = 3)")
 stop_stack
-rm -f "$extra"
+kill -TERM "$null_pid" 2>/dev/null
+wait "$null_pid" 2>/dev/null
+rm -rf "$refdir"
 
 {
 	echo "# Benchmark results"
