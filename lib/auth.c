@@ -143,10 +143,11 @@ auth_session(const char *token, int64_t now, struct principal *who, enum auth_re
 		*why = AR_EXPIRE;
 		return ST_JETON_INVALIDE;
 	}
-	if (now - used > cfg.session_touch_ms &&
-	    !db_exec("UPDATE sessions SET used_ms = max(used_ms, ?1) WHERE id = ?2", "ii",
-	    now, who->cred_id))
-		return ST_ERREUR_BDD;
+	/* Recording the use is best effort: a database that cannot be written
+	 * must still serve reads (db.c logs the failure). */
+	if (now - used > cfg.session_touch_ms)
+		(void)db_exec("UPDATE sessions SET used_ms = max(used_ms, ?1) WHERE id = ?2", "ii",
+		    now, who->cred_id);
 	return ST_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@
 static sqlite3 *conn;
 static char conn_path[4096];
 static bool conn_broken;
+static bool conn_readonly;   /* opened read-only (the file could not be written) */
+static time_t readonly_since;
 static int wal_pages;      /* pages in the WAL after our last commit */
 static int writer_fd = -1;   /* <db>-writer: where writers queue, see writer_lock */
 static bool writer_held;
@@ -194,13 +197,13 @@ int
 db_open(const char *path, bool create)
 {
 	static const char *const pragmas[] = {
-		"PRAGMA journal_mode = WAL",
 		"PRAGMA synchronous = FULL",
 		"PRAGMA foreign_keys = ON",
 		"PRAGMA temp_store = MEMORY",
 		"PRAGMA mmap_size = 268435456",
 	};
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	bool readonly;
 	int rc;
 
 	if (strlen(path) >= sizeof conn_path) {
@@ -224,6 +227,19 @@ db_open(const char *path, bool create)
 	sqlite3_extended_result_codes(conn, 1);
 	sqlite3_busy_handler(conn, busy_wait, NULL);
 	sqlite3_wal_hook(conn, on_wal, NULL);
+	/* SQLite falls back to read-only when the file cannot be written: then
+	 * serve reads, and let db_heal try again for writes every second. */
+	readonly = sqlite3_db_readonly(conn, "main") == 1;
+	if (readonly != conn_readonly)
+		log_error(readonly ? "the database is read-only: serving reads only"
+		    : "the database is writable again");
+	conn_readonly = readonly;
+	readonly_since = time(NULL);
+	if (!readonly && (rc = sqlite3_exec(conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK) {
+		db_log("journal_mode", rc);
+		db_close();
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
 		if ((rc = sqlite3_exec(conn, pragmas[i], NULL, NULL, NULL)) != SQLITE_OK) {
 			db_log(pragmas[i], rc);
@@ -231,7 +247,7 @@ db_open(const char *path, bool create)
 			return 0;
 		}
 	}
-	if (!db_migrate()) {
+	if (!conn_readonly && !db_migrate()) {
 		db_close();
 		return 0;
 	}
@@ -257,9 +273,11 @@ db_close(void)
 void
 db_heal(void)
 {
+	if (conn && conn_readonly && time(NULL) != readonly_since)
+		conn_broken = true; /* maybe writable again */
 	if (!conn_broken && conn)
 		return;
-	if (conn)
+	if (conn && !conn_readonly)
 		log_error("storage failed: reopening the database");
 	db_close();
 	if (!db_open(conn_path, false))

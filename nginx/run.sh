@@ -20,10 +20,12 @@ log=$DATA/log
 mkdir -p "$run/tmp" "$log"
 export TENP5_DB=${TENP5_DB:-$DATA/10p5.db}
 
-# Pools: "socket binary workers [nice]". Payments go through a single writer
+# Pools: "socket binary workers nice". Payments go through a single writer
 # (see nginx/api.conf); the client area's reads have their own pool. Logins
 # cost ~40 ms of scrypt each: their pool runs at a lower CPU priority, so a
-# storm of logins cannot starve the till.
+# storm of logins cannot starve the till. multiwatch respawns a worker that
+# dies, giving up only on a crash loop (100 deaths, each within 2 s of its
+# start), and stops its workers with SIGTERM, honoured between requests.
 pools=(
 	"client client ${POOL_CLIENT:-1} 0"
 	"client-lecture client ${POOL_CLIENT_LECTURE:-3} 0"
@@ -57,9 +59,10 @@ trap 'exit 143' TERM
 for p in "${pools[@]}"; do
 	read -r sock bin workers niceness <<<"$p"
 	nice -n "$niceness" spawn-fcgi -n -s "$run/$sock.sock" -M 0600 -- \
-		"$(command -v multiwatch)" -f "$workers" -- "$BIN/cgi-bin/$bin" \
+		"$(command -v multiwatch)" -f "$workers" -r 100 -t 2000 -s TERM -- "$BIN/cgi-bin/$bin" \
 		>>"$log/$bin.log" 2>&1 &
 	pids+=($!)
+	echo $! >"$run/$sock.pid" # multiwatch's: its children are the pool's workers
 done
 
 user=""

@@ -69,12 +69,17 @@ free_port() {
 }
 
 # Starts the stack with the given VAR=value settings. Sets PORT, URL, DATA, DB.
+# With REUSE=1 it starts again on the same DATA and PORT (a restart).
 start_stack() {
 	local try
-	DATA=$(mktemp -d /tmp/10p5-test.XXXXXX)
+	if [ "${REUSE:-}" != 1 ]; then
+		DATA=$(mktemp -d /tmp/10p5-test.XXXXXX)
+		PORT=
+	fi
 	DB=$DATA/10p5.db
+	STACK_ENV=("$@")
 	for try in 1 2 3; do
-		PORT=$(free_port)
+		[ "${REUSE:-}" = 1 ] && [ -n "$PORT" ] || PORT=$(free_port)
 		URL=http://127.0.0.1:$PORT
 		env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" ACCESS_LOG=off \
 			ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
@@ -104,6 +109,11 @@ stop_stack() {
 		wait "$STACK_PID" 2>/dev/null
 		STACK_PID=
 	fi
+}
+
+# The worker PIDs of a pool ("client", "client-lecture", "divers"...).
+pool_pids() {
+	pgrep -P "$(cat "$DATA/run/$1.pid")" | tr '\n' ' '
 }
 
 # Stops the stack, checks the workers' logs, prints the plan and exits.
@@ -170,19 +180,25 @@ ledger_ok() {
 
 # storm CONCURRENCY < LINES: each line is "PATH BODY" (BODY urlencoded); all
 # are POSTed to /api/PATH by one curl process with that many requests in
-# flight. Prints one reply per line, in input order.
+# flight, each given 30 s at most. Prints one reply per line, in input order.
 storm() {
 	local conc=$1 dir i=0 path body
 	dir=$(mktemp -d)
 	while read -r path body; do
 		i=$((i + 1))
 		[ "$i" -gt 1 ] && echo next
-		printf 'url = "%s/api/%s"\ndata-binary = "%s"\noutput = "%s/%06d"\nsilent\n' \
+		printf 'url = "%s/api/%s"\ndata-binary = "%s"\noutput = "%s/%06d"\n' \
 			"$URL" "$path" "$body" "$dir" "$i"
+		printf 'dump-header = "%s/h%06d"\nmax-time = 30\nsilent\n' "$dir" "$i"
 	done >"$dir/config"
 	curl --parallel --parallel-max "$conc" -K "$dir/config" 2>/dev/null
-	for f in "$dir"/0*; do
-		cat "$f"
+	for n in $(seq -f %06g "$i"); do
+		# STORM_CODES=1 puts the HTTP code first (000: no answer at all).
+		if [ -n "${STORM_CODES:-}" ]; then
+			code=$(sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$dir/h$n" 2>/dev/null)
+			printf '%s ' "${code:-000}"
+		fi
+		cat "$dir/$n" 2>/dev/null
 		echo
 	done
 	rm -rf "$dir"
