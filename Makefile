@@ -36,10 +36,10 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 # Debian packages: what builds, what runs, what tests.
 DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev
 DEPS_RUN   = nginx spawn-fcgi multiwatch curl
-DEPS_TEST  = jq sqlite3 perl
+DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux
 DEPS_BENCH = wrk
 
-.PHONY: all run test unit api asan bench clean deps deps-run deps-test deps-bench
+.PHONY: all run test unit api asan bench fuzz clean deps deps-run deps-test deps-bench
 all: $(BINS) $(UNITS)
 
 Q = @
@@ -118,11 +118,13 @@ run: deps-run
 	@BIN=$(BUILD) PORT=$(PORT) DATA=$(DATA) exec nginx/run.sh
 
 # Unit tests, then the API suite against a real nginx + spawn-fcgi stack, then
-# both again on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# both again on a build with AddressSanitizer and UndefinedBehaviorSanitizer,
+# then each fuzzer for a few seconds.
 test: deps-test
 	@$(MAKE) --no-print-directory all
 	BIN=$(BUILD) prove --exec '' $(UNITS) tests/api/*.t
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
@@ -140,5 +142,28 @@ bench: deps-bench deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi
 	BIN=$(BUILD) tests/bench/bench.sh
 
+# libFuzzer harnesses (clang), each run from the committed seed corpus for
+# FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
+FUZZERS      = form json money route
+FUZZ_SECONDS ?= 120
+FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+               -std=c11 -D_GNU_SOURCE -Ilib -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) $(BUILD)/schema.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
+
+fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
+	@for f in $(FUZZERS); do \
+	  mkdir -p build-fuzz/work-$$f build-fuzz/found-$$f; \
+	  echo "fuzzing $$f for $(FUZZ_SECONDS) s"; \
+	  (cd build-fuzz/found-$$f && ../$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 ../work-$$f ../../tests/fuzz/corpus/$$f \
+	    2>&1 | grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|INFO: seed corpus)' ) ; \
+	  if ls build-fuzz/found-$$f/crash-* build-fuzz/found-$$f/leak-* build-fuzz/found-$$f/timeout-* \
+	    >/dev/null 2>&1; then echo "fuzzer $$f found a failing input in build-fuzz/found-$$f"; exit 1; fi; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
