@@ -9,11 +9,11 @@
 #include "server.h"
 #include "token.h"
 
-/* Creates a key. With an idRequete, a repeat creates nothing and answers the
- * same without the secret (cle null): it is shown once and stored nowhere.
- * Statuses: droits_insuffisants (a right above one's own, or a
- * caller not logged in with a password: a key must not outlive a stolen card
- * or another key), erreur_bdd. */
+/* Creates a key, for someone logged in with a password (R_SESSION: a key must
+ * not outlive a stolen card, another key or a token). With an idRequete, a
+ * repeat creates nothing and answers the same without the secret (cle null):
+ * it is shown once and stored nowhere. Statuses: droits_insuffisants (a right
+ * above one's own), erreur_bdd. */
 static enum status
 h_creer(struct req *r, json_object *out)
 {
@@ -24,7 +24,7 @@ h_creer(struct req *r, json_object *out)
 	unsigned char hash[SHA256_LEN];
 	json_object *d;
 
-	if (r->who.kind != CRED_SESSION || r->who.by_card || droit > r->who.droit)
+	if (droit > r->who.droit)
 		return ST_DROITS_INSUFFISANTS;
 	if (!token_make(TOK_KEY, key))
 		return ST_ERREUR_GENERIQUE;
@@ -104,7 +104,7 @@ h_supprimer(struct req *r, json_object *out)
 }
 
 static const struct route routes[] = {
-	{ "cle/creer", h_creer, NULL, 1, R_WRITE,
+	{ "cle/creer", h_creer, NULL, 1, R_WRITE | R_SESSION,
 	  FB(FLD_NOM) | FB(FLD_DROIT) | FB(FLD_EXPIRATION) | FB(FLD_ID_REQUETE), FB(FLD_NOM) },
 	{ "cle/liste", h_liste, NULL, 1, 0, 0, 0 },
 	{ "cle/supprimer", h_supprimer, NULL, 1, R_WRITE,

@@ -109,9 +109,10 @@ detail_login(const char *login)
 	return d;
 }
 
-/* Sets a password; ends the user's other sessions. A card proves who holds
- * it, not who they are: a session opened with a card never changes a password.
- * Statuses: utilisateur_inconnu, droits_insuffisants, erreur_bdd. */
+/* Sets a password; ends the user's other sessions. Only a password session
+ * may (R_SESSION): a card proves who holds it, not who they are, and a key or
+ * a token must not turn into a password. Statuses: utilisateur_inconnu,
+ * droits_insuffisants, erreur_bdd. */
 static enum status
 h_mdp(struct req *r, json_object *out)
 {
@@ -119,8 +120,6 @@ h_mdp(struct req *r, json_object *out)
 	enum status st;
 
 	(void)out;
-	if (r->who.by_card)
-		return ST_DROITS_INSUFFISANTS;
 	if ((st = target(r, &u)) != ST_OK)
 		return st;
 	if (!user_set_password(u.id, ctx.hash) ||
@@ -130,7 +129,8 @@ h_mdp(struct req *r, json_object *out)
 	return ST_OK;
 }
 
-/* Sets a user's card. Statuses: utilisateur_inconnu, droits_insuffisants,
+/* Sets a user's card, for a password session only (R_SESSION: a key or a
+ * token must not bind a card, which opens sessions). Statuses: utilisateur_inconnu, droits_insuffisants,
  * carte_utilisee, erreur_bdd. */
 static enum status
 h_carte(struct req *r, json_object *out)
@@ -272,9 +272,9 @@ static const struct route routes[] = {
 	{ "utilisateur/connexion", h_connexion, p_connexion, 0, R_PUBLIC | R_WRITE,
 	  FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_ID_CARTE), 0 },
 	{ "utilisateur/deconnexion", h_deconnexion, NULL, 0, R_WRITE, 0, 0 },
-	{ "utilisateur/mdp", h_mdp, p_hash, 1, R_WRITE,
+	{ "utilisateur/mdp", h_mdp, p_hash, 1, R_WRITE | R_SESSION,
 	  FB(FLD_LOGIN) | FB(FLD_MDP) | RID, FB(FLD_LOGIN) | FB(FLD_MDP) },
-	{ "utilisateur/carte", h_carte, NULL, 1, R_WRITE,
+	{ "utilisateur/carte", h_carte, NULL, 1, R_WRITE | R_SESSION,
 	  FB(FLD_LOGIN) | FB(FLD_ID_CARTE) | RID, FB(FLD_LOGIN) | FB(FLD_ID_CARTE) },
 	{ "utilisateur/liste", h_liste, NULL, 3, 0, 0, 0 },
 	{ "utilisateur/fiche", h_fiche, NULL, 1, 0,

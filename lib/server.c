@@ -568,6 +568,11 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 		}
 		if ((st = req_require(r, r->route->right)) != ST_OK)
 			goto reply;
+		if ((r->route->flags & R_SESSION) &&
+		    (r->who.kind != CRED_SESSION || r->who.by_card)) {
+			st = ST_DROITS_INSUFFISANTS;
+			goto reply;
+		}
 	}
 	/* Raw routes validate their own fields, to answer in their own terms. */
 	if (!(r->route->flags & R_RAW) && (st = field_validate(&r->params, r->route->takes,
@@ -667,6 +672,7 @@ print_routes(const struct route *routes, size_t n)
 		json_object_object_add(o, "write", json_object_new_boolean(rt->flags & R_WRITE));
 		json_object_object_add(o, "get", json_object_new_boolean(rt->flags & R_GET));
 		json_object_object_add(o, "raw", json_object_new_boolean(rt->flags & R_RAW));
+		json_object_object_add(o, "session", json_object_new_boolean(rt->flags & R_SESSION));
 		json_object_object_add(o, "scope", json_object_new_int((int)auth_scope_for(rt->path)));
 		for (int f = 0; f < FLD__MAX; f++) {
 			json_object *fo;

@@ -28,6 +28,8 @@ enum route_flag {
 	R_PUBLIC = 1 << 1,        /* no credential needed */
 	R_WRITE = 1 << 2,         /* changes data: BEGIN IMMEDIATE, idRequete */
 	R_RAW = 1 << 3,           /* not a JSON API reply: the handler fills r->raw */
+	R_SESSION = 1 << 4,       /* only for a person logged in with a password: no API
+	                             key, OAuth token or card can change credentials */
 };
 
 /* An optional step run before the transaction, for slow work that must not
