@@ -36,10 +36,10 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 # Debian packages: what builds, what runs, what tests.
 DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev
 DEPS_RUN   = nginx spawn-fcgi multiwatch curl
-DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux
+DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind
 DEPS_BENCH = wrk
 
-.PHONY: all run test unit api asan bench fuzz clean deps deps-run deps-test deps-bench
+.PHONY: all run test unit api asan valgrind bench fuzz clean deps deps-run deps-test deps-bench
 all: $(BINS) $(UNITS)
 
 Q = @
@@ -141,6 +141,14 @@ $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi: $(BUILD)/tests/%: tests/bench
 bench: deps-bench deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi
 	BIN=$(BUILD) tests/bench/bench.sh
+
+# The API suite with every worker under valgrind's memcheck: no invalid
+# access, no leak over whole request loops (the fault and matrix suites are
+# left out: they kill workers, or would take a quarter of an hour).
+VALGRIND_SUITES = $(filter-out tests/api/faults.t tests/api/matrix.t,$(wildcard tests/api/*.t))
+valgrind: deps-test
+	@$(MAKE) --no-print-directory all
+	VALGRIND=1 BIN=$(BUILD) prove --exec '' $(VALGRIND_SUITES)
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
 # FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.

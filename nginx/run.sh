@@ -7,7 +7,9 @@
 # and ADMIN_MDP (first president of an empty database), POOL_<AREA> (workers
 # per area), ACCESS_LOG (path, or "off"), EXTRA_CONF (a file of nginx
 # directives added to the server block, e.g. the benchmark's reference
-# location), and any TENP5_* setting.
+# location), WRAP (a command the workers run under, by absolute path, e.g.
+# valgrind), and any
+# TENP5_* setting.
 set -euo pipefail
 
 conf=$(cd "$(dirname "$0")" && pwd)
@@ -59,7 +61,7 @@ trap 'exit 143' TERM
 for p in "${pools[@]}"; do
 	read -r sock bin workers niceness <<<"$p"
 	nice -n "$niceness" spawn-fcgi -n -s "$run/$sock.sock" -M 0600 -- \
-		"$(command -v multiwatch)" -f "$workers" -r 100 -t 2000 -s TERM -- "$BIN/cgi-bin/$bin" \
+		"$(command -v multiwatch)" -f "$workers" -r 100 -t 2000 -s TERM -- ${WRAP:-} "$BIN/cgi-bin/$bin" \
 		>>"$log/$bin.log" 2>&1 &
 	pids+=($!)
 	echo $! >"$run/$sock.pid" # multiwatch's: its children are the pool's workers

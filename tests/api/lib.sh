@@ -78,6 +78,11 @@ start_stack() {
 	fi
 	DB=$DATA/10p5.db
 	STACK_ENV=("$@")
+	if [ -n "${VALGRIND:-}" ]; then
+		# Every worker under memcheck; scrypt made cheap so logins stay quick.
+		set -- "$@" TENP5_SCRYPT_N=1024 TENP5_BUSY_TIMEOUT=30000 \
+			WRAP="$(command -v valgrind) --quiet --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-fds=no --log-file=$DATA/log/valgrind-%p.log"
+	fi
 	for try in 1 2 3; do
 		[ "${REUSE:-}" = 1 ] && [ -n "$PORT" ] || PORT=$(free_port)
 		URL=http://127.0.0.1:$PORT
@@ -119,6 +124,14 @@ pool_pids() {
 # Stops the stack, checks the workers' logs, prints the plan and exits.
 finish() {
 	stop_stack
+	if [ -n "${VALGRIND:-}" ]; then
+		local vg
+		# --quiet: a log says something only when there is an error to report.
+		vg=$(grep -lE 'are (definitely|indirectly) lost|Invalid |uninitialised|Mismatched|Syscall param|overlap' \
+			"$DATA"/log/valgrind-*.log 2>/dev/null)
+		is "$vg" "" "valgrind: no invalid access and no leak in any worker"
+		[ -z "$vg" ] || sed 's/^/# /' $vg | head -80
+	fi
 	if [ -n "${SANITIZED:-}" ]; then
 		local reports
 		reports=$(grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:' "$DATA"/log/*.log 2>/dev/null)
