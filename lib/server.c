@@ -473,19 +473,25 @@ read_params(struct io *io, struct req *r)
 		memcpy(body_buf, qs, len);
 	} else {
 		char *end;
-		unsigned long long want = 0;
+		unsigned long long want;
 
 		if (*clen) {
 			errno = 0;
 			want = strtoull(clen, &end, 10);
 			if (errno || *end)
 				return ST_REQUETE_MALFORME;
+			if (want > cfg.body_max)
+				return ST_REQUETE_TROP_GRANDE;
+			len = (size_t)io_read(io, body_buf, (size_t)want);
+			if (len != want)
+				return ST_REQUETE_MALFORME;
+		} else {
+			/* No length: a chunked body passed on as it came (Apache's
+			 * CGI does so), which ends at end of input. */
+			len = (size_t)io_read(io, body_buf, cfg.body_max + 1);
+			if (len > cfg.body_max)
+				return ST_REQUETE_TROP_GRANDE;
 		}
-		if (want > cfg.body_max)
-			return ST_REQUETE_TROP_GRANDE;
-		len = (size_t)io_read(io, body_buf, (size_t)want);
-		if (len != want)
-			return ST_REQUETE_MALFORME;
 		if (*ctype) {
 			size_t mlen = strcspn(ctype, "; \t");
 
