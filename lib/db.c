@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -132,6 +133,19 @@ writer_unlock(void)
 	writer_held = false;
 }
 
+/* Run as root on a database owned by another user (the admin command on the
+ * web server's file), give the queue file to that user, as SQLite does with
+ * its -wal and -shm files: otherwise the workers could no longer write. */
+static void
+own_writer_file(const char *path)
+{
+	struct stat db;
+
+	if (writer_fd >= 0 && geteuid() == 0 && stat(path, &db) == 0 && db.st_uid != 0)
+		if (fchown(writer_fd, db.st_uid, db.st_gid) != 0)
+			log_error("cannot give the writer queue file to the database's owner");
+}
+
 /* Replaces SQLite's automatic checkpoint, which would run inside a commit,
  * so on the paying customer's time: commits only note the WAL's size, and
  * db_checkpoint runs once the reply is sent. */
@@ -251,6 +265,7 @@ db_open(const char *path, bool create)
 		db_close();
 		return 0;
 	}
+	own_writer_file(path);
 	conn_broken = false;
 	return 1;
 }

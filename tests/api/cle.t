@@ -353,10 +353,15 @@ diag "caught up ${lag} ms after the burst"
 sleep 0.3
 w=$(sql "SELECT count(*) FROM test_key_writes WHERE key_id = $KC_ID")
 diag "the key's row was written $w times for 50 uses"
-# Each of the 4 client workers writes at once after a quiet spell, then at
-# most every 2 s, and once more when idle.
-lim=$((4 * (3 + tb / 2000)))
-ok $((w < 1 || w > lim)) "the key's row was written a few times, not once per use ($w <= $lim)"
+if [ "${STACK:-nginx}" = apache ]; then
+	# Plain CGI: a process serves one request, so there is nothing to batch in.
+	is "$w" 50 "under CGI, the key's row is written once per use, as each process ends"
+else
+	# Each of the 4 client workers writes at once after a quiet spell, then at
+	# most every 2 s, and once more when idle.
+	lim=$((4 * (3 + tb / 2000)))
+	ok $((w < 1 || w > lim)) "the key's row was written a few times, not once per use ($w <= $lim)"
+fi
 sqlw "DROP TRIGGER test_key_writes; DROP TABLE test_key_writes;"
 is "$(sql "SELECT uses FROM api_keys WHERE id = $KC_ID")" 57 "no use was counted twice"
 

@@ -69,7 +69,9 @@ free_port() {
 }
 
 # Starts the stack with the given VAR=value settings. Sets PORT, URL, DATA, DB.
-# With REUSE=1 it starts again on the same DATA and PORT (a restart).
+# With REUSE=1 it starts again on the same DATA and PORT (a restart). With
+# STACK=apache the binaries are deployed as plain CGI under Apache instead,
+# as on a shared host.
 start_stack() {
 	local try
 	if [ "${REUSE:-}" != 1 ]; then
@@ -78,6 +80,7 @@ start_stack() {
 	fi
 	DB=$DATA/10p5.db
 	STACK_ENV=("$@")
+	set -- "$@" TENP5_ADDR_FAILS="${TENP5_ADDR_FAILS:-1000}"
 	if [ -n "${VALGRIND:-}" ]; then
 		# Every worker under memcheck; scrypt made cheap so logins stay quick.
 		set -- "$@" TENP5_SCRYPT_N=1024 TENP5_BUSY_TIMEOUT=30000 \
@@ -86,13 +89,17 @@ start_stack() {
 	for try in 1 2 3; do
 		[ "${REUSE:-}" = 1 ] && [ -n "$PORT" ] || PORT=$(free_port)
 		URL=http://127.0.0.1:$PORT
-		env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" ACCESS_LOG=off \
-			ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
-			TENP5_ADDR_FAILS="${TENP5_ADDR_FAILS:-1000}" \
-			"$ROOT/nginx/run.sh" >"$DATA/run.out" 2>&1 &
-		STACK_PID=$!
+		if [ "${STACK:-nginx}" = apache ]; then
+			start_apache "$@"
+		else
+			env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" ACCESS_LOG=off \
+				ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
+				"$ROOT/nginx/run.sh" >"$DATA/run.out" 2>&1 &
+			STACK_PID=$!
+		fi
 		for _ in $(seq 200); do
-			if grep -q "is listening" "$DATA/run.out" 2>/dev/null; then
+			if grep -q "is listening" "$DATA/run.out" 2>/dev/null ||
+				{ [ "${STACK:-nginx}" = apache ] && curl -sf -o /dev/null "$URL/api/coucou"; }; then
 				trap 'stop_stack' EXIT
 				return 0
 			fi
@@ -105,6 +112,36 @@ start_stack() {
 	echo "Bail out! the stack did not start:"
 	sed 's/^/# /' "$DATA/run.out" "$DATA"/log/*.log 2>/dev/null
 	exit 1
+}
+
+# The shared-host deployment: each binary copied as <area>.cgi next to
+# apache/htaccess, the database outside the web root, and Apache in the
+# foreground with the minimal server of apache/httpd.conf.in. Run as root,
+# Apache serves as www-data, so the state directory is given to that user.
+start_apache() {
+	local www=$DATA/www kv setenv="" user group
+	mkdir -p "$www" "$DATA/run" "$DATA/log"
+	for b in "$BIN"/cgi-bin/*; do cp "$b" "$www/${b##*/}.cgi"; done
+	sed "s|^SetEnv TENP5_DB .*|SetEnv TENP5_DB $DB|" "$ROOT/apache/htaccess" >"$www/.htaccess"
+	for kv in "$@"; do setenv+="SetEnv ${kv%%=*} \"${kv#*=}\""$'\n'; done
+	env "$@" TENP5_DB="$DB" "$ADMIN" init >/dev/null
+	env "$@" TENP5_DB="$DB" ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
+		"$ADMIN" bootstrap >/dev/null
+	if [ "$(id -u)" = 0 ]; then
+		user=www-data group=www-data
+		chown -R "$user:$group" "$DATA"
+	else
+		user=$(id -un) group=$(id -gn)
+	fi
+	SETENV=$setenv awk -v port="$PORT" -v data="$DATA" -v www="$www" -v user="$user" -v group="$group" '
+		{ gsub(/@PORT@/, port); gsub(/@DATA@/, data); gsub(/@WWW@/, www)
+		  gsub(/@USER@/, user); gsub(/@GROUP@/, group) }
+		/^@SETENV@$/ { printf "%s", ENVIRON["SETENV"]; next }
+		{ print }' "$ROOT/apache/httpd.conf.in" >"$DATA/httpd.conf"
+	# In a session of its own: when stopping, Apache signals its whole
+	# process group, which would otherwise be the test's.
+	setsid apache2 -f "$DATA/httpd.conf" -DFOREGROUND >"$DATA/run.out" 2>&1 &
+	STACK_PID=$!
 }
 
 stop_stack() {
@@ -121,23 +158,36 @@ pool_pids() {
 	pgrep -P "$(cat "$DATA/run/$1.pid")" | tr '\n' ' '
 }
 
+# The workers' logs hold no valgrind or sanitizer report.
+check_logs() {
+	local found
+	if [ -n "${VALGRIND:-}" ]; then
+		# --quiet: a log says something only when there is an error to report.
+		found=$(grep -lE 'are (definitely|indirectly) lost|Invalid |uninitialised|Mismatched|Syscall param|overlap' \
+			"$DATA"/log/valgrind-*.log 2>/dev/null)
+		is "$found" "" "valgrind: no invalid access and no leak in any worker"
+		[ -z "$found" ] || sed 's/^/# /' $found | head -80
+	fi
+	if [ -n "${SANITIZED:-}" ]; then
+		found=$(grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:' "$DATA"/log/*.log 2>/dev/null)
+		is "$found" "" "no sanitizer report in the workers' logs"
+		[ -z "$found" ] || sed 's/^/# /' $found | head -60
+	fi
+}
+
+# next_stack [VAR=value...]: stops the stack, checks its logs and starts a
+# fresh one with other settings.
+next_stack() {
+	stop_stack
+	check_logs
+	if [ "$T_FAIL" = 0 ]; then rm -rf "$DATA"; else diag "the previous stack's files are kept in $DATA"; fi
+	start_stack "$@"
+}
+
 # Stops the stack, checks the workers' logs, prints the plan and exits.
 finish() {
 	stop_stack
-	if [ -n "${VALGRIND:-}" ]; then
-		local vg
-		# --quiet: a log says something only when there is an error to report.
-		vg=$(grep -lE 'are (definitely|indirectly) lost|Invalid |uninitialised|Mismatched|Syscall param|overlap' \
-			"$DATA"/log/valgrind-*.log 2>/dev/null)
-		is "$vg" "" "valgrind: no invalid access and no leak in any worker"
-		[ -z "$vg" ] || sed 's/^/# /' $vg | head -80
-	fi
-	if [ -n "${SANITIZED:-}" ]; then
-		local reports
-		reports=$(grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:' "$DATA"/log/*.log 2>/dev/null)
-		is "$reports" "" "no sanitizer report in the workers' logs"
-		[ -z "$reports" ] || sed 's/^/# /' $reports | head -60
-	fi
+	check_logs
 	echo "1..$T_N"
 	[ "$T_FAIL" = 0 ] && rm -rf "$DATA"
 	exit $((T_FAIL > 254 ? 254 : T_FAIL))

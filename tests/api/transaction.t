@@ -4,19 +4,6 @@
 # respect, and the president's paged view of the whole ledger.
 . "$(dirname "$0")/lib.sh"
 
-# next_stack VAR=value...: the same end-of-stack checks as finish, then a
-# fresh stack with other settings.
-next_stack() {
-	stop_stack
-	if [ -n "${SANITIZED:-}" ]; then
-		local reports
-		reports=$(grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:' "$DATA"/log/*.log 2>/dev/null)
-		is "$reports" "" "no sanitizer report in the first stack's logs"
-	fi
-	[ "$T_FAIL" = 0 ] && rm -rf "$DATA"
-	start_stack "$@"
-}
-
 # The signed sum of a client's valid rows, in cents.
 ledger_sum() {
 	sql "SELECT coalesce(sum(CASE WHEN t.type IN (1, 2) THEN t.amount ELSE -t.amount END), 0)
