@@ -114,6 +114,9 @@ start_stack() {
 	exit 1
 }
 
+# The area binaries (build/cgi-bin also holds their object files).
+binaries() { find "$BIN/cgi-bin" -maxdepth 1 -type f -perm -u+x ! -name '*.o' | sort; }
+
 # The shared-host deployment: each binary copied as <area>.cgi next to
 # apache/htaccess, the database outside the web root, and Apache in the
 # foreground with the minimal server of apache/httpd.conf.in. Run as root,
@@ -121,7 +124,7 @@ start_stack() {
 start_apache() {
 	local www=$DATA/www kv setenv="" user group
 	mkdir -p "$www" "$DATA/run" "$DATA/log"
-	for b in "$BIN"/cgi-bin/*; do cp "$b" "$www/${b##*/}.cgi"; done
+	for b in $(binaries); do cp "$b" "$www/${b##*/}.cgi"; done
 	sed "s|^SetEnv TENP5_DB .*|SetEnv TENP5_DB $DB|" "$ROOT/apache/htaccess" >"$www/.htaccess"
 	for kv in "$@"; do setenv+="SetEnv ${kv%%=*} \"${kv#*=}\""$'\n'; done
 	env "$@" TENP5_DB="$DB" "$ADMIN" init >/dev/null

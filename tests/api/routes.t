@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Deployment wiring: every route of every binary (from its --routes table) is
+# reached through the front server, nginx's locations or Apache's rewrite
+# rules (STACK=apache), and lands in the binary that serves it; the systemd
+# units start the same pools as nginx/run.sh.
+. "$(dirname "$0")/lib.sh"
+start_stack
+
+n=0 lost=""
+for bin in $(binaries); do
+	while read -r path get; do
+		n=$((n + 1))
+		case $path in
+		/*) url=$URL$path ;;
+		*) url=$URL/api/$path ;;
+		esac
+		if [ "$get" = true ]; then
+			out=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+		else
+			out=$(curl -s -o /dev/null -w '%{http_code}' --data-binary 'x=1' "$url")
+		fi
+		[ "$out" = 404 ] && lost+=" ${bin##*/}:$path"
+	done < <("$bin" --routes | jq -r '"\(.path) \(.get)"')
+done
+ok "$([ "$n" -gt 30 ]; echo $?)" "the binaries declare $n routes"
+is "${lost# }" "" "the front server sends every one of them to its binary (none is a 404)"
+
+# The pools of nginx/run.sh, api.conf's sockets and the systemd target agree.
+pools_run=$(sed -n 's/^\t"\([a-z-]*\) [a-z]* \${POOL_.*/\1/p' "$ROOT/nginx/run.sh" | sort | paste -sd' ')
+socks=$(grep -o 'unix:@RUN@/[a-z-]*\.sock' "$ROOT/nginx/api.conf" | sed 's|.*/||; s|\.sock||' | sort -u | paste -sd' ')
+units=$(grep -o '10p5-pool@[a-z-]*\.service' "$ROOT/nginx/systemd/10p5.target" | sed 's/10p5-pool@//; s/\.service//' |
+	sort | paste -sd' ')
+ok "$([ -n "$pools_run" ]; echo $?)" "nginx/run.sh declares pools ($pools_run)"
+is "$socks" "$pools_run" "nginx/api.conf sends requests to exactly those pools"
+is "$units" "$pools_run" "10p5.target starts exactly those pools"
+if command -v systemd-analyze >/dev/null; then
+	dir=$(mktemp -d)
+	cp "$ROOT"/nginx/systemd/* "$dir"
+	out=$(cd "$dir" && systemd-analyze verify --man=no ./10p5-pool@client.service ./10p5.target \
+		./10p5-backup.service ./10p5-backup.timer 2>&1)
+	is "$out" "" "systemd-analyze finds nothing wrong in the units"
+	rm -rf "$dir"
+else
+	ok 0 "# SKIP systemd-analyze is not installed"
+fi
+finish
