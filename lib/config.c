@@ -99,5 +99,8 @@ config_load(void)
 	if (!num("TENP5_CODE_TTL", 60, 1, 600, &v))
 		return 0;
 	cfg.code_ttl_ms = v * 1000;
+	if (!num("TENP5_GROUP", 1, 1, 64, &v))
+		return 0;
+	cfg.group_max = (int)v;
 	return 1;
 }

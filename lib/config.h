@@ -23,6 +23,8 @@ struct config {
 	int addr_max_fails;        /* TENP5_ADDR_FAILS (20) per address per window */
 	int64_t fail_window_ms;    /* TENP5_FAIL_WINDOW, seconds (300) */
 	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000) */
+	int group_max;             /* TENP5_GROUP: writes sharing one commit (1: none);
+	                            * only for a pool of one worker, see server.c */
 	const char *issuer;        /* TENP5_ISSUER: the OAuth issuer URL; NULL: from the request */
 	int64_t access_ttl_ms;     /* TENP5_ACCESS_TTL, seconds (3600) */
 	int64_t refresh_ttl_ms;    /* TENP5_REFRESH_TTL, seconds (30 days) */

@@ -28,6 +28,7 @@ static time_t readonly_since;
 static int wal_pages;      /* pages in the WAL after our last commit */
 static int writer_fd = -1;   /* <db>-writer: where writers queue, see writer_lock */
 static bool writer_held;
+static bool grouped;         /* inside db_group_begin ... db_group_commit */
 static struct {
 	const char *sql;
 	sqlite3_stmt *st;
@@ -288,6 +289,8 @@ db_close(void)
 void
 db_heal(void)
 {
+	if (grouped)
+		return; /* never under a group's open transaction */
 	if (conn && conn_readonly && time(NULL) != readonly_since)
 		conn_broken = true; /* maybe writable again */
 	if (!conn_broken && conn)
@@ -433,6 +436,19 @@ db_row(sqlite3_stmt **out, const char *sql, const char *fmt, ...)
 }
 
 int64_t
+db_int(const char *sql, int64_t none)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	if (db_row(&st, sql, "") != 1)
+		return none;
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+int64_t
 db_last_id(void)
 {
 	return sqlite3_last_insert_rowid(conn);
@@ -473,9 +489,21 @@ control(const char *sql)
 	return 1;
 }
 
+/* Inside a group (db_group_begin), each request's transaction is a
+ * savepoint of the group's: the group fails whole if SQLite has ended the
+ * transaction underneath (a full disk, an I/O error). */
+
+static bool
+group_alive(void)
+{
+	return conn && !sqlite3_get_autocommit(conn);
+}
+
 int
 db_begin(bool write)
 {
+	if (grouped)
+		return group_alive() && control("SAVEPOINT request");
 	if (!write)
 		return control("BEGIN");
 	if (!writer_lock())
@@ -490,6 +518,8 @@ int
 db_commit(void)
 {
 	reset_busy();
+	if (grouped)
+		return group_alive() && control("RELEASE request");
 	if (control("COMMIT")) {
 		writer_unlock();
 		return 1;
@@ -502,9 +532,35 @@ void
 db_rollback(void)
 {
 	reset_busy();
+	if (grouped) {
+		if (group_alive() && control("ROLLBACK TO request"))
+			(void)control("RELEASE request");
+		return;
+	}
 	if (conn && !sqlite3_get_autocommit(conn))
 		(void)control("ROLLBACK");
 	writer_unlock();
+}
+
+int
+db_group_begin(void)
+{
+	if (!db_begin(true))
+		return 0;
+	grouped = true;
+	return 1;
+}
+
+int
+db_group_commit(void)
+{
+	bool alive = group_alive();
+
+	grouped = false;
+	if (alive)
+		return db_commit();
+	db_rollback();
+	return 0;
 }
 
 int

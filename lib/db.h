@@ -54,6 +54,10 @@ int db_exec(const char *sql, const char *fmt, ...);
  * 0 if there is no row, -1 on error (logged). */
 int db_row(sqlite3_stmt **st, const char *sql, const char *fmt, ...);
 
+/* The first column of the first row of a query without parameters, or
+ * `none` when there is no row or an error (logged). */
+int64_t db_int(const char *sql, int64_t none);
+
 /* Copies the whole database to the file `path` with SQLite's online backup
  * (writers carry on meanwhile), or back from it (restore). Return 1, or 0
  * after logging. */
@@ -72,6 +76,13 @@ int db_commit(void);
 void db_rollback(void);
 /* A savepoint inside the current transaction, to undo a handler's work. */
 int db_savepoint(void);
+
+/* Group commit: one write transaction for several requests, each of whose
+ * db_begin / db_commit / db_rollback becomes a savepoint, its release, its
+ * rollback. db_group_commit makes them all durable at once (1), or none (0). */
+int db_group_begin(void);
+int db_group_commit(void);
+
 void db_rollback_savepoint(void);
 
 #endif

@@ -93,29 +93,16 @@ user_delete(int64_t id, int64_t now)
 	    db_exec("DELETE FROM sessions WHERE user_id = ?1", "i", id);
 }
 
-static int64_t
-count(const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n;
-
-	if (db_row(&st, sql, "") != 1)
-		return -1;
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
 int64_t
 user_count_presidents(void)
 {
-	return count("SELECT count(*) FROM users WHERE droit = 3 AND deleted_ms IS NULL");
+	return db_int("SELECT count(*) FROM users WHERE droit = 3 AND deleted_ms IS NULL", -1);
 }
 
 int64_t
 user_count(void)
 {
-	return count("SELECT count(*) FROM users WHERE deleted_ms IS NULL");
+	return db_int("SELECT count(*) FROM users WHERE deleted_ms IS NULL", -1);
 }
 
 sqlite3_stmt *

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <fcgiapp.h>
@@ -31,10 +32,10 @@
 struct io {
 	FCGX_Request *fr; /* NULL under plain CGI */
 	bool headers_sent;
+	char *body;       /* cfg.body_max + 1 bytes, reused request after request */
 };
 
 static volatile sig_atomic_t stopping;
-static char *body_buf;     /* cfg.body_max + 1 bytes, reused by every request */
 
 static const char *
 io_env(struct io *io, const char *name)
@@ -470,7 +471,7 @@ read_params(struct io *io, struct req *r)
 		len = strlen(qs);
 		if (len > cfg.body_max)
 			return ST_REQUETE_TROP_GRANDE;
-		memcpy(body_buf, qs, len);
+		memcpy(io->body, qs, len);
 	} else {
 		char *end;
 		unsigned long long want;
@@ -482,13 +483,13 @@ read_params(struct io *io, struct req *r)
 				return ST_REQUETE_MALFORME;
 			if (want > cfg.body_max)
 				return ST_REQUETE_TROP_GRANDE;
-			len = (size_t)io_read(io, body_buf, (size_t)want);
+			len = (size_t)io_read(io, io->body, (size_t)want);
 			if (len != want)
 				return ST_REQUETE_MALFORME;
 		} else {
 			/* No length: a chunked body passed on as it came (Apache's
 			 * CGI does so), which ends at end of input. */
-			len = (size_t)io_read(io, body_buf, cfg.body_max + 1);
+			len = (size_t)io_read(io, io->body, cfg.body_max + 1);
 			if (len > cfg.body_max)
 				return ST_REQUETE_TROP_GRANDE;
 		}
@@ -502,8 +503,8 @@ read_params(struct io *io, struct req *r)
 				return ST_REQUETE_MALFORME;
 		}
 	}
-	pr = json ? json_body_parse(&r->params, body_buf, len, &bad)
-	    : form_parse(&r->params, body_buf, len, &bad);
+	pr = json ? json_body_parse(&r->params, io->body, len, &bad)
+	    : form_parse(&r->params, io->body, len, &bad);
 	if (pr == PARSE_TOO_MANY)
 		return ST_REQUETE_TROP_GRANDE;
 	if (pr != PARSE_OK) {
@@ -513,13 +514,14 @@ read_params(struct io *io, struct req *r)
 	return ST_OK;
 }
 
-static void
-serve(struct io *io, struct req *r, const struct route *routes, size_t n)
+/* A request's path up to its handler: route, method, body, credential,
+ * right, fields. Returns true when the handler is to run (then *st is
+ * ST_OK); false when the answer is known (*st), or already sent (*st is
+ * ST__MAX: a CORS preflight). */
+static bool
+serve_begin(struct io *io, struct req *r, const struct route *routes, size_t n,
+    json_object *out, enum status *st)
 {
-	json_object *out = json_object_new_object();
-	char *replay = NULL;
-	bool sent = false;
-	enum status st;
 	enum auth_reason why = AR_ABSENT;
 
 	reply_str(out, K_STATUS, NULL); /* keeps "status" the first key */
@@ -540,8 +542,8 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 		r->v[f].set = false;
 
 	if (!r->route) {
-		st = ST_REQUETE_INCONNUE;
-		goto reply;
+		*st = ST_REQUETE_INCONNUE;
+		return false;
 	}
 	if (strcmp(r->method, "OPTIONS") == 0) {
 		/* CORS preflight: browsers ask before sending Authorization or JSON. */
@@ -550,59 +552,229 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 		    "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
 		    "Access-Control-Allow-Headers: Authorization, Content-Type\r\n"
 		    "Access-Control-Max-Age: 86400\r\n\r\n");
-		goto out;
+		*st = ST__MAX;
+		return false;
 	}
 	if (!(strcmp(r->method, "POST") == 0 ||
 	    (strcmp(r->method, "GET") == 0 && (r->route->flags & R_GET)))) {
-		st = ST_METHODE_NON_AUTORISEE;
-		goto reply;
+		*st = ST_METHODE_NON_AUTORISEE;
+		return false;
 	}
-	if ((st = read_params(io, r)) != ST_OK)
-		goto reply;
+	if ((*st = read_params(io, r)) != ST_OK)
+		return false;
 	if (!(r->route->flags & R_PUBLIC)) {
 		unsigned need = auth_scope_for(r->route->path);
 
-		st = auth_principal(&r->params, r->authorization, r->now, &r->who, &why);
-		if (st == ST_JETON_INVALIDE)
+		*st = auth_principal(&r->params, r->authorization, r->now, &r->who, &why);
+		if (*st == ST_JETON_INVALIDE)
 			reply_str(out, K_RAISON, auth_reason_words[why]);
-		if (st != ST_OK)
-			goto reply;
+		if (*st != ST_OK)
+			return false;
 		if (need && !(r->who.scopes & (need | SCOPE_ADMIN))) {
 			r->scope_missing = need;
-			st = ST_DROITS_INSUFFISANTS;
-			goto reply;
+			*st = ST_DROITS_INSUFFISANTS;
+			return false;
 		}
-		if ((st = req_require(r, r->route->right)) != ST_OK)
-			goto reply;
+		if ((*st = req_require(r, r->route->right)) != ST_OK)
+			return false;
 		if ((r->route->flags & R_SESSION) &&
 		    (r->who.kind != CRED_SESSION || r->who.by_card)) {
-			st = ST_DROITS_INSUFFISANTS;
-			goto reply;
+			*st = ST_DROITS_INSUFFISANTS;
+			return false;
 		}
 	}
 	/* Raw routes validate their own fields, to answer in their own terms. */
-	if (!(r->route->flags & R_RAW) && (st = field_validate(&r->params, r->route->takes,
+	if (!(r->route->flags & R_RAW) && (*st = field_validate(&r->params, r->route->takes,
 	    r->route->needs, r->v, &r->champ)) != ST_OK)
-		goto reply;
+		return false;
 	if ((r->route->flags & R_WRITE) && r->v[FLD_ID_REQUETE].set && !fingerprint(r)) {
-		st = ST_ERREUR_GENERIQUE;
-		goto reply;
+		*st = ST_ERREUR_GENERIQUE;
+		return false;
 	}
-	if (r->route->prepare && (st = r->route->prepare(r, out)) != ST_OK)
-		goto reply;
-	st = run_handler(io, r, out, &replay, &sent);
-reply:
-	if (replay) {
+	if (r->route->prepare && (*st = r->route->prepare(r, out)) != ST_OK)
+		return false;
+	return true;
+}
+
+/* Sends the answer (unless the handler streamed it) and frees the request's
+ * reply state. */
+static void
+serve_end(struct io *io, struct req *r, json_object *out, enum status st, char *replay, bool sent)
+{
+	if (st == ST__MAX)
+		;
+	else if (replay) {
 		send_headers(io, r, ST_OK);
 		io_puts(io, replay);
-		free(replay);
 	} else if (r->raw.http && st == ST_OK)
 		send_raw(io, r);
 	else if (!sent)
 		send_reply(io, r, st, out);
-out:
+	free(replay);
 	req_raw(r, 0, NULL, NULL, 0);
 	json_object_put(out);
+}
+
+static void
+serve(struct io *io, struct req *r, const struct route *routes, size_t n)
+{
+	json_object *out = json_object_new_object();
+	char *replay = NULL;
+	bool sent = false;
+	enum status st;
+
+	if (serve_begin(io, r, routes, n, out, &st))
+		st = run_handler(io, r, out, &replay, &sent);
+	serve_end(io, r, out, st, replay, sent);
+}
+
+/* Group commit. In a pool of one worker (TENP5_GROUP > 1: the payments'
+ * writer), the writes that queued up while one was being served are accepted
+ * together and run in one transaction, each in a savepoint of its own, and
+ * none is answered before the group's single COMMIT: one fsync for them all.
+ * A request alone is a group of one, so nobody waits for a group to fill.
+ * (With several workers on a socket, another could take the connection
+ * seen waiting, and accept would block: hence one worker.) */
+struct slot {
+	FCGX_Request fr;
+	struct io io;
+	struct req r;
+	json_object *out;
+	char *replay;
+	enum status st;
+	bool sent;
+	bool in_group; /* run, waiting for the group's commit */
+};
+static struct slot *slots;
+static size_t slots_n;
+static unsigned long request_id;
+
+static void
+slot_start(struct slot *s)
+{
+	s->r.id = ++request_id;
+	s->r.now = now_ms();
+	s->io.headers_sent = false;
+	s->out = json_object_new_object();
+	s->replay = NULL;
+	s->sent = false;
+	log_request(s->r.id);
+}
+
+static void
+slot_end(struct slot *s, bool unix_socket)
+{
+	log_request(s->r.id);
+	serve_end(&s->io, &s->r, s->out, s->st, s->replay, s->sent);
+	/* Close without libfcgi's lingering close (shutdown, then wait for
+	 * nginx to hang up): on a Unix socket nothing written is lost, and
+	 * the worker is free a round trip sooner. */
+	if (unix_socket)
+		FCGX_Detach(&s->fr);
+	FCGX_Finish_r(&s->fr);
+	log_request(0);
+}
+
+/* Commits the grouped writes and answers them: erreur_bdd for all if the
+ * commit failed, since none of them happened. */
+static void
+group_end(bool unix_socket)
+{
+	bool ok = db_group_commit();
+
+	for (size_t i = 0; i < slots_n; i++) {
+		struct slot *s = &slots[i];
+
+		if (!s->in_group)
+			continue;
+		if (!ok) {
+			free(s->replay);
+			s->replay = NULL;
+			req_raw(&s->r, 0, NULL, NULL, 0);
+			json_object_put(s->out);
+			s->out = json_object_new_object();
+			reply_str(s->out, K_STATUS, NULL);
+			s->st = ST_ERREUR_BDD;
+		}
+		s->in_group = false;
+		slot_end(s, unix_socket);
+	}
+}
+
+/* Is another connection waiting on the listening socket? */
+static bool
+pending(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+/* Whether a request does slow work before its handler (scrypt, in a prepare
+ * step or the idRequete fingerprint of a password): never under a group's
+ * open transaction, which holds the write lock. */
+static bool
+slow_start(struct io *io, const struct route *routes, size_t n)
+{
+	const struct route *rt = server_find_route(io_env(io, "REQUEST_URI"), routes, n);
+
+	if (!rt)
+		return false;
+	if (rt->prepare)
+		return true;
+	for (int f = 0; f < FLD__MAX; f++)
+		if ((rt->takes & FB(f)) && field_defs[f].type == FT_PASSWORD)
+			return true;
+	return false;
+}
+
+/* Serves the request accepted in slots[0], and the writes queued behind it
+ * as one group when grouping is on. */
+static void
+serve_accepted(const struct route *routes, size_t n, bool unix_socket)
+{
+	struct slot *s = &slots[0];
+	size_t k = 0; /* writes run in the open group */
+
+	for (;;) {
+		bool run, write;
+
+		slot_start(s);
+		if (k > 0 && slow_start(&s->io, routes, n)) {
+			group_end(unix_socket);
+			k = 0;
+		}
+		run = serve_begin(&s->io, &s->r, routes, n, s->out, &s->st);
+		write = run && (s->r.route->flags & R_WRITE);
+		if (write && slots_n > 1 && (k > 0 || db_group_begin())) {
+			s->st = run_handler(&s->io, &s->r, s->out, &s->replay, &s->sent);
+			s->in_group = true;
+			k++;
+		} else {
+			if (write && slots_n > 1) {
+				s->st = ST_ERREUR_BDD; /* the group's transaction did not open */
+			} else if (run) {
+				if (k > 0) {
+					/* a read sees only what is durable: the group first */
+					group_end(unix_socket);
+					k = 0;
+				}
+				s->st = run_handler(&s->io, &s->r, s->out, &s->replay, &s->sent);
+			}
+			slot_end(s, unix_socket);
+		}
+		if (stopping || k == slots_n || !pending())
+			break;
+		for (s = slots; s->in_group; s++)
+			; /* a free slot: k < slots_n */
+		if (FCGX_Accept_r(&s->fr) < 0)
+			break;
+		if (!unix_socket)
+			setsockopt(s->fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 0, 0 },
+			    sizeof(struct timeval));
+	}
+	if (k > 0)
+		group_end(unix_socket);
 }
 
 /* Between requests: writes batched key uses when due, and every ten minutes
@@ -643,9 +815,17 @@ start(const char *prog)
 	/* A file-size limit reached must be an error to answer (erreur_bdd), not
 	 * a signal that kills the worker in the middle of a request. */
 	signal(SIGXFSZ, SIG_IGN);
-	if (!(body_buf = malloc(cfg.body_max + 1))) {
+	slots_n = (size_t)cfg.group_max;
+	if (!(slots = calloc(slots_n, sizeof *slots))) {
 		log_error("out of memory");
 		return 0;
+	}
+	for (size_t i = 0; i < slots_n; i++) {
+		if (!(slots[i].io.body = malloc(cfg.body_max + 1))) {
+			log_error("out of memory");
+			return 0;
+		}
+		slots[i].io.fr = &slots[i].fr;
 	}
 	/* A worker without its database still answers (erreur_bdd) and retries
 	 * the open before each request, so service resumes once it is fixed. */
@@ -659,8 +839,10 @@ stop(int64_t now)
 {
 	(void)auth_flush_usage(now, true);
 	db_close();
-	free(body_buf);
-	body_buf = NULL;
+	for (size_t i = 0; slots && i < slots_n; i++)
+		free(slots[i].io.body);
+	free(slots);
+	slots = NULL;
 }
 
 /* `<binary> --routes` prints the route table, one JSON object a line, for
@@ -702,12 +884,9 @@ print_routes(const struct route *routes, size_t n)
 int
 server_main(int argc, char **argv, const char *prog, const struct route *routes, size_t n)
 {
-	static struct req r; /* large (the params array): not on the stack */
-	struct io io = { 0 };
 	struct timeval wake = { 1, 0 }, none = { 0, 0 };
 	struct sigaction sa;
 	bool unix_socket;
-	FCGX_Request fr;
 
 	if (argc == 2 && strcmp(argv[1], "--routes") == 0)
 		return print_routes(routes, n);
@@ -715,12 +894,14 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 		return 1;
 	/* The FastCGI library answers "CGI" when fd 0 is not a listening socket. */
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
-		r.id = 1;
+		struct slot *s = &slots[0];
+
+		s->io.fr = NULL;
 		db_heal();
-		r.now = now_ms();
-		serve(&io, &r, routes, n);
+		slot_start(s);
+		serve(&s->io, &s->r, routes, n);
 		fflush(stdout);
-		stop(r.now);
+		stop(s->r.now);
 		return 0;
 	}
 	/* After FCGX_Init, which installs its own SIGUSR1 handler: SIGUSR1 (the
@@ -731,8 +912,8 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
-	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
-	io.fr = &fr;
+	for (size_t i = 0; i < slots_n; i++)
+		FCGX_InitRequest(&slots[i].fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 	/* accept() gives up every second, so an idle worker still writes its
 	 * batched key uses on time. */
 	setsockopt(0, SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof wake);
@@ -744,9 +925,8 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 		    addr.ss_family == AF_UNIX;
 	}
 	while (!stopping) {
-		int rc = FCGX_Accept_r(&fr);
+		int rc = FCGX_Accept_r(&slots[0].fr);
 
-		r.now = now_ms();
 		if (rc < 0) {
 			/* Timeouts come back as -EAGAIN, stray signals (a debugger
 			 * attaching) as -EINTR; anything else ends the worker. */
@@ -755,28 +935,19 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 					log_error("accept: %s", strerror(-rc));
 				break;
 			}
-			idle(r.now);
+			idle(now_ms());
 			continue;
 		}
 		/* A TCP connection inherits the listener's timeout; a Unix one
 		 * does not (and every system call counts on the payment path). */
 		if (!unix_socket)
-			setsockopt(fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
-		r.id++;
-		log_request(r.id);
+			setsockopt(slots[0].fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
 		db_heal();
-		io.headers_sent = false;
-		serve(&io, &r, routes, n);
-		/* Close without libfcgi's lingering close (shutdown, then wait for
-		 * nginx to hang up): on a Unix socket nothing written is lost, and
-		 * the worker is free a round trip sooner. */
-		if (unix_socket)
-			FCGX_Detach(&fr);
-		FCGX_Finish_r(&fr);
+		serve_accepted(routes, n, unix_socket);
 		idle(now_ms());
-		log_request(0);
 	}
-	FCGX_Free(&fr, 1);
+	for (size_t i = 0; i < slots_n; i++)
+		FCGX_Free(&slots[i].fr, 1);
 	stop(now_ms());
 	return 0;
 }

@@ -108,6 +108,11 @@ writers=$(pool_pids client)
 for w in $writers; do prlimit --pid "$w" --fsize=4096: ; done
 call client/payer "jeton=$T&idCarte=FULL1&montant=2"
 is "$(st)" erreur_bdd "with no room to write, a payment answers erreur_bdd"
+# In parallel, payments share commits (group commit): a failed commit must
+# fail every payment of its group, none answered ok.
+for i in $(seq 100); do echo "client/payer jeton=$T&idCarte=FULL1&montant=0.01"; done | storm 16 >"$DATA/full.out"
+is "$(jq -r .status "$DATA/full.out" | sort | uniq -c | awk '{print $1, $2}')" "100 erreur_bdd" \
+	"100 payments in parallel on a full disk all answer erreur_bdd"
 call client/fiche "jeton=$T&idCarte=FULL1"
 is "$(st) $(val .solde)" "ok 50" "reads keep working"
 is "$(sql "SELECT count(*) FROM transactions") $(balance FULL1)" "$n 5000" "nothing was half-written"

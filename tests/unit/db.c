@@ -8,19 +8,6 @@
 
 static char dir[] = "/tmp/10p5-unit-db.XXXXXX";
 
-static int64_t
-one(const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	if (db_row(&st, sql, "") != 1)
-		return -999;
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return v;
-}
-
 static void
 count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
 {
@@ -49,13 +36,13 @@ main(void)
 
 	ok(!db_open(path, false), "a missing database is not created unless asked");
 	ok(db_open(path, true), "a new database is created");
-	is_int(one("PRAGMA user_version"), db_migrations[db_migrations_n - 1].version,
+	is_int(db_int("PRAGMA user_version", -999), db_migrations[db_migrations_n - 1].version,
 	    "every migration is applied");
 	ok(db_prepare("PRAGMA journal_mode") && db_row(&st, "PRAGMA journal_mode", "") == 1 &&
 	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0, "the journal is WAL");
 	sqlite3_reset(st);
-	is_int(one("PRAGMA synchronous"), 2, "commits are durable (synchronous = FULL)");
-	is_int(one("PRAGMA foreign_keys"), 1, "foreign keys are enforced");
+	is_int(db_int("PRAGMA synchronous", -999), 2, "commits are durable (synchronous = FULL)");
+	is_int(db_int("PRAGMA foreign_keys", -999), 1, "foreign keys are enforced");
 	db_close();
 	ok(db_open(path, false), "reopening applies nothing twice");
 
@@ -67,14 +54,14 @@ main(void)
 	ok(db_exec("INSERT INTO prices (qty, price) VALUES (?1, ?2)", "ii", (int64_t)1, (int64_t)150),
 	    "an insert with bound values");
 	db_rollback();
-	is_int(one("SELECT count(*) FROM prices"), 0, "a rollback undoes it");
+	is_int(db_int("SELECT count(*) FROM prices", -999), 0, "a rollback undoes it");
 	db_begin(true);
 	db_exec("INSERT INTO prices (qty, price) VALUES (1, 150)", "");
 	ok(db_savepoint(), "a savepoint inside");
 	db_exec("INSERT INTO prices (qty, price) VALUES (2, 280)", "");
 	db_rollback_savepoint();
 	ok(db_commit(), "COMMIT");
-	is_int(one("SELECT count(*) FROM prices"), 1, "the savepoint undid only its part");
+	is_int(db_int("SELECT count(*) FROM prices", -999), 1, "the savepoint undid only its part");
 	ok(!db_exec("INSERT INTO prices (qty, price) VALUES (3, 0)", ""), "a zero price breaks a CHECK");
 	ok(!db_exec("INSERT INTO prices (qty, price) VALUES (4, 1.5)", ""), "a REAL price breaks a CHECK");
 
@@ -101,7 +88,7 @@ main(void)
 	is_int(ledger_verify(count_bad, &bad), 1, "the check names a client whose balance drifted");
 	is_int(bad, 1, "once");
 	ok(db_restore(copy), "the backup is restored");
-	is_int(one("SELECT balance FROM clients"), 500, "the restored balance is the saved one");
+	is_int(db_int("SELECT balance FROM clients", -999), 500, "the restored balance is the saved one");
 	is_int(ledger_verify(count_bad, &bad), 0, "and the check passes again");
 	db_close();
 	ok(db_prepare("SELECT 1") == NULL, "a closed database prepares nothing");

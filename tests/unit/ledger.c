@@ -16,19 +16,6 @@ count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
 	(*(int *)arg)++;
 }
 
-static int64_t
-one(const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	if (db_row(&st, sql, "") != 1)
-		return -999;
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return v;
-}
-
 int
 main(void)
 {
@@ -72,8 +59,8 @@ main(void)
 	ok(ledger_post(&who, 2000, &c, TX_PAIEMENT, 250, 2, &pay), "a payment is posted");
 	is_int(c.balance, 750, "the balance moves");
 	db_commit();
-	is_int(one("SELECT balance FROM clients WHERE card = 'CARD1'"), 750, "and is stored");
-	is_int(one("SELECT count(*) FROM journal WHERE event = 'transaction' AND cred_id = 7"), 2,
+	is_int(db_int("SELECT balance FROM clients WHERE card = 'CARD1'", -999), 750, "and is stored");
+	is_int(db_int("SELECT count(*) FROM journal WHERE event = 'transaction' AND cred_id = 7", -999), 2,
 	    "both rows are journaled with the credential");
 	ok(ledger_get(pay, &t) == 1 && t.amount == 250 && t.qty == 2 && t.valid, "the row reads back");
 	is_int(ledger_get(999, &t), 0, "an unknown row is not found");
@@ -84,7 +71,7 @@ main(void)
 	ok(ledger_flip(&who, 3000, &t, &c, true), "and re-applied");
 	is_int(c.balance, 750, "the balance goes down again");
 	db_commit();
-	is_int(one("SELECT count(*) FROM journal WHERE event IN ('annulation', 'refaire')"), 2,
+	is_int(db_int("SELECT count(*) FROM journal WHERE event IN ('annulation', 'refaire')", -999), 2,
 	    "both flips are journaled");
 	is_int(ledger_verify(count_bad, &bad), 0, "the invariant holds");
 
