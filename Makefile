@@ -173,7 +173,7 @@ FUZZ_SECONDS ?= 120
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -std=c11 -D_GNU_SOURCE -Ilib -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) $(BUILD)/schema.c
+build-fuzz/%: tests/fuzz/%.c tests/fuzz/body.h $(LIB_SRC) $(wildcard lib/*.h) $(BUILD)/schema.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)

@@ -198,65 +198,60 @@ auth_flush_usage(int64_t now, bool force)
 	return 1;
 }
 
+/* An API key or an OAuth access token, found by its hash. The query gives
+ * (credential id, hash, expiry or NULL, user id, login, droit, scopes or
+ * NULL for all). */
 static enum status
-auth_key(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
+auth_hashed(const char *token, const char *sql, enum cred_kind kind, int64_t now,
+    struct principal *who, enum auth_reason *why)
 {
 	unsigned char h[SHA256_LEN];
 	sqlite3_stmt *st;
 	int r;
 
 	token_hash(token, h);
-	r = by_hash(&st, "SELECT k.id, k.hash, k.expires_ms, u.id, u.login, min(u.droit, k.droit)"
-	    " FROM api_keys k JOIN users u ON u.id = k.user_id AND u.deleted_ms IS NULL"
-	    " WHERE k.hash = ?1", h);
+	r = by_hash(&st, sql, h);
 	if (r <= 0) {
 		*why = AR_INCONNU;
 		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
 	}
-	who->kind = CRED_KEY;
+	who->kind = kind;
 	who->cred_id = sqlite3_column_int64(st, 0);
 	who->user_id = sqlite3_column_int64(st, 3);
 	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
 	who->droit = sqlite3_column_int(st, 5);
-	who->scopes = SCOPE__ALL;
+	who->scopes = sqlite3_column_type(st, 6) == SQLITE_NULL ? SCOPE__ALL
+	    : (unsigned)sqlite3_column_int(st, 6);
 	r = sqlite3_column_type(st, 2) != SQLITE_NULL && now >= sqlite3_column_int64(st, 2);
 	sqlite3_reset(st);
 	if (r) {
 		*why = AR_EXPIRE;
 		return ST_JETON_INVALIDE;
 	}
-	count_use(who->cred_id, now);
 	return ST_OK;
+}
+
+/* A key acts as its owner, capped at the key's right and the owner's current one. */
+static enum status
+auth_key(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
+{
+	enum status st = auth_hashed(token,
+	    "SELECT k.id, k.hash, k.expires_ms, u.id, u.login, min(u.droit, k.droit), NULL"
+	    " FROM api_keys k JOIN users u ON u.id = k.user_id AND u.deleted_ms IS NULL"
+	    " WHERE k.hash = ?1", CRED_KEY, now, who, why);
+
+	if (st == ST_OK)
+		count_use(who->cred_id, now);
+	return st;
 }
 
 static enum status
 auth_access(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
 {
-	unsigned char h[SHA256_LEN];
-	sqlite3_stmt *st;
-	int r;
-
-	token_hash(token, h);
-	r = by_hash(&st, "SELECT t.app_id, t.hash, t.expires_ms, u.id, u.login, u.droit, t.scopes"
+	return auth_hashed(token,
+	    "SELECT t.app_id, t.hash, t.expires_ms, u.id, u.login, u.droit, t.scopes"
 	    " FROM oauth_tokens t JOIN users u ON u.id = t.user_id AND u.deleted_ms IS NULL"
-	    " WHERE t.hash = ?1 AND t.kind = 1 AND t.revoked_ms IS NULL", h);
-	if (r <= 0) {
-		*why = AR_INCONNU;
-		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
-	}
-	who->kind = CRED_OAUTH;
-	who->cred_id = sqlite3_column_int64(st, 0);
-	who->user_id = sqlite3_column_int64(st, 3);
-	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
-	who->droit = sqlite3_column_int(st, 5);
-	who->scopes = (unsigned)sqlite3_column_int(st, 6);
-	r = now >= sqlite3_column_int64(st, 2);
-	sqlite3_reset(st);
-	if (r) {
-		*why = AR_EXPIRE;
-		return ST_JETON_INVALIDE;
-	}
-	return ST_OK;
+	    " WHERE t.hash = ?1 AND t.kind = 1 AND t.revoked_ms IS NULL", CRED_OAUTH, now, who, why);
 }
 
 /* The secret of an Authorization header: "Bearer <secret>" or "ApiKey <secret>"
