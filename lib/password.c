@@ -1,8 +1,20 @@
 /*
  * libscrypt wrapped once: libscrypt_hash answers >0/0, libscrypt_check >0/0/<0
  * and rewrites the hash it is given, so it only ever sees a copy.
+ *
+ * scrypt is the one slow thing a worker does (~40 ms), so it runs at idle CPU
+ * priority (SCHED_IDLE): a storm of logins takes only the CPU time payments
+ * leave free. The worker is back at normal priority before it touches the
+ * database again, since holding the write lock at idle priority would make
+ * the till wait behind it. Where the way back is not allowed (an unprivileged
+ * user whose RLIMIT_NICE is too low), it does not lower itself at all.
  */
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <libscrypt.h>
 
 #include "config.h"
@@ -10,10 +22,42 @@
 #include "password.h"
 #include "sha256.h"
 
+static bool
+idle_begin(void)
+{
+	static int allowed = -1;
+	struct sched_param sp = { 0 };
+
+	if (allowed < 0) {
+		struct rlimit rl;
+		int prio;
+
+		errno = 0;
+		prio = getpriority(PRIO_PROCESS, 0);
+		allowed = sched_getscheduler(0) == SCHED_OTHER && errno == 0 &&
+		    (geteuid() == 0 || (getrlimit(RLIMIT_NICE, &rl) == 0 &&
+		    (rl.rlim_cur == RLIM_INFINITY || (long)rl.rlim_cur >= 20 - prio)));
+	}
+	return allowed && sched_setscheduler(0, SCHED_IDLE, &sp) == 0;
+}
+
+static void
+idle_end(bool was_idle)
+{
+	struct sched_param sp = { 0 };
+
+	if (was_idle && sched_setscheduler(0, SCHED_OTHER, &sp) != 0)
+		log_error("cannot return to normal CPU priority after scrypt");
+}
+
 int
 password_hash(const char *pw, char out[PASSWORD_HASH_MAX])
 {
-	if (libscrypt_hash(out, pw, cfg.scrypt_n, 8, 1) <= 0) {
+	bool idle = idle_begin();
+	int r = libscrypt_hash(out, pw, cfg.scrypt_n, 8, 1);
+
+	idle_end(idle);
+	if (r <= 0) {
 		log_error("scrypt: cannot hash");
 		return 0;
 	}
@@ -25,12 +69,15 @@ password_check(const char *stored, const char *pw)
 {
 	char copy[PASSWORD_HASH_MAX];
 	size_t n = strlen(stored);
+	bool idle;
 	int r;
 
 	if (n >= sizeof copy)
 		return -1;
 	memcpy(copy, stored, n + 1);
+	idle = idle_begin();
 	r = libscrypt_check(copy, pw);
+	idle_end(idle);
 	wipe(copy, sizeof copy);
 	if (r < 0)
 		return -1;
@@ -40,8 +87,12 @@ password_check(const char *stored, const char *pw)
 int
 password_digest(const char *pw, const unsigned char *salt, size_t saltlen, unsigned char out[32])
 {
-	if (libscrypt_scrypt((const uint8_t *)pw, strlen(pw), salt, saltlen, cfg.scrypt_n, 8, 1,
-	    out, 32) != 0) {
+	bool idle = idle_begin();
+	int r = libscrypt_scrypt((const uint8_t *)pw, strlen(pw), salt, saltlen, cfg.scrypt_n, 8, 1,
+	    out, 32);
+
+	idle_end(idle);
+	if (r != 0) {
 		log_error("scrypt: cannot derive");
 		return 0;
 	}

@@ -22,23 +22,22 @@ log=$DATA/log
 mkdir -p "$run/tmp" "$log"
 export TENP5_DB=${TENP5_DB:-$DATA/10p5.db}
 
-# Pools: "socket binary workers scheduling". Payments go through a single
-# writer (see nginx/api.conf); the client area's reads have their own pool.
-# Logins cost ~40 ms of scrypt each: their pools run one worker each under
-# SCHED_IDLE, so a storm of logins takes only CPU time the till leaves free
-# (measured: payments keep their rate during a login storm; with two workers
-# at nice 10 they fell to 0.4 of it). multiwatch respawns a worker that dies,
-# giving up only on a crash loop (100 deaths, each within 2 s of its start),
-# and stops its workers with SIGTERM, honoured between requests.
+# Pools: "socket binary workers". Payments go through a single writer (see
+# nginx/api.conf), which commits the payments queued behind each other
+# together; the client area's reads have their own pool. Logins cost ~40 ms
+# of scrypt each, which the workers run at idle CPU priority (lib/password.c),
+# so a storm of logins cannot starve the till. multiwatch respawns a worker
+# that dies, giving up only on a crash loop (100 deaths, each within 2 s of
+# its start), and stops its workers with SIGTERM, honoured between requests.
 pools=(
-	"client client ${POOL_CLIENT:-1} other"
-	"client-lecture client ${POOL_CLIENT_LECTURE:-3} other"
-	"utilisateur utilisateur ${POOL_UTILISATEUR:-1} idle"
-	"transaction transaction ${POOL_TRANSACTION:-2} other"
-	"divers divers ${POOL_DIVERS:-2} other"
-	"cle cle ${POOL_CLE:-1} other"
-	"app app ${POOL_APP:-1} other"
-	"oauth oauth ${POOL_OAUTH:-1} idle"
+	"client client ${POOL_CLIENT:-1}"
+	"client-lecture client ${POOL_CLIENT_LECTURE:-3}"
+	"utilisateur utilisateur ${POOL_UTILISATEUR:-2}"
+	"transaction transaction ${POOL_TRANSACTION:-2}"
+	"divers divers ${POOL_DIVERS:-2}"
+	"cle cle ${POOL_CLE:-1}"
+	"app app ${POOL_APP:-1}"
+	"oauth oauth ${POOL_OAUTH:-2}"
 )
 
 exec 9>"$run/lock"
@@ -61,12 +60,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 for p in "${pools[@]}"; do
-	read -r sock bin workers sched <<<"$p"
+	read -r sock bin workers <<<"$p"
 	# A pool of one worker commits the writes queued behind each other
 	# together (group commit, see lib/server.c); with more, it cannot.
 	group=1
 	[ "$workers" = 1 ] && group=${TENP5_GROUP:-16}
-	TENP5_GROUP=$group chrt --"$sched" 0 spawn-fcgi -n -s "$run/$sock.sock" -M 0600 -- \
+	TENP5_GROUP=$group spawn-fcgi -n -s "$run/$sock.sock" -M 0600 -- \
 		"$(command -v multiwatch)" -f "$workers" -r 100 -t 2000 -s TERM -- ${WRAP:-} "$BIN/cgi-bin/$bin" \
 		>>"$log/$bin.log" 2>&1 &
 	pids+=($!)

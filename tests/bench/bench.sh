@@ -111,7 +111,6 @@ done
 for c in 1 16 64; do
 	bench payer "$c" api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
 	row "\`client/payer\`" "$c" "$COMMITS" "commit loop" "≥ 0.8 × commit loop"
-	[ "$c" = 16 ] && PAY16=$RPS
 done
 # The transport alone for a 10 000-row history: the null responder sending a
 # reply of the same length.
@@ -149,6 +148,9 @@ done
 w1=$(wal_frames)
 
 say "== a storm of logins during payments"
+# The rate alone again, just before: this machine's speed drifts over minutes.
+bench "payer alone" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
+PAY16=$RPS
 (WRK_METHOD=POST WRK_BODY="login=bench&mdp=prez-secret-1" \
 	wrk -t2 -c16 -d"${DUR}s" -s "$here/wrk.lua" "$URL/api/utilisateur/connexion" >/dev/null 2>&1) &
 storm=$!

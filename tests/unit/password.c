@@ -1,4 +1,5 @@
 /* Unit tests for lib/password.c: scrypt through libscrypt, wrapped once. */
+#include <sched.h>
 #include <time.h>
 
 #include "../tap.h"
@@ -23,6 +24,8 @@ main(void)
 	is_int(password_check(h1, "correct horsE"), 0, "a wrong one does not");
 	is_int(password_check(h1, ""), 0, "nor an empty one");
 	is_int(password_check("not a hash", "x"), -1, "an unreadable hash is an error");
+	is_int(sched_getscheduler(0), SCHED_OTHER,
+	    "after scrypt (run at idle priority) the process is back at normal priority");
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	password_waste("whatever");
 	clock_gettime(CLOCK_MONOTONIC, &b);
