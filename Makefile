@@ -126,12 +126,13 @@ run: deps-run
 # Unit tests, then the API suite against a real nginx + spawn-fcgi stack and
 # against the shared-host deployment (plain CGI under Apache), then both
 # again on a build with AddressSanitizer and UndefinedBehaviorSanitizer, then
-# each fuzzer for a few seconds.
+# with every worker under valgrind, then each fuzzer for a few seconds.
 test: deps-test
 	@$(MAKE) --no-print-directory all
 	BIN=$(BUILD) prove --exec '' $(UNITS) tests/api/*.t
 	@$(MAKE) --no-print-directory cgi
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 # The API suite against the binaries deployed as plain CGI under Apache with
