@@ -126,13 +126,14 @@ run: deps-run
 # Unit tests, then the API suite against a real nginx + spawn-fcgi stack and
 # against the shared-host deployment (plain CGI under Apache), then both
 # again on a build with AddressSanitizer and UndefinedBehaviorSanitizer, then
-# with every worker under valgrind, then each fuzzer for a few seconds.
+# the main suites with every worker under valgrind, then each fuzzer for a few
+# seconds.
 test: deps-test
 	@$(MAKE) --no-print-directory all
 	BIN=$(BUILD) prove --exec '' $(UNITS) tests/api/*.t
 	@$(MAKE) --no-print-directory cgi
 	@$(MAKE) --no-print-directory asan
-	@$(MAKE) --no-print-directory valgrind
+	@$(MAKE) --no-print-directory valgrind VALGRIND_SUITES="$(VALGRIND_QUICK)"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 # The API suite against the binaries deployed as plain CGI under Apache with
@@ -163,6 +164,9 @@ bench: deps-bench deps-test
 # access, no leak over whole request loops (the fault and matrix suites are
 # left out: they kill workers, or would take a quarter of an hour).
 VALGRIND_SUITES = $(filter-out tests/api/faults.t tests/api/matrix.t,$(wildcard tests/api/*.t))
+# make test runs the suites with hostile input, money and secrets (two
+# minutes rather than four).
+VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t oauth.t)
 valgrind: deps-test
 	@$(MAKE) --no-print-directory all
 	VALGRIND=1 BIN=$(BUILD) prove --exec '' $(VALGRIND_SUITES)
