@@ -258,14 +258,23 @@ storm() {
 		printf 'dump-header = "%s/h%06d"\nmax-time = 30\nsilent\n' "$dir" "$i"
 	done >"$dir/config"
 	curl --parallel --parallel-max "$conc" -K "$dir/config" 2>/dev/null
-	for n in $(seq -f %06g "$i"); do
-		# STORM_CODES=1 puts the HTTP code first (000: no answer at all).
-		if [ -n "${STORM_CODES:-}" ]; then
-			code=$(sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$dir/h$n" 2>/dev/null)
-			printf '%s ' "${code:-000}"
-		fi
-		cat "$dir/$n" 2>/dev/null
-		echo
-	done
+	# One line per request, in order; STORM_CODES=1 puts the HTTP code first
+	# (000: no answer at all).
+	awk -v dir="$dir" -v n="$i" -v codes="${STORM_CODES:-}" 'BEGIN {
+		for (k = 1; k <= n; k++) {
+			f = sprintf("%s/%06d", dir, k); h = sprintf("%s/h%06d", dir, k)
+			code = "000"
+			if ((getline line < h) > 0 && match(line, /^HTTP\/[0-9.]+ [0-9]+/))
+				code = substr(line, RSTART + RLENGTH - 3, 3)
+			close(h)
+			body = ""
+			while ((getline line < f) > 0)
+				body = body line
+			close(f)
+			if (codes != "")
+				printf "%s ", code
+			print body
+		}
+	}'
 	rm -rf "$dir"
 }
