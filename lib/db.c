@@ -492,7 +492,6 @@ control(const char *sql)
 /* Inside a group (db_group_begin), each request's transaction is a
  * savepoint of the group's: the group fails whole if SQLite has ended the
  * transaction underneath (a full disk, an I/O error). */
-
 static bool
 group_alive(void)
 {

@@ -514,20 +514,18 @@ read_params(struct io *io, struct req *r)
 	return ST_OK;
 }
 
-/* A request's path up to its handler: route, method, body, credential,
- * right, fields. Returns true when the handler is to run (then *st is
+/* A request's path up to its handler, r->route being found: method, body,
+ * credential, right, fields. Returns true when the handler is to run (then *st is
  * ST_OK); false when the answer is known (*st), or already sent (*st is
  * ST__MAX: a CORS preflight). */
 static bool
-serve_begin(struct io *io, struct req *r, const struct route *routes, size_t n,
-    json_object *out, enum status *st)
+serve_begin(struct io *io, struct req *r, json_object *out, enum status *st)
 {
 	enum auth_reason why = AR_ABSENT;
 
 	reply_str(out, K_STATUS, NULL); /* keeps "status" the first key */
 	r->method = io_env(io, "REQUEST_METHOD");
 	r->remote_addr = io_env(io, "REMOTE_ADDR");
-	r->route = server_find_route(io_env(io, "REQUEST_URI"), routes, n);
 	r->authorization = io_env(io, "HTTP_AUTHORIZATION");
 	r->io = io;
 	r->scope_missing = 0;
@@ -623,7 +621,8 @@ serve(struct io *io, struct req *r, const struct route *routes, size_t n)
 	bool sent = false;
 	enum status st;
 
-	if (serve_begin(io, r, routes, n, out, &st))
+	r->route = server_find_route(io_env(io, "REQUEST_URI"), routes, n);
+	if (serve_begin(io, r, out, &st))
 		st = run_handler(io, r, out, &replay, &sent);
 	serve_end(io, r, out, st, replay, sent);
 }
@@ -647,6 +646,7 @@ struct slot {
 };
 static struct slot *slots;
 static size_t slots_n;
+static uint64_t password_fields; /* FB() of the FT_PASSWORD fields, set by start */
 static unsigned long request_id;
 
 static void
@@ -673,6 +673,18 @@ slot_end(struct slot *s, bool unix_socket)
 		FCGX_Detach(&s->fr);
 	FCGX_Finish_r(&s->fr);
 	log_request(0);
+}
+
+/* A connection just accepted: over TCP it inherits the listener's one-second
+ * timeout, which must not cut a request short; a Unix one does not (and
+ * every system call counts on the payment path). */
+static void
+accepted(struct slot *s, bool unix_socket)
+{
+	static const struct timeval none = { 0, 0 };
+
+	if (!unix_socket)
+		setsockopt(s->fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
 }
 
 /* Commits the grouped writes and answers them: erreur_bdd for all if the
@@ -714,18 +726,9 @@ pending(void)
  * step or the idRequete fingerprint of a password): never under a group's
  * open transaction, which holds the write lock. */
 static bool
-slow_start(struct io *io, const struct route *routes, size_t n)
+slow_start(const struct route *rt)
 {
-	const struct route *rt = server_find_route(io_env(io, "REQUEST_URI"), routes, n);
-
-	if (!rt)
-		return false;
-	if (rt->prepare)
-		return true;
-	for (int f = 0; f < FLD__MAX; f++)
-		if ((rt->takes & FB(f)) && field_defs[f].type == FT_PASSWORD)
-			return true;
-	return false;
+	return rt && (rt->prepare || (rt->takes & password_fields));
 }
 
 /* Serves the request accepted in slots[0], and the writes queued behind it
@@ -737,41 +740,39 @@ serve_accepted(const struct route *routes, size_t n, bool unix_socket)
 	size_t k = 0; /* writes run in the open group */
 
 	for (;;) {
-		bool run, write;
+		bool run, join;
 
 		slot_start(s);
-		if (k > 0 && slow_start(&s->io, routes, n)) {
+		s->r.route = server_find_route(io_env(&s->io, "REQUEST_URI"), routes, n);
+		if (k > 0 && slow_start(s->r.route)) {
 			group_end(unix_socket);
 			k = 0;
 		}
-		run = serve_begin(&s->io, &s->r, routes, n, s->out, &s->st);
-		write = run && (s->r.route->flags & R_WRITE);
-		if (write && slots_n > 1 && (k > 0 || db_group_begin())) {
+		run = serve_begin(&s->io, &s->r, s->out, &s->st);
+		join = run && (s->r.route->flags & R_WRITE) && slots_n > 1;
+		if (join && k == 0 && !db_group_begin()) {
+			s->st = ST_ERREUR_BDD; /* the group's transaction did not open */
+			run = join = false;
+		}
+		if (run && !join && k > 0) {
+			/* a read sees only what is durable: the group first */
+			group_end(unix_socket);
+			k = 0;
+		}
+		if (run)
 			s->st = run_handler(&s->io, &s->r, s->out, &s->replay, &s->sent);
+		if (join) {
 			s->in_group = true;
 			k++;
-		} else {
-			if (write && slots_n > 1) {
-				s->st = ST_ERREUR_BDD; /* the group's transaction did not open */
-			} else if (run) {
-				if (k > 0) {
-					/* a read sees only what is durable: the group first */
-					group_end(unix_socket);
-					k = 0;
-				}
-				s->st = run_handler(&s->io, &s->r, s->out, &s->replay, &s->sent);
-			}
+		} else
 			slot_end(s, unix_socket);
-		}
 		if (stopping || k == slots_n || !pending())
 			break;
 		for (s = slots; s->in_group; s++)
 			; /* a free slot: k < slots_n */
 		if (FCGX_Accept_r(&s->fr) < 0)
 			break;
-		if (!unix_socket)
-			setsockopt(s->fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 0, 0 },
-			    sizeof(struct timeval));
+		accepted(s, unix_socket);
 	}
 	if (k > 0)
 		group_end(unix_socket);
@@ -815,6 +816,9 @@ start(const char *prog)
 	/* A file-size limit reached must be an error to answer (erreur_bdd), not
 	 * a signal that kills the worker in the middle of a request. */
 	signal(SIGXFSZ, SIG_IGN);
+	for (int f = 0; f < FLD__MAX; f++)
+		if (field_defs[f].type == FT_PASSWORD)
+			password_fields |= FB(f);
 	slots_n = (size_t)cfg.group_max;
 	if (!(slots = calloc(slots_n, sizeof *slots))) {
 		log_error("out of memory");
@@ -884,7 +888,7 @@ print_routes(const struct route *routes, size_t n)
 int
 server_main(int argc, char **argv, const char *prog, const struct route *routes, size_t n)
 {
-	struct timeval wake = { 1, 0 }, none = { 0, 0 };
+	struct timeval wake = { 1, 0 };
 	struct sigaction sa;
 	bool unix_socket;
 
@@ -938,10 +942,7 @@ server_main(int argc, char **argv, const char *prog, const struct route *routes,
 			idle(now_ms());
 			continue;
 		}
-		/* A TCP connection inherits the listener's timeout; a Unix one
-		 * does not (and every system call counts on the payment path). */
-		if (!unix_socket)
-			setsockopt(slots[0].fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+		accepted(&slots[0], unix_socket);
 		db_heal();
 		serve_accepted(routes, n, unix_socket);
 		idle(now_ms());
