@@ -147,6 +147,18 @@ exchange() {
 refresh() { local t=$1; shift; post oauth/token "grant_type=refresh_token&refresh_token=$t" "$@"; }
 # tokens: AT and RT from the last token reply.
 tokens() { read -r AT RT <<<"$(vals .access_token .refresh_token)"; SECRETS+=("$AT" "$RT"); }
+# code_id CODE: the oauth_codes row of a code (the family of its tokens).
+code_id() { sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$1")'"; }
+# new_family STATE: bar grants lecture to app A and the code is exchanged;
+# sets FAMILY (the code's row), AT and RT.
+new_family() {
+	local v
+	v=$(verifier)
+	grant bar bar-secret-1 "$CA" "$RA" lecture "$1" "$v"
+	FAMILY=$(code_id "$AZ_CODE")
+	exchange "$AZ_CODE" "$RA" "$v" -u "$CA:$SA"
+	tokens
+}
 # bearer PATH BODY TOKEN: an API call with the token in the Authorization header.
 bearer() { call "$1" "$2" -H "Authorization: Bearer $3"; }
 # live_family ID: how many tokens of family ID are not revoked.
@@ -568,7 +580,7 @@ V1=$(verifier)
 grant bar bar-secret-1 "$CA" "$RA" lecture s-20 "$V1"
 K1=$AZ_CODE
 like "$K1" '^10p5ac_' "token failures: a fresh code"
-K1_ID=$(sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$K1")'")
+K1_ID=$(code_id "$K1")
 post oauth/token "grant_type=authorization_code&code=$K1&redirect_uri=$(urlenc "$RA")" -u "$CA:$SA"
 rfc_error 400 invalid_request "token: a missing code_verifier is invalid_request"
 like "$(hdr Content-Type)" '^application/json' "errors are JSON"
@@ -624,7 +636,7 @@ rfc_error 400 invalid_request "token: a missing redirect_uri is invalid_request"
 V3=$(verifier)
 grant bar bar-secret-1 "$CA" "$RA" "lecture caisse" s-23 "$V3"
 K3=$AZ_CODE
-K3_ID=$(sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$K3")'")
+K3_ID=$(code_id "$K3")
 exchange "$K3" "$RA" "$V3" -u "$CA:$SA"
 is "$CODE" 200 "code reuse: the first exchange succeeds"
 tokens
@@ -640,11 +652,8 @@ rfc_error 400 invalid_grant "code reuse: and so is its refresh token"
 is "$(live_family "$K3_ID")" 0 "oauth_tokens: every token from the code is revoked"
 
 # refresh replay
-V4=$(verifier)
-grant bar bar-secret-1 "$CA" "$RA" lecture s-24 "$V4"
-K4_ID=$(sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$AZ_CODE")'")
-exchange "$AZ_CODE" "$RA" "$V4" -u "$CA:$SA"
-tokens
+new_family s-24
+K4_ID=$FAMILY
 RTa=$RT
 refresh "$RTa" -u "$CA:$SA"
 is "$CODE" 200 "refresh replay: the first rotation succeeds"
@@ -667,11 +676,8 @@ rfc_error 400 invalid_grant "refresh replay: the newest refresh token is revoked
 is "$(live_family "$K4_ID")" 0 "oauth_tokens: the whole family is revoked"
 
 # concurrent refreshes
-V5=$(verifier)
-grant bar bar-secret-1 "$CA" "$RA" lecture s-25 "$V5"
-K5_ID=$(sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$AZ_CODE")'")
-exchange "$AZ_CODE" "$RA" "$V5" -u "$CA:$SA"
-tokens
+new_family s-25
+K5_ID=$FAMILY
 storm8 oauth/token "grant_type=refresh_token&refresh_token=$RT" "$CA:$SA"
 ok "$([ "$P_WINS" -le 1 ]; echo $?)" "8 concurrent refreshes of one token: at most one succeeds"
 is "$P_ERRORS" invalid_grant "concurrent refreshes: the others are invalid_grant"
@@ -685,7 +691,7 @@ like "$(all_codes $AT $P_TOKENS)" '^(401 )+$' "concurrent refreshes: every acces
 # concurrent exchanges of one code
 V5b=$(verifier)
 grant bar bar-secret-1 "$CA" "$RA" lecture s-26 "$V5b"
-K5b_ID=$(sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$AZ_CODE")'")
+K5b_ID=$(code_id "$AZ_CODE")
 storm8 oauth/token "grant_type=authorization_code&code=$AZ_CODE&redirect_uri=$(urlenc "$RA")&code_verifier=$V5b" "$CA:$SA"
 ok "$([ "$P_WINS" -le 1 ]; echo $?)" "8 concurrent exchanges of one code: at most one succeeds"
 is "$P_ERRORS" invalid_grant "concurrent exchanges: the others are invalid_grant"
