@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "db.h"
+#include "crypto.h"
 #include "db_app.h"
-#include "rand.h"
 #include "server.h"
 #include "token.h"
 

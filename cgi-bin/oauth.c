@@ -13,11 +13,11 @@
 #include <strings.h>
 
 #include "config.h"
+#include "crypto.h"
 #include "db_app.h"
 #include "db_oauth.h"
 #include "db_user.h"
 #include "login.h"
-#include "rand.h"
 #include "server.h"
 #include "text.h"
 #include "token.h"
@@ -427,7 +427,8 @@ client_auth(struct req *r, struct app *a)
 	int found;
 
 	if (strncasecmp(r->authorization, "Basic ", 6) == 0) {
-		long n = base64_decode(r->authorization + 6 + strspn(r->authorization + 6, " "),
+		const char *b64 = r->authorization + 6 + strspn(r->authorization + 6, " ");
+		long n = base64_decode(b64, strlen(b64),
 		    (unsigned char *)basic, sizeof basic - 1);
 		char *colon = NULL;
 

@@ -12,7 +12,7 @@
 #include "login.h"
 #include "password.h"
 #include "server.h"
-#include "sha256.h"
+#include "crypto.h"
 
 /* What the prepare steps hand to the handlers. */
 static struct {

@@ -18,9 +18,8 @@
 #include "field.h"
 #include "log.h"
 #include "password.h"
-#include "rand.h"
 #include "reply.h"
-#include "sha256.h"
+#include "crypto.h"
 
 static void
 usage(void)
@@ -158,7 +157,7 @@ main(int argc, char **argv)
 	int c, ok = 0;
 
 	log_init("10p5-admin");
-	if (!config_load())
+	if (!config_load() || !crypto_init())
 		return 2;
 	path = cfg.db_path;
 	while ((c = getopt(argc, argv, "d:h")) != -1) {

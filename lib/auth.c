@@ -13,7 +13,7 @@
 #include "db.h"
 #include "field.h"
 #include "log.h"
-#include "sha256.h"
+#include "crypto.h"
 #include "token.h"
 
 const char *const auth_reason_words[AR__MAX] = {

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "sha256.h"
+#include "crypto.h"
 
 /* Looks up (user_id, rid). Returns 1 with *reply set (malloc'd, the caller
  * frees it) when found with the same fingerprint, 2 when found with another,

@@ -10,7 +10,7 @@
 #include "db.h"
 #include "login.h"
 #include "password.h"
-#include "sha256.h"
+#include "crypto.h"
 
 static enum status
 admit(struct login *l, int64_t now, int64_t *wait)

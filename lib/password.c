@@ -20,7 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "password.h"
-#include "sha256.h"
+#include "crypto.h"
 
 static bool
 idle_begin(void)

@@ -27,7 +27,7 @@
 #include "log.h"
 #include "password.h"
 #include "server.h"
-#include "sha256.h"
+#include "crypto.h"
 
 struct io {
 	FCGX_Request *fr; /* NULL under plain CGI */
@@ -812,6 +812,10 @@ start(const char *prog)
 	log_init(prog);
 	if (!config_load())
 		return 0;
+	if (!crypto_init()) {
+		log_error("libsodium cannot start");
+		return 0;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	/* A file-size limit reached must be an error to answer (erreur_bdd), not
 	 * a signal that kills the worker in the middle of a request. */

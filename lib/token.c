@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rand.h"
 #include "token.h"
+#include "crypto.h"
 
 #define RANDOM_LEN 30
 #define CHECK_LEN 6

@@ -8,7 +8,7 @@
 #ifndef TENP5_TOKEN_H
 #define TENP5_TOKEN_H
 
-#include "sha256.h"
+#include "crypto.h"
 
 enum token_kind {
 	TOK_INVALID = -1,

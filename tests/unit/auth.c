@@ -5,7 +5,7 @@
 #include "db.h"
 #include "limit.h"
 #include "log.h"
-#include "sha256.h"
+#include "crypto.h"
 
 static char dir[] = "/tmp/10p5-unit-auth.XXXXXX";
 static struct params p;

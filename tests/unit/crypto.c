@@ -1,6 +1,55 @@
-/* Unit tests for lib/sha256.c against FIPS 180-4, RFC 4231 and RFC 4648. */
+/* Unit tests for lib/crypto.c: SHA-256 and HMAC against FIPS 180-4 and RFC 4231,
+ * base64 against RFC 4648, and the shape and spread of random tokens. */
 #include "../tap.h"
-#include "sha256.h"
+#include "crypto.h"
+
+static void
+tokens(void)
+{
+	char a[31], b[31];
+	int counts[62] = { 0 }, shaped = 1;
+	const char *alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	double chi = 0, expected;
+	enum { N = 20000 };
+
+	ok(rand_token(a, 30) && rand_token(b, 30), "tokens are made");
+	is_int(strlen(a), 30, "a token has 30 characters");
+	ok(strcmp(a, b) != 0, "two tokens differ");
+	for (int i = 0; i < N; i++) {
+		char t[31];
+
+		rand_token(t, 30);
+		for (int k = 0; k < 30; k++) {
+			const char *p = strchr(alphabet, t[k]);
+
+			if (!p || !t[k])
+				shaped = 0;
+			else
+				counts[p - alphabet]++;
+		}
+	}
+	ok(shaped, "every character is in [0-9A-Za-z]");
+	expected = N * 30.0 / 62;
+	for (int i = 0; i < 62; i++)
+		chi += (counts[i] - expected) * (counts[i] - expected) / expected;
+	/* 61 degrees of freedom: chi-square above 120 has probability < 1e-5. */
+	ok(chi < 120, "characters are evenly spread (chi-square %.1f)", chi);
+}
+
+static void
+decode(void)
+{
+	unsigned char out[16];
+
+	is_int(base64_decode("Zm9vYg==", 8, out, sizeof out), 4, "base64 with padding");
+	ok(memcmp(out, "foob", 4) == 0, "decodes to foob");
+	is_int(base64_decode("Zm9vYg", 6, out, sizeof out), 4, "base64 without padding");
+	is_int(base64_decode("", 0, out, sizeof out), 0, "empty base64");
+	is_int(base64_decode("Zm9vYg=", 7, out, sizeof out), -1, "wrong padding is refused");
+	is_int(base64_decode("Zm9v-_", 6, out, sizeof out), -1, "the url-safe alphabet is not standard base64");
+	is_int(base64_decode("Zm9v YQ", 7, out, sizeof out), -1, "a blank is refused");
+	is_int(base64_decode("Zm9vYmFyYmF6cXV4cXV1eA", 22, out, 8), -1, "too long for the buffer is refused");
+}
 
 static const char *
 hex(const unsigned char *d, size_t n)
@@ -18,6 +67,9 @@ main(void)
 	unsigned char d[SHA256_LEN], key[20];
 	struct sha256 c;
 	char b64[64];
+
+	if (!crypto_init())
+		return 2;
 
 	sha256("abc", 3, d);
 	is_str(hex(d, 32), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256 of abc");
@@ -54,5 +106,7 @@ main(void)
 	is_str(base64url(d, 32, b64), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "the PKCE S256 example");
 	ok(ct_equal("abc", "abc", 3), "equal buffers compare equal");
 	ok(!ct_equal("abc", "abd", 3), "different buffers do not");
+	decode();
+	tokens();
 	return done_testing();
 }
