@@ -246,21 +246,12 @@ redirect_error(struct req *r, enum oauth_error e, const char *description)
 static bool
 csrf_ok(const struct req *r)
 {
-	const char *cookies = req_env(r, "HTTP_COOKIE"), *p = cookies;
-	size_t n = strlen(csrf_cookie);
+	const char *v;
+	size_t len;
 
-	if (!r->v[FLD_CSRF].set)
-		return false;
-	while ((p = strstr(p, csrf_cookie))) {
-		const char *v = p + n;
-		size_t len = strcspn(v + 1, ";");
-
-		if ((p == cookies || p[-1] == ' ' || p[-1] == ';') && *v == '=' &&
-		    len == strlen(r->v[FLD_CSRF].s) && ct_equal(v + 1, r->v[FLD_CSRF].s, len))
-			return true;
-		p = v;
-	}
-	return false;
+	return r->v[FLD_CSRF].set &&
+	    cookie_find(req_env(r, "HTTP_COOKIE"), csrf_cookie, &v, &len) &&
+	    len == strlen(r->v[FLD_CSRF].s) && ct_equal(v, r->v[FLD_CSRF].s, len);
 }
 
 /* GET shows the page; POST logs in and decides. Client and redirect_uri are
@@ -422,49 +413,35 @@ client_auth(struct req *r, struct app *a)
 {
 	const char *id = r->v[FLD_CLIENT_ID].set ? r->v[FLD_CLIENT_ID].s : NULL;
 	const char *secret = r->v[FLD_CLIENT_SECRET].set ? r->v[FLD_CLIENT_SECRET].s : NULL;
-	char basic[256];
+	const char *cred, *fault = NULL;
+	char basic[256], *bid, *bsecret;
 	unsigned char hash[SHA256_LEN];
+	enum oauth_error e = OE_INVALID_CLIENT;
 	int found;
 
-	if (strncasecmp(r->authorization, "Basic ", 6) == 0) {
-		const char *b64 = r->authorization + 6 + strspn(r->authorization + 6, " ");
-		long n = base64_decode(b64, strlen(b64),
-		    (unsigned char *)basic, sizeof basic - 1);
-		char *colon = NULL;
-
-		if (n >= 0 && !memchr(basic, '\0', (size_t)n)) {
-			basic[n] = '\0';
-			colon = strchr(basic, ':');
-		}
-		if (!colon) {
-			token_error(r, OE_INVALID_CLIENT, "malformed HTTP Basic credentials");
-			return 0;
-		}
-		if (secret) {
-			token_error(r, OE_INVALID_REQUEST, "use one client authentication method");
-			return 0;
-		}
-		*colon = '\0';
-		if (!url_decode(basic, strlen(basic)) ||
-		    !url_decode(colon + 1, strlen(colon + 1)) || (id && strcmp(id, basic) != 0)) {
-			token_error(r, OE_INVALID_CLIENT, "client authentication failed");
-			return 0;
-		}
-		id = basic;
-		secret = colon + 1;
+	if (authorization_parse(r->authorization, &cred) == AUTH_BASIC) {
+		if (!basic_parse(cred, basic, sizeof basic, &bid, &bsecret))
+			fault = "malformed HTTP Basic credentials";
+		else if (secret) {
+			e = OE_INVALID_REQUEST;
+			fault = "use one client authentication method";
+		} else if (id && strcmp(id, bid) != 0)
+			fault = "client authentication failed";
+		id = bid;
+		secret = bsecret;
 	}
-	if (!id || !secret) {
-		token_error(r, OE_INVALID_CLIENT, "client authentication is required");
-		return 0;
+	if (!fault && (!id || !secret))
+		fault = "client authentication is required";
+	if (!fault) {
+		found = app_by_client_id(id, a);
+		token_hash(secret, hash);
+		if (found <= 0 || !ct_equal(hash, a->secret_hash, SHA256_LEN))
+			fault = "client authentication failed";
 	}
-	found = app_by_client_id(id, a);
-	token_hash(secret, hash);
 	wipe(basic, sizeof basic);
-	if (found <= 0 || !ct_equal(hash, a->secret_hash, SHA256_LEN)) {
-		token_error(r, OE_INVALID_CLIENT, "client authentication failed");
-		return 0;
-	}
-	return 1;
+	if (fault)
+		token_error(r, e, fault);
+	return fault == NULL;
 }
 
 /* Issues an access token and a refresh token of family `family` and writes

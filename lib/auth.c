@@ -254,25 +254,6 @@ auth_access(const char *token, int64_t now, struct principal *who, enum auth_rea
 	    " WHERE t.hash = ?1 AND t.kind = 1 AND t.revoked_ms IS NULL", CRED_OAUTH, now, who, why);
 }
 
-/* The secret of an Authorization header: "Bearer <secret>" or "ApiKey <secret>"
- * (schemes are case-insensitive). NULL for any other shape. */
-static const char *
-header_secret(const char *h)
-{
-	static const char *const schemes[] = { "Bearer", "ApiKey" };
-
-	for (size_t i = 0; i < 2; i++) {
-		size_t n = strlen(schemes[i]);
-
-		if (strncasecmp(h, schemes[i], n) == 0 && h[n] == ' ') {
-			h += n;
-			h += strspn(h, " ");
-			return *h && !strchr(h, ' ') ? h : NULL;
-		}
-	}
-	return NULL;
-}
-
 enum status
 auth_principal(const struct params *p, const char *authorization, int64_t now,
     struct principal *who, enum auth_reason *why)
@@ -293,9 +274,11 @@ auth_principal(const struct params *p, const char *authorization, int64_t now,
 		carriers++;
 	}
 	if (*authorization) {
+		enum auth_scheme scheme = authorization_parse(authorization, &secret);
+
 		who->via_header = true;
 		carriers++;
-		if (!(secret = header_secret(authorization)))
+		if (scheme != AUTH_BEARER && scheme != AUTH_APIKEY)
 			return ST_JETON_INVALIDE;
 	}
 	if (carriers > 1)
