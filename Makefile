@@ -48,7 +48,8 @@ DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgr
 DEPS_BENCH = wrk
 
 .PHONY: all run test cgi asan valgrind bench fuzz clean deps deps-run deps-test deps-bench
-all: $(BINS) $(UNITS)
+CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
+all: $(BINS) $(UNITS) $(CONFS)
 
 Q = @
 ifeq ($(V),1)
@@ -97,6 +98,19 @@ $(BUILD)/tests/%.t: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The front servers' routes, from the binaries' own route tables.
+$(BUILD)/routes.tsv: $(AREAS:%=$(BUILD)/cgi-bin/%)
+	@echo "  GEN     $@"
+	$(Q)for b in $^; do $$b --routes=tsv || exit 1; done >$@
+$(BUILD)/nginx/routes.conf: $(BUILD)/routes.tsv nginx/routes.awk
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)awk -f nginx/routes.awk $< >$@
+$(BUILD)/apache/htaccess: $(BUILD)/routes.tsv apache/routes.awk apache/htaccess.in
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)awk -f apache/routes.awk $< apache/htaccess.in >$@
 
 .SECONDARY:
 
@@ -181,7 +195,7 @@ valgrind: deps-test
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
 # FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
-FUZZERS      = form json money route header
+FUZZERS      = form json money header
 FUZZ_SECONDS ?= 120
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -std=c11 -D_GNU_SOURCE -Ilib -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

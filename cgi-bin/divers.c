@@ -140,17 +140,22 @@ h_me(struct req *r, json_object *out)
 }
 
 static const struct route routes[] = {
-	{ "coucou", h_coucou, NULL, 0, R_PUBLIC | R_GET, 0, 0 },
-	{ "v1/me", h_me, NULL, 0, R_GET, 0, 0 },
-	{ "carte/info", h_carte_info, NULL, 1, 0, FB(FLD_ID_CARTE), FB(FLD_ID_CARTE) },
-	{ "statistiques", h_statistiques, NULL, 2, 0, 0, 0 },
-	{ "prix/liste", h_prix_liste, NULL, 1, 0, 0, 0 },
-	{ "prix/modifier", h_prix_modifier, NULL, 3, R_WRITE,
-	  FB(FLD_QUANTITE) | FB(FLD_PRIX) | FB(FLD_ID_REQUETE), FB(FLD_QUANTITE) },
+	{ .path = "coucou", .handler = h_coucou, .flags = R_PUBLIC | R_GET },
+	{ .path = "v1/me", .handler = h_me, .scope = SCOPE_ANY, .flags = R_GET },
+	{ .path = "carte/info", .handler = h_carte_info, .right = RIGHT_BDE, .scope = SCOPE_LECTURE,
+	  .takes = FB(FLD_ID_CARTE), .needs = FB(FLD_ID_CARTE) },
+	{ .path = "statistiques", .handler = h_statistiques, .right = RIGHT_BAR,
+	  .scope = SCOPE_LECTURE },
+	{ .path = "prix/liste", .handler = h_prix_liste, .right = RIGHT_BDE, .scope = SCOPE_LECTURE },
+	{ .path = "prix/modifier", .handler = h_prix_modifier, .right = RIGHT_PRESIDENT,
+	  .flags = R_WRITE, .takes = FB(FLD_QUANTITE) | FB(FLD_PRIX) | FB(FLD_ID_REQUETE),
+	  .needs = FB(FLD_QUANTITE) },
 };
+
+static const struct area area = { "divers", routes, sizeof routes / sizeof routes[0], 0 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "divers", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

@@ -29,38 +29,6 @@ const char *const scope_words[SCOPE_COUNT] = {
 	"admin",   /* SCOPE_ADMIN */
 };
 
-/* The scope each endpoint needs. Anything not listed needs admin. */
-static const struct {
-	const char *path;
-	unsigned scope;
-} scope_map[] = {
-	{ "v1/me", 0 },
-	{ "utilisateur/deconnexion", 0 },
-	{ "utilisateur/fiche", SCOPE_LECTURE },
-	{ "utilisateur/liste", SCOPE_LECTURE },
-	{ "client/liste", SCOPE_LECTURE },
-	{ "client/fiche", SCOPE_LECTURE },
-	{ "carte/info", SCOPE_LECTURE },
-	{ "transactions", SCOPE_LECTURE },
-	{ "statistiques", SCOPE_LECTURE },
-	{ "prix/liste", SCOPE_LECTURE },
-	{ "client/ajouter", SCOPE_CAISSE },
-	{ "client/recharger", SCOPE_CAISSE },
-	{ "client/payer", SCOPE_CAISSE },
-	{ "client/vidange", SCOPE_CAISSE },
-	{ "annuler", SCOPE_CAISSE },
-	{ "refaire", SCOPE_CAISSE },
-};
-
-unsigned
-auth_scope_for(const char *path)
-{
-	for (size_t i = 0; i < sizeof scope_map / sizeof scope_map[0]; i++)
-		if (strcmp(scope_map[i].path, path) == 0)
-			return scope_map[i].scope;
-	return SCOPE_ADMIN;
-}
-
 int
 auth_scopes_parse(const char *s, unsigned *out)
 {
@@ -112,7 +80,8 @@ by_hash(sqlite3_stmt **st, const char *sql, const unsigned char h[SHA256_LEN])
 }
 
 static enum status
-auth_session(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
+auth_session(const char *token, int64_t now, enum auth_use use, struct principal *who,
+    enum auth_reason *why)
 {
 	unsigned char h[SHA256_LEN];
 	sqlite3_stmt *st;
@@ -143,12 +112,24 @@ auth_session(const char *token, int64_t now, struct principal *who, enum auth_re
 		*why = AR_EXPIRE;
 		return ST_JETON_INVALIDE;
 	}
-	/* Recording the use is best effort: a database that cannot be written
-	 * must still serve reads (db.c logs the failure). */
-	if (now - used > cfg.session_touch_ms)
+	if (now - used > cfg.session_touch_ms) {
+		who->touch_due = use != AUTH_PRECHECK;
+		if (use == AUTH_WRITE) {
+			auth_touch(who, now);
+			who->touch_due = false;
+		}
+	}
+	return ST_OK;
+}
+
+void
+auth_touch(const struct principal *who, int64_t now)
+{
+	/* Best effort: a database that cannot be written must still serve
+	 * reads (db.c logs the failure). */
+	if (who->kind == CRED_SESSION && who->touch_due)
 		(void)db_exec("UPDATE sessions SET used_ms = max(used_ms, ?1) WHERE id = ?2", "ii",
 		    now, who->cred_id);
-	return ST_OK;
 }
 
 /* Pending API key uses of this process, written by auth_flush_usage. */
@@ -233,14 +214,15 @@ auth_hashed(const char *token, const char *sql, enum cred_kind kind, int64_t now
 
 /* A key acts as its owner, capped at the key's right and the owner's current one. */
 static enum status
-auth_key(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
+auth_key(const char *token, int64_t now, enum auth_use use, struct principal *who,
+    enum auth_reason *why)
 {
 	enum status st = auth_hashed(token,
 	    "SELECT k.id, k.hash, k.expires_ms, u.id, u.login, min(u.droit, k.droit), NULL"
 	    " FROM api_keys k JOIN users u ON u.id = k.user_id AND u.deleted_ms IS NULL"
 	    " WHERE k.hash = ?1", CRED_KEY, now, who, why);
 
-	if (st == ST_OK)
+	if (st == ST_OK && use != AUTH_PRECHECK)
 		count_use(who->cred_id, now);
 	return st;
 }
@@ -256,7 +238,7 @@ auth_access(const char *token, int64_t now, struct principal *who, enum auth_rea
 
 enum status
 auth_principal(const struct params *p, const char *authorization, int64_t now,
-    struct principal *who, enum auth_reason *why)
+    enum auth_use use, struct principal *who, enum auth_reason *why)
 {
 	const struct param *jeton = params_get(p, field_defs[FLD_JETON].wire);
 	const struct param *bearer = params_get(p, field_defs[FLD_BEARER_TOKEN].wire);
@@ -289,9 +271,9 @@ auth_principal(const struct params *p, const char *authorization, int64_t now,
 	}
 	switch (token_kind(secret)) {
 	case TOK_SESSION:
-		return auth_session(secret, now, who, why);
+		return auth_session(secret, now, use, who, why);
 	case TOK_KEY:
-		return auth_key(secret, now, who, why);
+		return auth_key(secret, now, use, who, why);
 	case TOK_ACCESS:
 		return auth_access(secret, now, who, why);
 	default:

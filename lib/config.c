@@ -102,5 +102,8 @@ config_load(void)
 	if (!num("TENP5_GROUP", 1, 1, 64, &v))
 		return 0;
 	cfg.group_max = (int)v;
+	if (!num("TENP5_READ_TIMEOUT", 2000, 10, 60000, &v))
+		return 0;
+	cfg.read_timeout_ms = v;
 	return 1;
 }

@@ -24,7 +24,9 @@ struct config {
 	int64_t fail_window_ms;    /* TENP5_FAIL_WINDOW, seconds (300) */
 	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000) */
 	int group_max;             /* TENP5_GROUP: writes sharing one commit (1: none);
-	                            * only for a pool of one worker, see server.c */
+	                            * only for a pool of one worker, see writer.c */
+	int64_t read_timeout_ms;   /* TENP5_READ_TIMEOUT, milliseconds (2000): how long a
+	                            * worker waits for a whole request */
 	const char *issuer;        /* TENP5_ISSUER: the OAuth issuer URL; NULL: from the request */
 	int64_t access_ttl_ms;     /* TENP5_ACCESS_TTL, seconds (3600) */
 	int64_t refresh_ttl_ms;    /* TENP5_REFRESH_TTL, seconds (30 days) */

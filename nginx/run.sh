@@ -78,7 +78,9 @@ sed -e "s|@USER@|$user|" -e "s|@PORT@|$PORT|g" -e "s|@RUN@|$run|g" -e "s|@LOG@|$
 	-e "s|@CONF@|$conf|g" -e "s|@ACCESS_LOG@|${ACCESS_LOG:-$log/nginx-access.log}|g" \
 	-e "s|@EXTRA@|${EXTRA_CONF:+include $EXTRA_CONF;}|" \
 	"$conf/10p5.conf.in" >"$run/nginx.conf"
-sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" -e "s|@WWW@|${WWW:-$(dirname "$conf")/www}|g" "$conf/api.conf" >"$run/api.conf"
+sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" -e "s|@WWW@|${WWW:-$(dirname "$conf")/www}|g" \
+	-e "s|@ROUTES@|$run/routes.conf|g" "$conf/api.conf" >"$run/api.conf"
+sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" "$BIN/nginx/routes.conf" >"$run/routes.conf"
 sed -i "s|include $conf/api.conf;|include $run/api.conf;|" "$run/nginx.conf"
 nginx -e "$log/nginx-error.log" -p "$run" -c "$run/nginx.conf" -g 'daemon off;' &
 pids+=($!)

@@ -46,10 +46,10 @@ call client/nope "jeton=$P"
 is "$CODE $(st) $(hdr Content-Type)" "404 requete_inconnue $JSON" "an unknown verb in a known area is 404 from the worker"
 call carte/ "jeton=$P"
 is "$CODE $(st)" "404 requete_inconnue" "an area prefix alone is not a route"
-get index.html
-is "$CODE $(st)" "404 requete_inconnue" "a path outside /api/ is 404 requete_inconnue"
+get nowhere.html
+is "$CODE $(st)" "404 requete_inconnue" "a path that is neither the API nor a file of the web app is 404 requete_inconnue"
 get ""
-is "$CODE $(st)" "404 requete_inconnue" "so is the root"
+like "$CODE $HEADERS" "^200 .*Content-Security-Policy: default-src 'self'" "the root is the web app, under a strict content security policy"
 get api/coucou -X PUT
 is "$CODE $REPLY" '405 {"status":"methode_non_autorisee"}' "PUT on coucou is 405 with a JSON body"
 is "$(hdr Content-Type) | $(hdr Allow)" "$JSON | GET, POST, OPTIONS" "with the JSON Content-Type and an Allow header"

@@ -117,15 +117,16 @@ start_stack() {
 # The area binaries (build/cgi-bin also holds their object files).
 binaries() { find "$BIN/cgi-bin" -maxdepth 1 -type f -perm -u+x ! -name '*.o' | sort; }
 
-# The shared-host deployment: each binary copied as <area>.cgi next to
-# apache/htaccess, the database outside the web root, and Apache in the
+# The shared-host deployment: each binary copied as <area>.cgi next to the
+# generated .htaccess and the web app, the database outside the web root, and Apache in the
 # foreground with the minimal server of apache/httpd.conf.in. Run as root,
 # Apache serves as www-data, so the state directory is given to that user.
 start_apache() {
 	local www=$DATA/www kv setenv="" user group
 	mkdir -p "$www" "$DATA/run" "$DATA/log"
 	for b in $(binaries); do cp "$b" "$www/${b##*/}.cgi"; done
-	sed "s|^SetEnv TENP5_DB .*|SetEnv TENP5_DB $DB|" "$ROOT/apache/htaccess" >"$www/.htaccess"
+	cp -r "$ROOT"/www/. "$www/"
+	sed "s|^SetEnv TENP5_DB .*|SetEnv TENP5_DB $DB|" "$BIN/apache/htaccess" >"$www/.htaccess"
 	for kv in "$@"; do setenv+="SetEnv ${kv%%=*} \"${kv#*=}\""$'\n'; done
 	env "$@" TENP5_DB="$DB" "$ADMIN" init >/dev/null
 	env "$@" TENP5_DB="$DB" ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \

@@ -27,11 +27,11 @@ is "${lost# }" "" "the front server sends every one of them to its binary (none 
 
 # The pools of nginx/run.sh, api.conf's sockets and the systemd target agree.
 pools_run=$(sed -n 's/^\t"\([a-z-]*\) [a-z]* \${POOL_.*/\1/p' "$ROOT/nginx/run.sh" | sort | paste -sd' ')
-socks=$(grep -o 'unix:@RUN@/[a-z-]*\.sock' "$ROOT/nginx/api.conf" | sed 's|.*/||; s|\.sock||' | sort -u | paste -sd' ')
+socks=$(grep -o 'unix:@RUN@/[a-z-]*\.sock' "$BIN/nginx/routes.conf" | sed 's|.*/||; s|\.sock||' | sort -u | paste -sd' ')
 units=$(grep -o '10p5-pool@[a-z-]*\.service' "$ROOT/nginx/systemd/10p5.target" | sed 's/10p5-pool@//; s/\.service//' |
 	sort | paste -sd' ')
 ok "$([ -n "$pools_run" ]; echo $?)" "nginx/run.sh declares pools ($pools_run)"
-is "$socks" "$pools_run" "nginx/api.conf sends requests to exactly those pools"
+is "$socks" "$pools_run" "the generated nginx routes send requests to exactly those pools"
 is "$units" "$pools_run" "10p5.target starts exactly those pools"
 if command -v systemd-analyze >/dev/null; then
 	dir=$(mktemp -d)

@@ -415,10 +415,20 @@ call utilisateur/fiche "jeton=$E&login=bde"
 is "$(st)" ok "the user's other session is untouched"
 call utilisateur/deconnexion "jeton=$O"
 is "$(st) $(session_exists "$O")" "ok 0" "even a honeypot may log out"
+# Logging out is idempotent (SPEC §5): a client whose session lapsed must
+# always be able to reset its screen.
 call utilisateur/deconnexion ""
-is "$(jv '.status, .raison')" "jeton_invalide absent" "logging out without a jeton is jeton_invalide absent"
+is "$(jv '.status, .raison')" "ok null" "logging out without a jeton answers ok"
 call utilisateur/deconnexion "jeton=$D"
-is "$(jv '.status, .raison')" "jeton_invalide inconnu" "logging out twice is jeton_invalide inconnu"
+is "$(jv '.status, .raison')" "ok null" "logging out twice answers ok"
+Z=$(login bde "$BDE_MDP")
+sql "UPDATE sessions SET used_ms = used_ms - 3600000 WHERE hash = X'$(sha "$Z")'"
+call client/liste "jeton=$Z"
+is "$(jv '.status, .raison')" "jeton_invalide expire" "a session an hour idle has expired"
+call utilisateur/deconnexion "jeton=$Z"
+is "$(jv '.status, .raison')" "ok null" "logging out with the expired jeton answers ok"
+call utilisateur/deconnexion "jeton=abc" -H "Authorization: Bearer 10p5_nothing"
+is "$(st)" ok "even a malformed or doubled credential gets ok"
 
 # A card identifies, it does not authenticate: a card session (capped at 2)
 # must not become a password session of droit 3 by choosing a new password.

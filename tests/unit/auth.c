@@ -17,7 +17,7 @@ with_jeton(const char *jeton, int64_t now, struct principal *who, enum auth_reas
 
 	snprintf(body, sizeof body, "jeton=%s", jeton);
 	form_parse(&p, body, strlen(body), &(const char *){ NULL });
-	return auth_principal(&p, "", now, who, why);
+	return auth_principal(&p, "", now, AUTH_WRITE, who, why);
 }
 
 static int64_t
@@ -54,7 +54,7 @@ main(void)
 	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('prez', 'x', 3, 0)", "");
 
 	form_parse(&p, (char[]){ "" }, 0, &(const char *){ NULL });
-	is_int(auth_principal(&p, "", t0, &who, &why), ST_JETON_INVALIDE, "no jeton is refused");
+	is_int(auth_principal(&p, "", t0, AUTH_WRITE, &who, &why), ST_JETON_INVALIDE, "no jeton is refused");
 	is_int(why, AR_ABSENT, "as absent");
 	ok(auth_session_open(1, 2, true, t0, token), "a session opens");
 	is_int(strlen(token), 30, "its jeton has 30 characters");
