@@ -47,7 +47,7 @@ DEPS_RUN   = nginx spawn-fcgi multiwatch curl
 DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2
 DEPS_BENCH = wrk
 
-.PHONY: all run test cgi asan valgrind bench fuzz clean deps deps-run deps-test deps-bench
+.PHONY: all run check test test-build cgi asan valgrind bench fuzz clean deps deps-run deps-test deps-bench
 CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
 all: $(BINS) $(UNITS) $(CONFS)
 
@@ -145,31 +145,43 @@ run: deps-run
 	@$(MAKE) --no-print-directory all
 	@BIN=$(BUILD) PORT=$(PORT) DATA=$(DATA) exec nginx/run.sh
 
-# Unit tests, then the API suite against a real nginx + spawn-fcgi stack and
-# against the shared-host deployment (plain CGI under Apache), then both
-# again on a build with AddressSanitizer and UndefinedBehaviorSanitizer, then
-# the main suites with every worker under valgrind, then each fuzzer for a few
-# seconds.
+# The suites run against a test build (TEST_BUILD, with the test hooks: an
+# injectable clock and induced failures); `make` and `make bench` build
+# without them.
+TEST_BUILD = build-test
+TEST_UNITS = $(UNIT_SRC:tests/unit/%.c=$(TEST_BUILD)/tests/%.t)
+test-build:
+	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) HOOKS=1 all
+
+# The quick loop: unit tests and the API suites against a real nginx +
+# spawn-fcgi stack (a few minutes).
+check: deps-test
+	@$(MAKE) --no-print-directory test-build
+	BIN=$(TEST_BUILD) prove --exec '' $(TEST_UNITS) tests/api/*.t
+
+# Everything: check, then the API suites against the shared-host deployment
+# (plain CGI under Apache), then both again on a build with
+# AddressSanitizer and UndefinedBehaviorSanitizer, then the main suites with
+# every worker under valgrind, then each fuzzer for a few seconds.
 test: deps-test
-	@$(MAKE) --no-print-directory all
-	BIN=$(BUILD) prove --exec '' $(UNITS) tests/api/*.t
+	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory cgi
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory valgrind VALGRIND_SUITES="$(VALGRIND_QUICK)"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 # The API suite against the binaries deployed as plain CGI under Apache with
-# apache/htaccess (the fault suite kills FastCGI pools, which CGI has none
-# of; the direct CGI and matrix suites are transport-independent).
+# the generated .htaccess (the fault suite kills FastCGI pools, which CGI has
+# none of; the direct CGI and matrix suites are transport-independent).
 CGI_SUITES = $(filter-out tests/api/faults.t tests/api/cgi.t tests/api/matrix.t,$(wildcard tests/api/*.t))
 cgi: deps-test
-	@$(MAKE) --no-print-directory all
-	STACK=apache BIN=$(BUILD) prove --exec '' $(CGI_SUITES)
+	@$(MAKE) --no-print-directory test-build
+	STACK=apache BIN=$(TEST_BUILD) prove --exec '' $(CGI_SUITES)
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
+	@$(MAKE) --no-print-directory BUILD=build-asan HOOKS=1 SAN=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNITS:$(BUILD)/%=build-asan/%) tests/api/*.t
+	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%.t) tests/api/*.t
 
 $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi: $(BUILD)/tests/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
@@ -190,8 +202,8 @@ VALGRIND_SUITES = $(filter-out tests/api/faults.t tests/api/matrix.t,$(wildcard 
 # minutes rather than four).
 VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t oauth.t)
 valgrind: deps-test
-	@$(MAKE) --no-print-directory all
-	VALGRIND=1 BIN=$(BUILD) prove --exec '' $(VALGRIND_SUITES)
+	@$(MAKE) --no-print-directory test-build
+	VALGRIND=1 BIN=$(TEST_BUILD) prove --exec '' $(VALGRIND_SUITES)
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
 # FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
@@ -217,4 +229,4 @@ fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 	done
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-test build-asan build-fuzz

@@ -169,13 +169,17 @@ ledger_row_json(sqlite3_stmt *st, char *buf, size_t cap)
 {
 	static struct name_slot cards[NAME_CACHE], logins[NAME_CACHE];
 	struct row r = { buf, 0, cap, false };
+	const char *card = cached_name(cards, sqlite3_column_int64(st, 2),
+	    "SELECT card FROM clients WHERE id = ?1");
+	const char *login = cached_name(logins, sqlite3_column_int64(st, 3),
+	    "SELECT login FROM users WHERE id = ?1");
 
+	if (!card || !login)
+		return -1; /* never a null where the ledger has a name */
 	row_int(&r, K_ID, sqlite3_column_int64(st, 0));
 	row_int(&r, K_TYPE, sqlite3_column_int(st, 1));
-	row_str(&r, K_CLIENT, cached_name(cards, sqlite3_column_int64(st, 2),
-	    "SELECT card FROM clients WHERE id = ?1"));
-	row_str(&r, K_UTILISATEUR, cached_name(logins, sqlite3_column_int64(st, 3),
-	    "SELECT login FROM users WHERE id = ?1"));
+	row_str(&r, K_CLIENT, card);
+	row_str(&r, K_UTILISATEUR, login);
 	row_int(&r, K_DATE, sqlite3_column_int64(st, 4));
 	row_money(&r, K_MONTANT, sqlite3_column_int64(st, 5));
 	row_int(&r, K_QTE, sqlite3_column_int64(st, 6));

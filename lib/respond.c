@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "db.h"
+#include "hooks.h"
 #include "log.h"
 #include "respond.h"
 
@@ -80,7 +81,7 @@ send_stream(struct req *r)
 			cut = true;
 			break;
 		}
-		if ((n = r->stream.row(r->stream.st, row + 1, sizeof row - 1)) < 0) {
+		if ((n = r->stream.row(r->stream.st, row + 1, sizeof row - 1)) < 0 || hook_fail("row")) {
 			sqlite3_reset(r->stream.st);
 			return 0;
 		}

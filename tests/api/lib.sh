@@ -59,6 +59,16 @@ unlike() { # unlike GOT REGEX NAME
 
 diag() { printf '# %s\n' "$*"; }
 
+# The test clock: test builds add the offset this file holds (ms) to their
+# wall clock, so a suite ages sessions and lock-outs without sleeping. The file
+# keeps its length, since workers read it through a shared mapping.
+CLOCK_MS=0
+clock_set() { # clock_set MS
+	CLOCK_MS=$1
+	printf '%-31s\n' "$1" | dd of="$DATA/clock" conv=notrunc status=none
+}
+clock_forward() { clock_set $((CLOCK_MS + $1 * 1000)); } # clock_forward SECONDS
+
 free_port() {
 	local p
 	for _ in $(seq 50); do
@@ -80,7 +90,8 @@ start_stack() {
 	fi
 	DB=$DATA/10p5.db
 	STACK_ENV=("$@")
-	set -- "$@" TENP5_ADDR_FAILS="${TENP5_ADDR_FAILS:-1000}"
+	[ -f "$DATA/clock" ] || clock_set 0
+	set -- "$@" TENP5_ADDR_FAILS="${TENP5_ADDR_FAILS:-1000}" TENP5_TEST_CLOCK="$DATA/clock"
 	if [ -n "${VALGRIND:-}" ]; then
 		# Every worker under memcheck; scrypt made cheap so logins stay quick.
 		set -- "$@" TENP5_SCRYPT_N=1024 TENP5_BUSY_TIMEOUT=30000 \

@@ -861,7 +861,7 @@ grant bar bar-secret-1 "$CA" "$RA" lecture s-61 "$VL"
 exchange "$AZ_CODE" "$RA" "$VL" -u "$CA:$SA"
 is "$CODE $(val .expires_in)" "200 1" "TENP5_ACCESS_TTL=1: expires_in is 1"
 tokens
-sleep 2.1
+clock_forward 2 # past the 1 s lifetimes, on the test clock
 exchange "$KE" "$RA" "$VE" -u "$CA:$SA"
 rfc_error 400 invalid_grant "an expired code is invalid_grant"
 bearer client/liste "" "$AT"
