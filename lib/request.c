@@ -19,7 +19,6 @@
 #include "crypto.h"
 #include "db.h"
 #include "db_request.h"
-#include "hooks.h"
 #include "log.h"
 #include "password.h"
 #include "request.h"
@@ -367,7 +366,6 @@ req_run(struct req *r)
 	enum status st;
 
 	log_request(r->id);
-	hook_pause("run"); /* the window where a right once went stale */
 	if (!db_begin(write)) {
 		r->st = ST_ERREUR_BDD;
 		return;

@@ -17,6 +17,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "db_request.h"
+#include "hooks.h"
 #include "limit.h"
 #include "log.h"
 #include "request.h"
@@ -92,8 +93,10 @@ serve_cgi(const struct area *a)
 	}
 	db_heal();
 	req_begin(&r);
-	if (req_read(&r) && req_prepare(&r))
+	if (req_read(&r) && req_prepare(&r)) {
+		hook_pause("run");
 		req_run(&r);
+	}
 	req_end(&r);
 	req_free(&r);
 	stop();

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "hooks.h"
 #include "log.h"
 #include "transport.h"
 #include "writer.h"
@@ -59,6 +60,7 @@ writer_run(struct req *slots, size_t n)
 		go[i] = req_read(&slots[i]) && req_prepare(&slots[i]);
 		group += go[i] && cfg.group_max > 1 && writes(&slots[i]);
 	}
+	hook_pause("run"); /* read and prepared, not yet in a transaction */
 	if (group > 0 && !(grouped = db_group_begin())) {
 		for (size_t i = 0; i < n; i++) {
 			if (go[i] && writes(&slots[i])) {

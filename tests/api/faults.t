@@ -130,4 +130,42 @@ for w in $writers; do prlimit --pid "$w" --fsize=unlimited: ; done
 call client/payer "jeton=$T&idCarte=FULL1&montant=2"
 is "$(st) $(val .soldeNouveau)" "ok 48" "once there is room again, payments resume by themselves"
 ok "$("$ADMIN" -d "$DB" check >/dev/null; echo $?)" "the ledger check passes at the end"
+# --- a peer that stalls mid-request ----------------------------------------------
+# Something connects to the payments' writer and sends half a FastCGI request,
+# then nothing. The writer reads whole requests before it takes any lock, and
+# gives up on this one after TENP5_READ_TIMEOUT: payments carry on.
+call client/ajouter "jeton=$P&idCarte=STALL1&solde=50"
+perl -MIO::Socket::UNIX -e '
+	my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
+	# FCGI_BEGIN_REQUEST (responder), then the first bytes of FCGI_PARAMS.
+	syswrite $s, pack("CCnnCx", 1, 1, 1, 8, 0) . pack("nCx5", 1, 0);
+	syswrite $s, pack("CCnnCx", 1, 4, 1, 200, 0) . "\x0e\x04REQUEST_M";
+	sleep 20;' "$DATA/run/client.sock" &
+stall_pid=$!
+sleep 0.2 # let it connect first (not a readiness wait: either order must pass)
+s=""
+for i in $(seq 10); do
+	s+=$(curl -s --max-time 8 --data-binary "jeton=$T&idCarte=STALL1&montant=1" "$URL/api/client/payer" |
+		jq -r .status 2>/dev/null || echo timeout)" "
+done
+kill "$stall_pid" 2>/dev/null
+wait "$stall_pid" 2>/dev/null
+is "$s" "$(printf 'ok %.0s' $(seq 10))" "payments go through while a peer holds a half-sent request to the writer"
+is "$(balance STALL1)" 4000 "each of them charged once"
+
+# --- a list that fails half-way ----------------------------------------------------
+# A storage error while a fiche streams (induced at its third row): the answer
+# must not look complete, so the client sees a failure instead of a history
+# with holes.
+next_stack TENP5_TEST_FAIL=row:3
+P=$(admin_jeton)
+call client/ajouter "jeton=$P&idCarte=CUT1&solde=50"
+for i in $(seq 9); do call client/payer "jeton=$P&idCarte=CUT1&montant=1"; done
+out=$(curl -s -w '\n%{http_code} %{exitcode}' --data-binary "jeton=$P&idCarte=CUT1" "$URL/api/client/fiche")
+tail=${out##*$'\n'}
+body=${out%$'\n'*}
+ok "$([ "${tail#* }" != 0 ] || [ "${tail% *}" != 200 ]; echo $?)" \
+	"a fiche whose third row fails is cut: the client sees a failed transfer ($tail)"
+ok "$(! jq -e .transactions <<<"$body" >/dev/null 2>&1; echo $?)" "and never a complete list"
+unlike "$body" 'null' "nor a row with a null where a name belongs"
 finish

@@ -315,6 +315,30 @@ like "$PAGE" 'type="password" name="mdp"' "the form asks for the password"
 like "$PAGE" 'name="decision" value="autoriser"' "the form has an Autoriser button"
 like "$PAGE" 'name="decision" value="refuser"' "the form has a Refuser button"
 is "$(sql 'SELECT count(*) FROM oauth_codes')" 0 "showing the page issues no code"
+like "$cookie" '; Path=/oauth/authorize;' "the CSRF cookie is scoped to the page's fixed path"
+like "$(hdr Content-Security-Policy)" "form-action 'self'" "authorize: CSP form-action 'self': the password goes nowhere else"
+
+# The page's form and cookie never echo the raw request line: a doubled slash
+# would make the form protocol-relative (a host named "oauth"), and a path
+# holding ";Max-Age=...;Path=/" would inject cookie attributes.
+KEEP_PAGE=$PAGE KEEP_JAR=$JAR
+AZQ=$(azq "$CA" "$RA" lecture s-path "$(pkce "$(verifier)")")
+split_reply "$(curl -s -D - -w '\n%{http_code}' --path-as-is "$URL//oauth/authorize?$AZQ")"
+unlike "$REPLY" 'action="//' "a GET of //oauth/authorize never renders a protocol-relative form"
+unlike "$(hdr Set-Cookie)" 'Path=//' "nor a cookie scoped to //"
+split_reply "$(curl -s -D - -w '\n%{http_code}' --path-as-is \
+	"$URL/oauth/;Max-Age=99999999;Path=/;x/oauth/authorize?$AZQ")"
+unlike "$(hdr Set-Cookie)" 'Max-Age|Path=/;' "a path holding cookie attributes sets no such cookie"
+unlike "$REPLY" 'Max-Age' "nor shows them in the page"
+# A Cookie header naming the CSRF cookie without "=": once a read past the
+# header's end.
+az_page "$AZQ"
+get "oauth/authorize" -H "Cookie: 10p5_csrf" --data-urlencode "csrf=x" --data-urlencode "client_id=$CA" \
+	--data-urlencode "redirect_uri=$RA" --data-urlencode "response_type=code" \
+	--data-urlencode "code_challenge=$(pkce "$(verifier)")" --data-urlencode "code_challenge_method=S256" \
+	--data-urlencode "login=bar" --data-urlencode "mdp=bar-secret-1" --data-urlencode "decision=autoriser"
+is "$CODE" 403 "a Cookie header of a bare 10p5_csrf is a forged form (403), read within its bounds"
+PAGE=$KEEP_PAGE JAR=$KEEP_JAR
 
 az_post login=bar mdp=bar-secret-1 decision=autoriser
 is "$CODE" 302 "authorize: logging in and approving answers 302"
