@@ -98,8 +98,7 @@ h_payer(struct req *r, json_object *out)
 	if (qty_v->set) {
 		int found;
 
-		if ((qty = qty_v->i) <= 0)
-			return ST_PAIEMENT_NEGATIF;
+		qty = qty_v->i; /* 1..1000 (FT_QTY) */
 		if ((found = price_get(qty, &amount)) <= 0)
 			return found < 0 ? ST_ERREUR_BDD : ST_PRODUIT_INCONNU;
 	} else if ((amount = amount_v->i) <= 0)

@@ -95,9 +95,9 @@ h_prix_liste(struct req *r, json_object *out)
 	return rc == SQLITE_DONE ? ST_OK : ST_ERREUR_BDD;
 }
 
-/* Sets the price of `quantite` drinks, or removes it without `prix`.
- * Statuses: requete_malforme (quantite or prix not positive),
- * montant_trop_eleve, erreur_bdd. */
+/* Sets the price of `quantite` (1..1000) drinks, or removes it without
+ * `prix`. Statuses: requete_malforme (prix not positive), montant_trop_eleve,
+ * erreur_bdd. */
 static enum status
 h_prix_modifier(struct req *r, json_object *out)
 {
@@ -105,8 +105,6 @@ h_prix_modifier(struct req *r, json_object *out)
 	json_object *d;
 
 	(void)out;
-	if (qty <= 0)
-		return req_malformed(r, FLD_QUANTITE);
 	if (r->v[FLD_PRIX].set && price <= 0)
 		return req_malformed(r, FLD_PRIX);
 	if (price > cfg.ceiling)

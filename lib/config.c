@@ -53,9 +53,11 @@ config_load(void)
 	cfg.cancel_window_ms = v * 1000;
 	cfg.ceiling = 100000;
 	if ((s = getenv("TENP5_CEILING")) && *s) {
+		/* At most a million euros: then no sum of amounts or balances can
+		 * overflow before 2^36 ledger rows. */
 		if (!field_parse(FT_MONEY, s, &cfg.ceiling) || cfg.ceiling <= 0 ||
-		    cfg.ceiling > (int64_t)1 << 50) {
-			fprintf(stderr, "TENP5_CEILING: must be a positive amount\n");
+		    cfg.ceiling > 100000000) {
+			fprintf(stderr, "TENP5_CEILING: must be an amount from 0.01 to 1000000\n");
 			return 0;
 		}
 	}

@@ -1,8 +1,9 @@
 /*
  * The wire parameters and their validators. A value that does not have its
- * type's exact shape is malformed; a well-formed value that is merely too large
- * (money, integers) saturates so the handler can answer the business status
- * (montant_trop_eleve, produit_inconnu, transaction_inconnue) instead.
+ * type's exact shape, or an integer outside its type's range, is malformed:
+ * never clamped. An amount is the one exception, since "too much" is a
+ * business answer (montant_trop_eleve): beyond MONEY_MAX it reads as
+ * MONEY_MAX, which is above any ceiling and so always refused.
  */
 #include <string.h>
 #include <strings.h>
@@ -18,7 +19,7 @@ const struct field_def field_defs[FLD__MAX] = {
 	[FLD_SOLDE]          = { .wire = "solde", .type = FT_MONEY },
 	[FLD_DECOUVERT]      = { .wire = "decouvert", .type = FT_BOOL },
 	[FLD_MONTANT]        = { .wire = "montant", .type = FT_MONEY },
-	[FLD_QUANTITE]       = { .wire = "quantite", .type = FT_INT },
+	[FLD_QUANTITE]       = { .wire = "quantite", .type = FT_QTY },
 	[FLD_ID_TRANSACTION] = { .wire = "idTransaction", .type = FT_ID },
 	[FLD_CLIENT]         = { .wire = "client", .type = FT_CARD },
 	[FLD_UTILISATEUR]    = { .wire = "utilisateur", .type = FT_LOGIN },
@@ -48,8 +49,6 @@ const struct field_def field_defs[FLD__MAX] = {
 	[FLD_CSRF]           = { .wire = "csrf", .type = FT_TOKEN },
 };
 
-#define SATURATE ((int64_t)1 << 62)
-
 static int
 charset(const char *s, size_t min, size_t max, const char *extra)
 {
@@ -67,31 +66,41 @@ charset(const char *s, size_t min, size_t max, const char *extra)
 	return n >= min;
 }
 
-/* Decimal digits s[0..n) into a saturated non-negative integer. */
-static int64_t
-digits(const char *s, size_t n)
+/* Decimal digits s[0..n) into *out; 0 if their value passes cap. */
+static int
+digits(const char *s, size_t n, int64_t cap, int64_t *out)
 {
 	int64_t v = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (v >= SATURATE / 10)
-			return SATURATE;
+		if (v > (cap - (s[i] - '0')) / 10)
+			return 0;
 		v = v * 10 + (s[i] - '0');
 	}
-	return v;
+	*out = v;
+	return 1;
 }
 
+/* A plain decimal integer within [min, max] ("-" only where min < 0, so that
+ * "-0" is no count). */
 static int
-parse_int(const char *s, int64_t *out)
+int_in(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	int neg = *s == '-';
 	size_t n;
+	int64_t v;
 
+	if (neg && min >= 0)
+		return 0;
 	s += neg;
 	n = strspn(s, "0123456789");
-	if (n == 0 || s[n] != '\0')
+	if (n == 0 || s[n] != '\0' || !digits(s, n, INT64_MAX, &v))
 		return 0;
-	*out = neg ? -digits(s, n) : digits(s, n);
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return 0;
+	*out = v;
 	return 1;
 }
 
@@ -110,11 +119,15 @@ parse_money(const char *s, int64_t *out)
 		f = strspn(s + n + 1, "0123456789");
 		if (f == 0 || f > 2 || s[n + 1 + f] != '\0')
 			return 0;
-		cents = digits(s + n + 1, f) * (f == 1 ? 10 : 1);
+		(void)digits(s + n + 1, f, 99, &cents);
+		cents *= f == 1 ? 10 : 1;
 	} else if (s[n] != '\0')
 		return 0;
-	units = digits(s, n);
-	units = units >= SATURATE / 100 ? SATURATE : units * 100 + cents;
+	if (!digits(s, n, MONEY_MAX / 100, &units))
+		units = MONEY_MAX / 100; /* far beyond any ceiling: refused by the handler */
+	units = units * 100 + cents;
+	if (units > MONEY_MAX)
+		units = MONEY_MAX;
 	*out = neg ? -units : units;
 	return 1;
 }
@@ -192,17 +205,21 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 	case FT_CARD:
 		return charset(s, 1, 32, "");
 	case FT_RIGHT:
-		return parse_int(s, out) && *out >= 0 && *out <= 3;
+		return int_in(s, 0, 3, out);
 	case FT_MONEY:
 		return parse_money(s, out);
 	case FT_BOOL:
 		return parse_bool(s, out);
-	case FT_INT:
-		return parse_int(s, out);
+	case FT_QTY:
+		return int_in(s, 1, 1000, out);
 	case FT_ID:
-		return parse_int(s, out) && *out >= 0 && *s != '-';
+		return int_in(s, 0, ID_MAX, out);
 	case FT_LIMIT:
-		return parse_int(s, out) && *out >= 1 && *out <= 10000;
+		return int_in(s, 1, 10000, out);
+	case FT_DATE:
+		return int_in(s, 0, ID_MAX, out);
+	case FT_STEP:
+		return int_in(s, 60, 86400, out);
 	case FT_REQUEST_ID:
 		return charset(s, 1, 64, "._:-");
 	case FT_NAME:
@@ -210,7 +227,7 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 	case FT_TEXT:
 		return text(s, 1, 512);
 	case FT_DAYS:
-		return parse_int(s, out) && *out >= 1 && *out <= 3650;
+		return int_in(s, 1, 3650, out);
 	case FT_URI:
 		return uri(s);
 	case FT_CLIENT_ID:

@@ -102,6 +102,18 @@ is "$(val 'keys | join(",")')" "benefices,clientsNb,consommationsNb,dettes,factu
 	"the reply has exactly the SPEC's keys"
 call statistiques "jeton=$E"
 is "$(st)" droits_insuffisants "BDE (droit 1) cannot read the figures"
+# The largest values the API accepts cannot make a later read fail: packs of
+# 1000 drinks at the ceiling, paid twice, still add up.
+call prix/modifier "jeton=$P&quantite=1000&prix=1000"
+is "$(st)" ok "a pack of 1000 drinks may cost the ceiling, 1000"
+for c in BIG1 BIG2; do
+	call client/ajouter "jeton=$P&idCarte=$c&solde=1000"
+	call client/payer "jeton=$B&idCarte=$c&quantite=1000"
+	is "$(st) $(val .montant)" "ok 1000" "$c pays for 1000 drinks"
+done
+call statistiques "jeton=$B"
+is "$(st) $(raw recettes) $(raw consommationsNb)" "ok 2004 2003" "statistiques still answers, with every sum exact"
+call prix/modifier "jeton=$P&quantite=1000"
 
 # carte/info
 call utilisateur/ajouter "jeton=$P&login=cartier&mdp=cartier-secret-1&droit=1&idCarte=CAFE01"

@@ -306,16 +306,23 @@ refused_json "413 requete_trop_grande -" "1500 JSON keys are 413" client/payer "
 refused "413 requete_trop_grande -" "a 1 MB value is 413" client/payer "@$body"
 is "$(val .status)" requete_trop_grande "and the 413 body is JSON with its status"
 
-# numbers out of range
-refused "200 transaction_inconnue -" "idTransaction=99999999999999999999 is transaction_inconnue" \
+# numbers out of range: refused, never clamped (SPEC §2)
+refused "200 requete_malforme idTransaction" "idTransaction=99999999999999999999 is malformed" \
 	annuler "jeton=$B&idTransaction=99999999999999999999"
+refused "200 requete_malforme idTransaction" "an idTransaction past 2^53 is malformed" \
+	annuler "jeton=$B&idTransaction=9007199254740992"
 refused "200 requete_malforme idTransaction" "a negative idTransaction is malformed" annuler "jeton=$B&idTransaction=-1"
 refused "200 requete_malforme idTransaction" "a fractional idTransaction is malformed" annuler "jeton=$B&idTransaction=1.0"
 refused "200 requete_malforme limite" "limite=99999999999999999999 is malformed" \
 	transactions "jeton=$P&limite=99999999999999999999"
 refused "200 requete_malforme limite" "limite=0 is malformed" transactions "jeton=$P&limite=0"
-refused "200 produit_inconnu -" "quantite=99999999999999999999 is produit_inconnu" \
+refused "200 requete_malforme quantite" "quantite=99999999999999999999 is malformed" \
 	client/payer "$PAY&quantite=99999999999999999999"
+refused "200 requete_malforme quantite" "quantite=1001 is malformed (1-1000)" client/payer "$PAY&quantite=1001"
+refused "200 requete_malforme quantite" "prix/modifier: quantite=99999999999999999999 is malformed" \
+	prix/modifier "jeton=$P&quantite=99999999999999999999&prix=1"
+refused "200 requete_malforme apres" "apres=99999999999999999999 is malformed" \
+	transactions "jeton=$P&apres=99999999999999999999"
 
 # header-like values
 refused "200 requete_malforme idCarte" "a CRLF in idCarte is malformed" \

@@ -41,7 +41,7 @@ is "$(balance ANN1) $(sql "SELECT count(*) FROM journal WHERE transaction_id = $
 call annuler "jeton=$B&idTransaction=999999"
 is "$(st)" transaction_inconnue "an unknown id is transaction_inconnue"
 call annuler "jeton=$B&idTransaction=99999999999999999999"
-is "$(st)" transaction_inconnue "an id past 64 bits is transaction_inconnue, not malformed"
+is "$(st) $(val .champ)" "requete_malforme idTransaction" "an id past 2^53 is malformed, not clamped"
 call client/payer "jeton=$B&idCarte=ANN1&montant=2"
 pay2=$(val .idTransaction)
 call annuler "jeton=$B2&idTransaction=$pay2"
