@@ -171,9 +171,10 @@ test: deps-test
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 # The API suite against the binaries deployed as plain CGI under Apache with
-# the generated .htaccess (the fault suite kills FastCGI pools, which CGI has
-# none of; the direct CGI and matrix suites are transport-independent).
-CGI_SUITES = $(filter-out tests/api/faults.t tests/api/cgi.t tests/api/matrix.t,$(wildcard tests/api/*.t))
+# the generated .htaccess (the fault, flood and stop suites are about the
+# FastCGI pools and nginx; the direct CGI and matrix suites are
+# transport-independent).
+CGI_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t),$(wildcard tests/api/*.t))
 cgi: deps-test
 	@$(MAKE) --no-print-directory test-build
 	STACK=apache BIN=$(TEST_BUILD) prove --exec '' $(CGI_SUITES)
@@ -195,9 +196,10 @@ bench: deps-bench deps-test
 	BIN=$(BUILD) tests/bench/bench.sh
 
 # The API suite with every worker under valgrind's memcheck: no invalid
-# access, no leak over whole request loops (the fault and matrix suites are
-# left out: they kill workers, or would take a quarter of an hour).
-VALGRIND_SUITES = $(filter-out tests/api/faults.t tests/api/matrix.t,$(wildcard tests/api/*.t))
+# access, no leak over whole request loops (the fault, flood, stop and matrix
+# suites are left out: they kill workers, flood nginx, or would take a
+# quarter of an hour).
+VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t stop.t),$(wildcard tests/api/*.t))
 # make test runs the suites with hostile input, money and secrets (two
 # minutes rather than four).
 VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t oauth.t)

@@ -103,12 +103,18 @@ start_stack() {
 		if [ "${STACK:-nginx}" = apache ]; then
 			start_apache "$@"
 		else
-			env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" ACCESS_LOG=off \
+			# ACCESS_LOG=on keeps nginx's access log in the data directory.
+			env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" \
+				ACCESS_LOG="$([ "${ACCESS_LOG:-off}" = on ] && echo "$DATA/log/nginx-access.log" || echo off)" \
 				ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
 				"$ROOT/nginx/run.sh" >"$DATA/run.out" 2>&1 &
 			STACK_PID=$!
 		fi
-		for _ in $(seq 200); do
+		# Ready when it says so (run.sh waits on the API itself) or, for
+		# Apache, when coucou answers: a generous deadline, since a busy
+		# machine starts slowly, and a dead launcher ends the wait.
+		local deadline=$((SECONDS + 180))
+		while [ "$SECONDS" -lt "$deadline" ]; do
 			if grep -q "is listening" "$DATA/run.out" 2>/dev/null ||
 				{ [ "${STACK:-nginx}" = apache ] && curl -sf -o /dev/null "$URL/api/coucou"; }; then
 				trap 'stop_stack' EXIT
