@@ -3,12 +3,16 @@
  * I (v1/me), what a card is (carte/info), the bar's figures (statistiques)
  * and the price table.
  */
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "config.h"
 #include "db.h"
 #include "db_client.h"
 #include "db_ledger.h"
 #include "db_price.h"
 #include "db_user.h"
+#include "limit.h"
 #include "server.h"
 
 #ifndef VERSION
@@ -25,16 +29,32 @@ h_coucou(struct req *r, json_object *out)
 }
 
 /* Which client and which staff member a card belongs to (either may be
- * null). Statuses: erreur_bdd. */
+ * null). Look-ups of cards that are neither are limited per credential, as
+ * failed logins are, so that nobody walks the space of card ids (or finds
+ * the staff's cards, which open sessions). Statuses: trop_de_tentatives
+ * (+attente), erreur_bdd. */
 static enum status
 h_carte_info(struct req *r, json_object *out)
 {
+	char who[48];
+	struct limit_key k = { LIMIT_PROBE, "", who };
 	struct client c;
 	struct user u;
-	int fc = client_by_card(r->v[FLD_ID_CARTE].s, &c);
-	int fu = user_by_card(r->v[FLD_ID_CARTE].s, &u);
+	int64_t wait;
+	int fc, fu;
 
+	snprintf(who, sizeof who, "%c:%" PRId64, "-ska"[r->who.kind], r->who.cred_id);
+	if ((wait = limit_wait(&k, r->now)) != 0) {
+		if (wait < 0)
+			return ST_ERREUR_BDD;
+		reply_int(out, K_ATTENTE, wait);
+		return ST_TROP_DE_TENTATIVES;
+	}
+	fc = client_by_card(r->v[FLD_ID_CARTE].s, &c);
+	fu = user_by_card(r->v[FLD_ID_CARTE].s, &u);
 	if (fc < 0 || fu < 0)
+		return ST_ERREUR_BDD;
+	if (!fc && !fu && !limit_fail(&k, r->now))
 		return ST_ERREUR_BDD;
 	reply_str(out, K_CLIENT, fc ? c.card : NULL);
 	reply_str(out, K_UTILISATEUR, fu ? u.login : NULL);
@@ -141,7 +161,7 @@ static const struct route routes[] = {
 	{ .path = "coucou", .handler = h_coucou, .flags = R_PUBLIC | R_GET },
 	{ .path = "v1/me", .handler = h_me, .scope = SCOPE_ANY, .flags = R_GET },
 	{ .path = "carte/info", .handler = h_carte_info, .right = RIGHT_BDE, .scope = SCOPE_LECTURE,
-	  .takes = FB(FLD_ID_CARTE), .needs = FB(FLD_ID_CARTE) },
+	  .flags = R_WRITE, .takes = FB(FLD_ID_CARTE), .needs = FB(FLD_ID_CARTE) },
 	{ .path = "statistiques", .handler = h_statistiques, .right = RIGHT_BAR,
 	  .scope = SCOPE_LECTURE },
 	{ .path = "prix/liste", .handler = h_prix_liste, .right = RIGHT_BDE, .scope = SCOPE_LECTURE },

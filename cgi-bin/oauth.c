@@ -337,8 +337,8 @@ p_authorize(struct req *r, json_object *out)
 		return consent_page(r, "Identifiant ou mot de passe incorrect.");
 	if (!r->v[FLD_LOGIN].set || !r->v[FLD_MDP].set)
 		return consent_page(r, "Indiquez votre identifiant et votre mot de passe.");
-	st = login_check(r->remote_addr, r->v[FLD_LOGIN].s, r->v[FLD_MDP].s, NULL, r->now,
-	    &az->login, &wait);
+	st = login_check(r->remote_addr, req_env(r, "HTTP_COOKIE"), r->v[FLD_LOGIN].s,
+	    r->v[FLD_MDP].s, NULL, r->now, &az->login, &wait);
 	if (st == ST_TROP_DE_TENTATIVES) {
 		snprintf(msg, sizeof msg, "Trop de tentatives : réessayez dans %lld s.", (long long)wait);
 		return consent_page(r, msg);
@@ -358,7 +358,7 @@ h_authorize(struct req *r, json_object *out)
 {
 	const struct authz *az = authz(r);
 	struct oauth_code c = { .app_id = az->app.id, .scopes = az->scopes };
-	char code[TOKEN_MAX];
+	char code[TOKEN_MAX], cookie[LOGIN_COOKIE_MAX], base[256];
 	unsigned char hash[SHA256_LEN];
 	enum status st;
 
@@ -372,9 +372,13 @@ h_authorize(struct req *r, json_object *out)
 	if (!token_make(TOK_CODE, code))
 		return ST_ERREUR_GENERIQUE;
 	token_hash(code, hash);
-	if (!login_succeeded(&az->login) || !oauth_code_insert(hash, &c, r->now))
+	if (!login_succeeded(&az->login, r->now) || !login_cookie(&az->login, cookie) ||
+	    !oauth_code_insert(hash, &c, r->now))
 		return ST_ERREUR_BDD;
 	st = redirect(r, "code", code, (const char *)NULL);
+	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
+	    LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
+	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
 	wipe(code, sizeof code);
 	return st;
 }

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "db.h"
 #include "db_ledger.h"
+#include "limit.h"
 #include "db_user.h"
 #include "login.h"
 #include "password.h"
@@ -43,26 +45,30 @@ p_connexion(struct req *r, json_object *out)
 		return req_malformed(r, FLD_LOGIN);
 	if (!card->set && !mdp->set)
 		return req_malformed(r, FLD_MDP);
-	st = login_check(r->remote_addr, login->s, mdp->s, card->set ? card->s : NULL, r->now,
-	    &ctx_of(r)->login, &wait);
+	st = login_check(r->remote_addr, req_env(r, "HTTP_COOKIE"), login->s, mdp->s,
+	    card->set ? card->s : NULL, r->now, &ctx_of(r)->login, &wait);
 	if (st == ST_TROP_DE_TENTATIVES)
 		reply_int(out, K_ATTENTE, wait);
 	return st;
 }
 
-/* Acts on the verdict: a failure stays counted; a success opens a session.
- * Statuses: identifiants_invalides, carte_inconnue, erreur_bdd. */
+/* Acts on the verdict: a failure stays counted; a success opens a session
+ * and gives the browser its signed device cookie. Statuses:
+ * identifiants_invalides, carte_inconnue, erreur_bdd. */
 static enum status
 h_connexion(struct req *r, json_object *out)
 {
 	const struct login *l = &ctx_of(r)->login;
-	char token[SESSION_TOKEN_LEN + 1];
+	char token[SESSION_TOKEN_LEN + 1], cookie[LOGIN_COOKIE_MAX], base[256];
 
 	if (l->verdict != ST_OK)
 		return l->verdict;
-	if (!login_succeeded(l) ||
+	if (!login_succeeded(l, r->now) || !login_cookie(l, cookie) ||
 	    !auth_session_open(l->user.id, l->max_droit, l->by_card, r->now, token))
 		return ST_ERREUR_BDD;
+	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
+	    LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
+	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
 	reply_str(out, K_JETON, token);
 	reply_str(out, K_LOGIN, l->user.login);
 	reply_int(out, K_DROIT, l->user.droit < l->max_droit ? l->user.droit : l->max_droit);
@@ -281,6 +287,54 @@ h_supprimer(struct req *r, json_object *out)
 	return ST_OK;
 }
 
+/* Current lock-outs of the login limiter, oldest first. Statuses: erreur_bdd. */
+static enum status
+h_verrous(struct req *r, json_object *out)
+{
+	sqlite3_stmt *st = limit_locks(r->now);
+	json_object *list;
+	int rc;
+
+	if (!st)
+		return ST_ERREUR_BDD;
+	list = reply_array(out, K_VERROUS);
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		json_object *e = reply_push_object(list);
+		const char *login = (const char *)sqlite3_column_text(st, 2);
+		const char *addr = (const char *)sqlite3_column_text(st, 3);
+		int kind = sqlite3_column_int(st, 1);
+
+		reply_int(e, K_ID, sqlite3_column_int64(st, 0));
+		reply_str(e, K_TYPE, kind > 0 && kind < LIMIT__MAX ? limit_kind_words[kind] : NULL);
+		reply_str(e, K_LOGIN, *login ? login : NULL);
+		reply_str(e, K_ADRESSE, *addr ? addr : NULL);
+		reply_int(e, K_ECHECS, sqlite3_column_int64(st, 4));
+		reply_int(e, K_JUSQUA, sqlite3_column_int64(st, 5));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ST_OK : ST_ERREUR_BDD;
+}
+
+/* Lifts a lock-out; journaled. Statuses: verrou_inconnu (none such now),
+ * erreur_bdd. */
+static enum status
+h_deverrouiller(struct req *r, json_object *out)
+{
+	struct limit_lock lk;
+	int found = limit_lift(r->v[FLD_ID].i, r->now, &lk);
+	json_object *d;
+
+	(void)out;
+	if (found <= 0)
+		return found < 0 ? ST_ERREUR_BDD : ST_VERROU_INCONNU;
+	d = json_object_new_object();
+	reply_int(d, K_ID, r->v[FLD_ID].i);
+	reply_str(d, K_TYPE, limit_kind_words[lk.kind]);
+	reply_str(d, K_LOGIN, lk.login[0] ? lk.login : NULL);
+	reply_str(d, K_ADRESSE, lk.addr[0] ? lk.addr : NULL);
+	return req_journal(r, EV_VERROU, 0, d) ? ST_OK : ST_ERREUR_BDD;
+}
+
 #define RID FB(FLD_ID_REQUETE)
 #define LOGIN FB(FLD_LOGIN)
 
@@ -306,6 +360,10 @@ static const struct route routes[] = {
 	  .takes = LOGIN | FB(FLD_DROIT) | RID, .needs = LOGIN | FB(FLD_DROIT) },
 	{ .path = "utilisateur/supprimer", .handler = h_supprimer, .right = RIGHT_PRESIDENT,
 	  .flags = R_WRITE, .takes = LOGIN | RID, .needs = LOGIN },
+	{ .path = "utilisateur/verrous", .handler = h_verrous, .right = RIGHT_PRESIDENT },
+	{ .path = "utilisateur/deverrouiller", .handler = h_deverrouiller,
+	  .right = RIGHT_PRESIDENT, .flags = R_WRITE, .takes = FB(FLD_ID) | RID,
+	  .needs = FB(FLD_ID) },
 };
 
 static const struct area area = {

@@ -80,9 +80,15 @@ config_load(void)
 	if (!num("TENP5_LOGIN_FAILS", 5, 1, 1000000, &v))
 		return 0;
 	cfg.login_max_fails = (int)v;
+	if (!num("TENP5_LOGIN_DAY_FAILS", 50, 1, 1000000, &v))
+		return 0;
+	cfg.login_day_fails = (int)v;
 	if (!num("TENP5_ADDR_FAILS", 20, 1, 1000000, &v))
 		return 0;
 	cfg.addr_max_fails = (int)v;
+	if (!num("TENP5_PROBE_FAILS", 30, 1, 1000000, &v))
+		return 0;
+	cfg.probe_max_fails = (int)v;
 	if (!num("TENP5_FAIL_WINDOW", 300, 1, 86400, &v))
 		return 0;
 	cfg.fail_window_ms = v * 1000;

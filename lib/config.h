@@ -19,8 +19,13 @@ struct config {
 	uint32_t scrypt_n;         /* TENP5_SCRYPT_N (8192), a power of two */
 	size_t body_max;           /* TENP5_BODY_MAX, bytes (65536) */
 	int pwd_min;               /* TENP5_MDP_MIN, code points (8) */
-	int login_max_fails;       /* TENP5_LOGIN_FAILS (5) per login per window */
-	int addr_max_fails;        /* TENP5_ADDR_FAILS (20) per address per window */
+	int login_max_fails;       /* TENP5_LOGIN_FAILS (5) per login and address (or
+	                            * browser) per window */
+	int login_day_fails;       /* TENP5_LOGIN_DAY_FAILS (50) per login per day, from
+	                            * addresses and browsers the user never logged in from */
+	int addr_max_fails;        /* TENP5_ADDR_FAILS (20) unknown cards per address per window */
+	int probe_max_fails;       /* TENP5_PROBE_FAILS (30) unknown cards looked up by one
+	                            * credential per window (carte/info) */
 	int64_t fail_window_ms;    /* TENP5_FAIL_WINDOW, seconds (300) */
 	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000) */
 	int group_max;             /* TENP5_GROUP: writes sharing one commit (1: none);

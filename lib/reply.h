@@ -44,6 +44,7 @@ enum status {
 	ST_TRANSACTION_AUTRE,
 	ST_CLE_INCONNUE,
 	ST_APPLICATION_INCONNUE,
+	ST_VERROU_INCONNU,
 	ST__MAX
 };
 
@@ -127,6 +128,11 @@ enum key {
 	K_DATE,
 	K_QTE,
 	K_VALIDE,
+	/* the login limiter's lock-outs */
+	K_VERROUS,
+	K_ADRESSE,
+	K_ECHECS,
+	K_JUSQUA,
 	K__MAX
 };
 extern const char *const key_names[K__MAX];

@@ -56,6 +56,7 @@ send_headers(struct req *r, enum status st)
 		    "error=\"insufficient_scope\", scope=\"%s\"\r\n", words);
 		io_puts(io, line);
 	}
+	io_puts(io, r->raw.headers); /* a handler's own (a cookie) */
 	io_puts(io, "\r\n");
 	io->headers_sent = true;
 }

@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 
 # hdr NAME: the value of a header of the last reply (first one, no CR).
-hdr() { tr -d '\r' <<<"$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
 # raw KEY: the literal text of a top-level number in the last reply, as sent.
 raw() { grep -oE "\"$1\":-?[0-9.eE+]+" <<<"$REPLY" | head -1 | cut -d: -f2; }
 JSON='application/json; charset=utf-8'
@@ -137,6 +136,23 @@ call carte/info "jeton=$E"
 is "$(st) $(val .champ)" "requete_malforme idCarte" "a missing idCarte is malformed"
 call carte/info "jeton=$E&idCarte=bad-card"
 is "$(st) $(val .champ)" "requete_malforme idCarte" "a card id outside [A-Za-z0-9] is malformed"
+# Walking the card-id space is limited per credential: TENP5_PROBE_FAILS (30)
+# look-ups of cards that are nobody's, then trop_de_tentatives.
+E2=$(login bde bde-secret-1)
+s=""
+for i in $(seq 30); do
+	call carte/info "jeton=$E2&idCarte=$(printf 'PROBE%03d' "$i")"
+	[ "$(st)" = ok ] || s+="$i:$(st) "
+done
+is "$s" "" "30 look-ups of unknown cards answer"
+call carte/info "jeton=$E2&idCarte=PROBE031"
+is "$(jv '.status, .attente > 0')" "trop_de_tentatives true" "the 31st waits, with attente"
+call carte/info "jeton=$E2&idCarte=STA"
+is "$(st)" trop_de_tentatives "so does a look-up of a known card, from that session"
+call carte/info "jeton=$E&idCarte=STA"
+is "$(st) $(val .client)" "ok STA" "another session of the same user is another credential"
+is "$(sql "SELECT count(*) FROM journal WHERE event = 'verrou' AND detail LIKE '%consultation%'")" 1 \
+	"the lock-out is journaled"
 
 # prix/liste and prix/modifier
 prices() { sql "SELECT group_concat(qty || ':' || price, ' ') FROM (SELECT qty, price FROM prices ORDER BY qty)"; }

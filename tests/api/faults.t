@@ -15,7 +15,6 @@ P=$(admin_jeton)
 add_user "$P" till till-secret-1 2
 T=$(login till till-secret-1)
 
-balance() { sql "SELECT balance FROM clients WHERE card = '$1'"; }
 payments() { sql "SELECT count(*) FROM transactions t JOIN clients c ON c.id = t.client_id WHERE c.card = '$1' AND t.type = 3 AND t.valid"; }
 
 # --- multiwatch respawns killed workers --------------------------------------

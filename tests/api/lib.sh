@@ -242,7 +242,28 @@ split_reply() {
 
 st() { jq -r .status <<<"$REPLY"; }        # the reply's status
 val() { jq -r "$1" <<<"$REPLY"; }          # val '.soldeNouveau'
+# jv 'EXPR, EXPR': several values of the reply, space-separated (strings bare,
+# anything else as JSON: null, true, numbers).
+jv() { jq -r "[$1] | map(if type == \"string\" then . else tojson end) | join(\" \")" <<<"$REPLY"; }
 sql() { sqlite3 -batch -noheader "$DB" "$1"; }
+# hdr NAME: the first value of a header of the last reply (without the name
+# and the CR), "" if absent.
+hdr() {
+	local line name=${1,,}
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ ${line,,} == "$name:"* ]]; then
+			line=${line:${#name}+1}
+			printf '%s\n' "${line#"${line%%[! ]*}"}"
+			return
+		fi
+	done <<<"$HEADERS"
+}
+# balance CARD: a client's balance in cents, from the database.
+balance() { sql "SELECT balance FROM clients WHERE card = '$1'"; }
+# sha TEXT: the SHA-256 of TEXT in upper-case hex, as sqlite's hex() shows it
+# (and as X'...' takes it).
+sha() { local h; h=$(printf %s "$1" | sha256sum); h=${h%% *}; printf '%s\n' "${h^^}"; }
 
 # login LOGIN MDP: prints a fresh jeton.
 login() {

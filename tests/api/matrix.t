@@ -19,6 +19,7 @@ declare -A RIGHT=(
 	[prix/liste]=1 [prix/modifier]=3 [v1/me]=0
 	[cle/creer]=1 [cle/liste]=1 [cle/supprimer]=1
 	[app/creer]=3 [app/liste]=3 [app/supprimer]=3
+	[utilisateur/verrous]=3 [utilisateur/deverrouiller]=3
 )
 # Credentials are changed by a person logged in with a password only.
 SESSION_ONLY=" utilisateur/mdp utilisateur/carte cle/creer "

@@ -13,18 +13,6 @@
 
 # Helpers avoid spawning processes where bash can do the work: this file makes
 # several hundred requests.
-# hdr NAME: the first value of a header of the last reply (no CR).
-hdr() {
-	local line name=${1,,}
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		if [[ ${line,,} == "$name:"* ]]; then
-			line=${line:${#name}+1}
-			printf '%s\n' "${line#"${line%%[! ]*}"}"
-			return
-		fi
-	done <<<"$HEADERS"
-}
 # urlenc VALUE / urldec VALUE: percent-encoding both ways.
 urlenc() {
 	local LC_ALL=C s=$1 out='' c i
@@ -76,8 +64,6 @@ verifier() {
 	for ((i = 0; i < 64; i++)); do v+=${set:RANDOM % 66:1}; done
 	printf '%s\n' "$v"
 }
-# sha_hex TEXT: the SHA-256 of TEXT in upper-case hex, as sqlite's hex() shows it.
-sha_hex() { local h; h=$(printf %s "$1" | sha256sum); h=${h%% *}; printf '%s\n' "${h^^}"; }
 # vals FILTER...: several simple jq paths of the last reply in one jq run,
 # space-separated.
 vals() { local IFS=,; jq -r "[$*] | map(tostring) | join(\" \")" <<<"$REPLY"; }
@@ -148,7 +134,7 @@ refresh() { local t=$1; shift; post oauth/token "grant_type=refresh_token&refres
 # tokens: AT and RT from the last token reply.
 tokens() { read -r AT RT <<<"$(vals .access_token .refresh_token)"; SECRETS+=("$AT" "$RT"); }
 # code_id CODE: the oauth_codes row of a code (the family of its tokens).
-code_id() { sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$1")'"; }
+code_id() { sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha "$1")'"; }
 # new_family STATE: bar grants lecture to app A and the code is exchanged;
 # sets FAMILY (the code's row), AT and RT.
 new_family() {
@@ -241,7 +227,7 @@ like "$CA" '^app_[A-Za-z0-9]+$' "the client_id is app_ and letters"
 like "$SA" '^10p5cs_[A-Za-z0-9]{36}$' "the client_secret starts with 10p5cs_"
 is "$(val .nom)|$(val '.redirect_uri | join(" ")')" "$NOM_A|$RA $RA2" "the reply gives the name and both redirect_uri"
 APPA_ID=$(sql "SELECT id FROM apps WHERE client_id = '$CA'")
-is "$(sql "SELECT hex(secret_hash) FROM apps WHERE id = $APPA_ID")" "$(sha_hex "$SA")" \
+is "$(sql "SELECT hex(secret_hash) FROM apps WHERE id = $APPA_ID")" "$(sha "$SA")" \
 	"the apps row keeps the SHA-256 of the secret"
 is "$(sql "SELECT typeof(secret_hash), length(secret_hash) FROM apps WHERE id = $APPA_ID")" "blob|32" \
 	"a 32-byte digest, not the secret itself"
@@ -349,7 +335,7 @@ is "$(qparam state "$LOC")" "$STATE" "the state comes back unchanged"
 ok "$(has_param error "$LOC"; echo $((!$?)))" "and no error"
 is "$(hdr Referrer-Policy)" no-referrer "the redirect sends no Referer along"
 is "$(hdr Cache-Control)" no-store "the redirect is not cached"
-is "$(sql "SELECT count(*), hex(hash) = '$(sha_hex "$C1")', redirect_uri, challenge, scopes, used_ms IS NULL,
+is "$(sql "SELECT count(*), hex(hash) = '$(sha "$C1")', redirect_uri, challenge, scopes, used_ms IS NULL,
 	expires_ms - created_ms, user_id = $BAR_ID, app_id = $APPA_ID FROM oauth_codes")" \
 	"1|1|$RA|$(pkce "$VA")|6|1|60000|1|1" \
 	"oauth_codes: one row, hashed, bound to redirect_uri, challenge, scopes, user, app; 60 s"
@@ -372,7 +358,7 @@ is "$(sql "SELECT used_ms IS NOT NULL FROM oauth_codes WHERE id = $C1_ID")" 1 "o
 is "$(sql "SELECT group_concat(kind || ':' || (family = $C1_ID) || ':' || scopes || ':' || (user_id = $BAR_ID) || ':' ||
 	(expires_ms - created_ms), ' ') FROM (SELECT * FROM oauth_tokens ORDER BY kind)")" \
 	"1:1:6:1:3600000 2:1:6:1:2592000000" "oauth_tokens: an access and a refresh row of the code's family, 1 h and 30 days"
-is "$(sql "SELECT count(*) FROM oauth_tokens WHERE hex(hash) IN ('$(sha_hex "$AT1")', '$(sha_hex "$RT1")')")" 2 \
+is "$(sql "SELECT count(*) FROM oauth_tokens WHERE hex(hash) IN ('$(sha "$AT1")', '$(sha "$RT1")')")" 2 \
 	"oauth_tokens keeps the SHA-256 of both tokens"
 
 bearer client/fiche "idCarte=CAFE01" "$AT1"
@@ -397,7 +383,7 @@ tokens
 AT2=$AT RT2=$RT
 ok "$([ "$AT2" != "$AT1" ] && [ "$RT2" != "$RT1" ]; echo $?)" "refresh: new access and refresh tokens"
 is "$(vals .scope .user.login)" "lecture caisse bar" "refresh: same scope, same user"
-is "$(sql "SELECT used_ms IS NOT NULL, revoked_ms IS NULL FROM oauth_tokens WHERE hex(hash) = '$(sha_hex "$RT1")'")" "1|1" \
+is "$(sql "SELECT used_ms IS NOT NULL, revoked_ms IS NULL FROM oauth_tokens WHERE hex(hash) = '$(sha "$RT1")'")" "1|1" \
 	"oauth_tokens: the old refresh token is marked used"
 is "$(sql "SELECT count(*) FROM oauth_tokens WHERE family = $C1_ID")" 4 "the new pair joins the code's family"
 bearer client/liste "" "$AT2"

@@ -29,16 +29,16 @@ is "${lost# }" "" "the front server sends every one of them to its binary (none 
 # request line whose path says one endpoint and, after a "#", another.
 P=$(admin_jeton)
 call client/ajouter "jeton=$P&idCarte=HASH1&solde=50"
-raw() { # raw TARGET BODY: a POST with TARGET, verbatim, as its request line
+raw_line() { # raw_line TARGET BODY: a POST with TARGET, verbatim, as its request line
 	split_reply "$(curl -s -D - -w '\n%{http_code}' --request-target "$1" --data-binary "$2" "$URL")"
 }
-raw "/api/client/liste#/api/client/payer" "jeton=$P&idCarte=HASH1&montant=1"
+raw_line "/api/client/liste#/api/client/payer" "jeton=$P&idCarte=HASH1&montant=1"
 is "$(sql "SELECT count(*) FROM transactions t JOIN clients c ON c.id = t.client_id WHERE c.card = 'HASH1'")" 1 \
 	"POST /api/client/liste#/api/client/payer charges nothing"
 unlike "$REPLY" '"idTransaction"' "and answers no payment"
-raw "/api/utilisateur/fiche#/api/utilisateur/connexion" "login=prez&mdp=prez-secret-1"
+raw_line "/api/utilisateur/fiche#/api/utilisateur/connexion" "login=prez&mdp=prez-secret-1"
 unlike "$REPLY" '"jeton"' "POST /api/utilisateur/fiche#/api/utilisateur/connexion logs nobody in"
-raw "/api/client/fiche/../payer" "jeton=$P&idCarte=HASH1&montant=1"
+raw_line "/api/client/fiche/../payer" "jeton=$P&idCarte=HASH1&montant=1"
 is "$(jq -r .status <<<"$REPLY" 2>/dev/null) $(sql "SELECT balance FROM clients WHERE card = 'HASH1'")" "ok 4900" \
 	"a path with dot segments runs the endpoint it normalises to, which nginx routed"
 

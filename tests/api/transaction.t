@@ -9,7 +9,6 @@ ledger_sum() {
 	sql "SELECT coalesce(sum(CASE WHEN t.type IN (1, 2) THEN t.amount ELSE -t.amount END), 0)
 	    FROM transactions t JOIN clients c ON c.id = t.client_id WHERE c.card = '$1' AND t.valid"
 }
-balance() { sql "SELECT balance FROM clients WHERE card = '$1'"; }
 valid() { sql "SELECT valid FROM transactions WHERE id = $1"; }
 
 start_stack

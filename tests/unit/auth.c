@@ -1,9 +1,8 @@
-/* Unit tests for lib/auth.c (sessions) and lib/limit.c (failed logins). */
+/* Unit tests for lib/auth.c: sessions and their lifetime. */
 #include "../tap.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
-#include "limit.h"
 #include "log.h"
 #include "crypto.h"
 
@@ -88,25 +87,6 @@ main(void)
 	ok(auth_sessions_purge(t0 + 10 * 86400000LL), "old sessions are purged");
 	is_int(used_ms(), -1, "all of them");
 
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0), 0, "no failure, no wait");
-	for (int i = 0; i < cfg.login_max_fails - 1; i++)
-		limit_fail(LIMIT_LOGIN, "bob", t0 + i);
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + 10), 0, "below the limit, no wait");
-	limit_fail(LIMIT_LOGIN, "bob", t0 + 10);
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + 10), (cfg.fail_window_ms + 999) / 1000,
-	    "at the limit, wait for the window to close");
-	is_int(limit_wait(LIMIT_CARD, "bob", t0 + 10), 0, "a card of the same name is another key");
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms), 0, "the window closes");
-	limit_fail(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms);
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms), 0,
-	    "a failure after the window starts a new count");
-	for (int i = 0; i < cfg.addr_max_fails; i++)
-		limit_fail(LIMIT_ADDR, "10.0.0.1", t0);
-	ok(limit_wait(LIMIT_ADDR, "10.0.0.1", t0) > 0, "an address has its own, larger limit");
-	limit_undo(LIMIT_ADDR, "10.0.0.1");
-	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "taking one failure back reopens it");
-	limit_clear(LIMIT_ADDR, "10.0.0.1");
-	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "a clear forgets it");
 	db_close();
 	{
 		char cmd[200];
