@@ -126,24 +126,27 @@ transport_wait(int fd, int64_t deadline_ms)
 
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, sizeof send);
 	for (;;) {
+		/* Looked at once at least, even past the deadline: a request that
+		 * waited behind a stalled one is whole by then. */
+		ssize_t n = recv(fd, peek, sizeof peek, MSG_PEEK | MSG_DONTWAIT);
 		int64_t left = deadline_ms - mono_ms();
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t n;
 
-		if (left <= 0)
-			break;
-		/* Nothing queued yet: sleep in poll until the first bytes come. */
-		if (poll(&p, 1, (int)left) != 1)
-			continue;
-		n = recv(fd, peek, sizeof peek, MSG_PEEK | MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			break; /* hung up */
 		if (n > 0 && (whole(peek, (size_t)n) || n == (ssize_t)sizeof peek)) {
 			/* Whole (or too long to look at: then bounded reads). */
-			struct timeval rest = { (time_t)(left / 1000), (suseconds_t)(left % 1000) * 1000 };
+			struct timeval rest = { 1, 0 };
 
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rest, sizeof rest);
 			return 1;
+		}
+		if (left <= 0)
+			break;
+		if (n < 0) {
+			/* Nothing queued yet: sleep in poll until the first bytes. */
+			(void)poll(&p, 1, (int)left);
+			continue;
 		}
 		/* Part of it is there: poll would not wait for the rest, so nap,
 		 * a little longer each time. */
@@ -161,7 +164,10 @@ io_open(struct io *io, int fd)
 	io->fr.ipcFd = fd;
 	io->fr.keepConnection = 1; /* FCGX_Accept_r reads fd rather than accepting */
 	if (FCGX_Accept_r(&io->fr) != 0) {
-		/* It closed fd and tried its listener (-1), which failed at once. */
+		/* Refused as it read: it closed fd, then tried its listener (-1),
+		 * which failed at once. Refused before reading: fd is still ours. */
+		if (io->fr.ipcFd >= 0)
+			close(io->fr.ipcFd);
 		io->fr.ipcFd = -1;
 		return 0;
 	}
