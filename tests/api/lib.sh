@@ -100,6 +100,7 @@ start_stack() {
 	for try in 1 2 3; do
 		[ "${REUSE:-}" = 1 ] && [ -n "$PORT" ] || PORT=$(free_port)
 		URL=http://127.0.0.1:$PORT
+		rm -f "$DATA/run.out" # a restart must not read the last run's
 		if [ "${STACK:-nginx}" = apache ]; then
 			start_apache "$@"
 		else
