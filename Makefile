@@ -47,7 +47,7 @@ ifeq ($(V),1)
 Q =
 endif
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) tests/tap.h
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h) tests/tap.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
@@ -80,7 +80,9 @@ $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bin/10p5-admin: $(BUILD)/cli/admin.o $(LIBA)
+ADMIN_OBJ = $(BUILD)/cli/admin.o $(BUILD)/cli/import_php.o $(BUILD)/cli/dump.o
+
+$(BUILD)/bin/10p5-admin: $(ADMIN_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
