@@ -87,6 +87,9 @@ $(BUILD)/bin/10p5-admin: $(ADMIN_OBJ) $(LIBA)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The dump reader lives with the admin command it serves.
+$(BUILD)/tests/dump.t: $(BUILD)/cli/dump.o
+
 $(BUILD)/tests/%.t: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"

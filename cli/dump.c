@@ -506,6 +506,9 @@ unexpected(struct reader *r, const struct tok *t, const char *wanted)
 	if (t->kind == TK_EOF)
 		return dump_fail(r->err, t->line, 0, NULL, "the file ends where %s was expected: "
 		    "it is truncated", wanted);
+	if ((t->kind == TK_WORD || t->kind == TK_NUMBER) && t->s + t->n == r->end)
+		return dump_fail(r->err, t->line, t->col, NULL, "expected %s, found %s, and the "
+		    "file ends with it: it is truncated", wanted, shown(t, buf));
 	return dump_fail(r->err, t->line, t->col, NULL, "expected %s, found %s %s", wanted,
 	    tok_words[t->kind], shown(t, buf));
 }
