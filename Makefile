@@ -34,12 +34,13 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.t)
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 
 # Debian packages: what builds, what runs, what tests.
-DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev
+DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev libcrypt-dev
 DEPS_RUN   = nginx spawn-fcgi multiwatch curl
-DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2
+DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2 \
+             mariadb-server mariadb-client apache2-utils
 DEPS_BENCH = wrk
 
-.PHONY: all run test cgi asan valgrind bench fuzz clean deps deps-run deps-test deps-bench
+.PHONY: all run test cgi asan valgrind bench bench-import fuzz clean deps deps-run deps-test deps-bench
 all: $(BINS) $(UNITS)
 
 Q = @
@@ -165,6 +166,12 @@ bench: deps-bench deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi
 	BIN=$(BUILD) tests/bench/bench.sh
 
+# The import from the PHP version: 100 000 transactions from a mysqldump of a
+# private MariaDB server (tests/bench/import-results.md).
+bench-import: deps-test
+	@$(MAKE) --no-print-directory all
+	BIN=$(BUILD) tests/bench/import.sh
+
 # The API suite with every worker under valgrind's memcheck: no invalid
 # access, no leak over whole request loops (the fault and matrix suites are
 # left out: they kill workers, or would take a quarter of an hour).
@@ -178,7 +185,7 @@ valgrind: deps-test
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
 # FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
-FUZZERS      = form json money route
+FUZZERS      = form json money route dump
 FUZZ_SECONDS ?= 120
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -std=c11 -D_GNU_SOURCE -Ilib -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -186,7 +193,11 @@ FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 build-fuzz/%: tests/fuzz/%.c tests/fuzz/body.h $(LIB_SRC) $(wildcard lib/*.h) $(BUILD)/schema.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
+
+# The dump reader (10p5-admin import-php) is not in lib/.
+FUZZ_EXTRA_dump = cli/dump.c
+build-fuzz/dump: cli/dump.c cli/dump.h
 
 fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 	@for f in $(FUZZERS); do \
