@@ -1124,6 +1124,11 @@ report(const struct import *im, const char *file, const char *dates, const char 
 		printf("  renamed login %s to %s\n", im->o->logins[i].from, im->o->logins[i].to);
 	if (im->presidents == 0)
 		printf("  no user has right 3: create a president with 10p5-admin president LOGIN\n");
+	for (size_t i = 0; i < im->nclients; i++)
+		if (im->clients[i].balance > cfg.ceiling)
+			printf("  card %s holds %s, above the ceiling (TENP5_CEILING): it can pay, "
+			    "not be topped up\n", im->cards.v[im->clients[i].card].text,
+			    euros(im->clients[i].balance, a));
 	if (im->adjustments == 0)
 		printf("every stored balance equals the sum of its valid transactions: no adjustment\n");
 	else {
@@ -1140,11 +1145,6 @@ report(const struct import *im, const char *file, const char *dates, const char 
 				    euros(ci->balance - ci->sum, c), ci->adjustment_id);
 		}
 	}
-	for (size_t i = 0; i < im->nclients; i++)
-		if (im->clients[i].balance > cfg.ceiling)
-			printf("  card %s holds %s, above the ceiling (TENP5_CEILING): it can pay, "
-			    "not be topped up\n", im->cards.v[im->clients[i].card].text,
-			    euros(im->clients[i].balance, a));
 	printf("ledger ok: every balance equals the sum of its valid transactions\n");
 	if (im->o->dry_run)
 		printf("nothing written (--essai)\n");
