@@ -204,6 +204,14 @@ is "$(q "$W/db/e.db" "SELECT u.login || ' ' || u.droit FROM transactions t JOIN 
 	"jose 2" "the renamed user keeps its right and its transactions"
 like "$OUT" "renamed login josé to jose" "the report lists the renaming"
 
+# --- standard input ------------------------------------------------------------------
+
+OUT=$("$ADMIN" -d "$W/db/stdin.db" import-php - <"$W/dump.sql" 2>&1)
+is "$?" 0 "the dump can come on standard input (from a mysqldump of a live server)"
+is "$(tx_of "$W/db/stdin.db")" "$ORACLE_TX" "with the same history"
+is "$(q "$W/db/stdin.db" "SELECT json_extract(detail, '$.fichier') FROM journal WHERE detail LIKE '%import-php%'")" \
+	"(standard input)" "and the journal says where it came from"
+
 # --- a trial ----------------------------------------------------------------------
 
 imp "$W/db/trial.db" --essai "$W/dump.sql"
