@@ -1514,7 +1514,7 @@ dump_read(const char *buf, size_t len, const struct dump_handler *h, void *arg,
 			goto out;
 		info->statements++;
 	}
-	info->lines = r->line;
+	info->lines = r->line - (len > 0 && buf[len - 1] == '\n'); /* as wc -l counts */
 	if (info->format == DF_MYSQLDUMP && !r->completed)
 		dump_fail(err, r->line, 0, NULL, "the dump ends before mysqldump's "
 		    "\"-- Dump completed\" line: it is truncated");

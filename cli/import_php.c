@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
@@ -39,7 +38,7 @@
 #define PRICES_MAX    1000
 #define PACK_MAX      1000               /* the largest n of "biere<n>" */
 #define ADJUSTER      "import-php"       /* the deleted account adjustments are booked to */
-#define NO_PASSWORD   "!"                /* a stored hash nothing matches */
+#define NO_PASSWORD   "!"                /* a stored hash no password can match */
 #define SHOWN         (40 * 4 + 8)       /* a value shown in a message */
 
 /* The original schema (10p5-server's migrations/1462024985.sql). */
@@ -1368,6 +1367,8 @@ import_php_main(const char *db_path, int argc, char **argv)
 		fprintf(stderr, "nothing was written\n");
 	db_close();
 out:
+	if (im && im->tz_now[0])
+		tz_use(im, NULL); /* $TZ as it was */
 	if (target == trial) {
 		static const char *const suffix[] = { "", "-wal", "-shm", "-writer" };
 		char f[sizeof trial + 8];

@@ -16,7 +16,7 @@ enum password_kind {
 	PW_SCRYPT,   /* ours: "$s1$..." */
 	PW_BCRYPT,   /* PHP's password_hash or htpasswd -B: "$2y$10$" and 53 characters
 	              * ($2b$ and $2a$ too), cost 04-14 */
-	PW_UNKNOWN,  /* anything else: never matches */
+	PW_UNKNOWN,  /* anything else: unreadable (password_check answers -1) */
 	PW__MAX
 };
 
