@@ -793,7 +793,7 @@ unknown_sysvar(struct reader *r, const struct tok *t)
 	char buf[44];
 
 	return dump_fail(r->err, t->line, t->col, NULL,
-	    "SET of the variable %s is not read from a dump", shown(t, buf));
+	    "SET of %s, a variable this reader does not know", shown(t, buf));
 }
 
 /* The value of one assignment, as text (charset names, zones) in out: "" for
