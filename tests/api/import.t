@@ -318,7 +318,8 @@ is "$("$ADMIN" -d "$DB" check)" "ledger ok" "and the ledger still holds"
 call app/creer "jeton=$P&nom=Portail&redirect_uri=https://portail.example.org/cb"
 CID=$(val .client_id)
 V=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-CH=$(printf %s "$V" | openssl dgst -sha256 -binary | base64 -w0 | tr '+/' '-_' | tr -d =)
+H=$(printf %s "$V" | sha256sum)
+CH=$(printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"${H:0:64}")" | base64 -w0 | tr '+/' '-_' | tr -d =)
 AQ="response_type=code&client_id=$CID&redirect_uri=https%3A%2F%2Fportail.example.org%2Fcb&scope=lecture&state=s&code_challenge=$CH&code_challenge_method=S256"
 get "oauth/authorize?$AQ" -c "$DATA/jar"
 CSRF=$(grep -o 'name="csrf" value="[^"]*"' <<<"$REPLY" | cut -d'"' -f4)
