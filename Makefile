@@ -18,7 +18,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CFLAGS  ?= -O2 -g
 TENP5_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Ilib -I$(BUILD) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt -lcrypt
 ifeq ($(SAN),1)
 SAN_CFLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS   += -fsanitize=address,undefined
@@ -42,12 +42,15 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.t)
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 
 # Debian packages: what builds, what runs, what tests.
-DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev libsodium-dev
+DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev libsodium-dev \
+             libcrypt-dev
 DEPS_RUN   = nginx spawn-fcgi multiwatch curl
-DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2
+DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2 \
+             mariadb-server mariadb-client apache2-utils
 DEPS_BENCH = wrk
 
-.PHONY: all run check test test-build cgi asan valgrind bench fuzz clean deps deps-run deps-test deps-bench
+.PHONY: all run check test test-build cgi asan valgrind bench bench-import fuzz clean deps \
+        deps-run deps-test deps-bench
 CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
 all: $(BINS) $(UNITS) $(CONFS)
 
@@ -56,7 +59,7 @@ ifeq ($(V),1)
 Q =
 endif
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) tests/tap.h
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h) tests/tap.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -89,10 +92,15 @@ $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bin/10p5-admin: $(BUILD)/cli/admin.o $(LIBA)
+ADMIN_OBJ = $(BUILD)/cli/admin.o $(BUILD)/cli/import_php.o $(BUILD)/cli/dump.o
+
+$(BUILD)/bin/10p5-admin: $(ADMIN_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The dump reader lives with the admin command it serves.
+$(BUILD)/tests/dump.t: $(BUILD)/cli/dump.o
 
 $(BUILD)/tests/%.t: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
@@ -195,6 +203,12 @@ bench: deps-bench deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi
 	BIN=$(BUILD) tests/bench/bench.sh
 
+# The import from the PHP version: 100 000 transactions from a mysqldump of a
+# private MariaDB server (tests/bench/import-results.md).
+bench-import: deps-test
+	@$(MAKE) --no-print-directory all
+	BIN=$(BUILD) tests/bench/import.sh
+
 # The API suite with every worker under valgrind's memcheck: no invalid
 # access, no leak over whole request loops (the fault, flood, stop and matrix
 # suites are left out: they kill workers, flood nginx, or would take a
@@ -209,7 +223,7 @@ valgrind: deps-test
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
 # FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
-FUZZERS      = form json money header
+FUZZERS      = form json money header dump
 FUZZ_SECONDS ?= 120
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -std=c11 -D_GNU_SOURCE -Ilib -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -217,7 +231,11 @@ FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 build-fuzz/%: tests/fuzz/%.c tests/fuzz/body.h $(LIB_SRC) $(wildcard lib/*.h) $(BUILD)/schema.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
+
+# The dump reader (10p5-admin import-php) is not in lib/.
+FUZZ_EXTRA_dump = cli/dump.c
+build-fuzz/dump: cli/dump.c cli/dump.h
 
 fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 	@for f in $(FUZZERS); do \

@@ -15,6 +15,7 @@ const char *const journal_event_words[EV__MAX] = {
 	[EV_CLE]         = "cle",
 	[EV_APP]         = "app",
 	[EV_VERROU]      = "verrou",
+	[EV_IMPORT]      = "import",
 };
 
 int

@@ -21,6 +21,7 @@ enum journal_event {
 	EV_CLE,          /* API keys */
 	EV_APP,          /* OAuth applications */
 	EV_VERROU,       /* a lock-out of the login limiter, started or lifted */
+	EV_IMPORT,       /* a database brought in from the PHP version */
 	EV__MAX
 };
 extern const char *const journal_event_words[EV__MAX];

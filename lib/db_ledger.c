@@ -1,8 +1,9 @@
 /*
  * Ledger writes and reads. Creation and rechargement add their amount,
- * paiement and vidange subtract it; annuler and refaire flip `valid` and move
- * the balance by the row's effect. Every function here runs inside the
- * caller's transaction and never commits.
+ * paiement and vidange subtract it, an ajustement (written by the import from
+ * the PHP version) adds its signed amount; annuler and refaire flip `valid`
+ * and move the balance by the row's effect. Every function here runs inside
+ * the caller's transaction and never commits.
  */
 #include <stdio.h>
 
@@ -14,7 +15,8 @@
 int64_t
 ledger_effect(int type, int64_t amount)
 {
-	return type == TX_CREATION || type == TX_RECHARGEMENT ? amount : -amount;
+	return type == TX_CREATION || type == TX_RECHARGEMENT || type == TX_AJUSTEMENT ? amount
+	    : -amount;
 }
 
 int64_t
@@ -187,6 +189,8 @@ ledger_row_json(sqlite3_stmt *st, char *buf, size_t cap)
 	return row_end(&r);
 }
 
+/* Adjustments (type 5) are in no total: they are neither takings, nor money
+ * brought by a top-up or an opening; they only show in the balances. */
 int
 ledger_stats(struct ledger_stats *s)
 {
@@ -214,7 +218,7 @@ int64_t
 ledger_verify(void (*bad)(const char *card, int64_t balance, int64_t sum, void *arg), void *arg)
 {
 	sqlite3_stmt *st = db_query("SELECT c.card, c.balance, coalesce(sum(CASE"
-	    " WHEN NOT t.valid THEN 0 WHEN t.type IN (1, 2) THEN t.amount ELSE -t.amount END), 0) AS s"
+	    " WHEN NOT t.valid THEN 0 WHEN t.type IN (1, 2, 5) THEN t.amount ELSE -t.amount END), 0) AS s"
 	    " FROM clients c LEFT JOIN transactions t ON t.client_id = c.id"
 	    " GROUP BY c.id HAVING s != c.balance ORDER BY c.card", "");
 	int64_t n = 0;

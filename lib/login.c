@@ -177,6 +177,13 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 			switch (password_check(l->user.password, mdp)) {
 			case 1:
 				l->verdict = ST_OK;
+				if (password_kind(l->user.password) != PW_BCRYPT)
+					break;
+				if (!password_hash(mdp, l->rehash)) {
+					wipe(l->user.password, sizeof l->user.password);
+					return ST_ERREUR_GENERIQUE;
+				}
+				memcpy(l->replaced, l->user.password, sizeof l->replaced);
 				break;
 			case 0:
 				l->verdict = ST_IDENTIFIANTS_INVALIDES;
@@ -191,6 +198,22 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 	return ST_OK;
 }
 
+/* Replaces the bcrypt hash the check matched, if it is still the stored one:
+ * a president may have set a new password meanwhile. */
+static int
+rehash(const struct login *l)
+{
+	struct user u;
+	int found = user_by_id(l->user.id, &u), ok;
+
+	if (found < 0)
+		return 0;
+	ok = !found || strcmp(u.password, l->replaced) != 0 ||
+	    user_set_password(u.id, l->rehash);
+	wipe(u.password, sizeof u.password);
+	return ok;
+}
+
 int
 login_succeeded(const struct login *l, int64_t now)
 {
@@ -199,6 +222,8 @@ login_succeeded(const struct login *l, int64_t now)
 	if (!(l->by_card ? limit_undo(&l->local) : limit_clear(&l->local)))
 		return 0;
 	if (l->global.kind && !limit_undo(&l->global))
+		return 0;
+	if (l->rehash[0] && !rehash(l))
 		return 0;
 	return limit_remember(l->user.id, l->addr, now);
 }

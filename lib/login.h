@@ -16,6 +16,7 @@
 
 #include "db_user.h"
 #include "limit.h"
+#include "password.h"
 #include "reply.h"
 
 #define LOGIN_COOKIE "10p5_appareil"
@@ -30,18 +31,24 @@ struct login {
 	bool known;            /* from an address or browser where the user logged in */
 	struct limit_key local, global;  /* the keys the attempt was counted against */
 	char login[32], addr[64], device[48], local_addr[64];
+	char rehash[PASSWORD_HASH_MAX];   /* a bcrypt match: its scrypt replacement; "" if none */
+	char replaced[PASSWORD_HASH_MAX]; /* the bcrypt hash that rehash replaces */
 };
 
 /* Counts the attempt against its keys first, in a short transaction of its
  * own, so that concurrent guesses cannot all slip under the limit; then checks
- * the password (card == NULL) or the card. `cookies` is the request's Cookie
+ * the password (card == NULL) or the card. A password that matches a bcrypt
+ * hash kept from the PHP version is hashed again with scrypt here, into
+ * l->rehash. `cookies` is the request's Cookie
  * header ("" if none). Returns ST_OK with l->verdict set, ST_TROP_DE_TENTATIVES
  * with *wait in seconds, ST_ERREUR_BDD or ST_ERREUR_GENERIQUE. */
 enum status login_check(const char *addr, const char *cookies, const char *login,
     const char *mdp, const char *card, int64_t now, struct login *l, int64_t *wait);
 
 /* After a successful check, inside the caller's write transaction: takes the
- * counted attempt back and remembers the address. Returns 1, or 0 on error. */
+ * counted attempt back, remembers the address, and stores l->rehash in place
+ * of the bcrypt hash (unless the password was changed since the check).
+ * Returns 1, or 0 on error. */
 int login_succeeded(const struct login *l, int64_t now);
 
 /* The value of the device cookie to set after a success (the browser's own

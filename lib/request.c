@@ -403,6 +403,8 @@ req_end(struct req *r)
 	req_raw(r, 0, NULL, NULL, 0);
 	json_object_put(r->out);
 	r->out = NULL;
+	if (r->ctx)
+		wipe(r->ctx, r->area->ctx_size); /* it may hold a password's hash */
 	log_request(0);
 }
 
