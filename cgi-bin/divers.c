@@ -61,19 +61,55 @@ h_carte_info(struct req *r, json_object *out)
 	return ST_OK;
 }
 
+/* The evening over time, with depuis: one bucket of `pas` seconds (3600 by
+ * default) after the other up to jusqua (now by default), empty ones
+ * included, at most SERIES_MAX of them. */
+#define SERIES_MAX 1000
+static enum status
+series(struct req *r, json_object *out)
+{
+	int64_t from = r->v[FLD_DEPUIS].i, to = r->v[FLD_JUSQUA].set ? r->v[FLD_JUSQUA].i : r->now;
+	int64_t step = (r->v[FLD_PAS].set ? r->v[FLD_PAS].i : 3600) * 1000, n;
+	sqlite3_stmt *st;
+	json_object *list;
+	int rc;
+
+	if (to <= from)
+		return req_malformed(r, FLD_JUSQUA);
+	if ((n = (to - from + step - 1) / step) > SERIES_MAX)
+		return req_malformed(r, FLD_PAS);
+	if (!(st = ledger_series(from, to, step)))
+		return ST_ERREUR_BDD;
+	list = reply_array(out, K_SERIE);
+	rc = db_step(st);
+	for (int64_t b = 0; b < n; b++) {
+		json_object *e = reply_push_object(list);
+		bool here = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == b;
+
+		reply_int(e, K_DEBUT, from + b * step);
+		reply_money(e, K_RECETTES, here ? sqlite3_column_int64(st, 1) : 0);
+		reply_int(e, K_CONSOMMATIONS, here ? sqlite3_column_int64(st, 2) : 0);
+		reply_money(e, K_RECHARGEMENTS, here ? sqlite3_column_int64(st, 3) : 0);
+		if (here)
+			rc = db_step(st);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : ST_ERREUR_BDD;
+}
+
 /* The bar's figures: recettes (valid payments), dettes (what the bar owes
  * card holders: positive balances), benefices (recettes less what overdrawn
  * cards still owe), clientsNb, consommationsNb (drinks paid for), soldeMoy,
  * factureBDE (money collected when accounts were opened: the positive
- * initial balances of creations still valid).
- * Statuses: erreur_bdd. */
+ * initial balances of creations still valid); with depuis, the series.
+ * Statuses: requete_malforme (jusqua not after depuis, more than 1000
+ * buckets), erreur_bdd. */
 static enum status
 h_statistiques(struct req *r, json_object *out)
 {
 	struct ledger_stats s;
 	int64_t avg = 0;
 
-	(void)r;
 	if (!ledger_stats(&s))
 		return ST_ERREUR_BDD;
 	if (s.clients > 0) {
@@ -90,7 +126,7 @@ h_statistiques(struct req *r, json_object *out)
 	reply_int(out, K_CONSOMMATIONS_NB, s.drinks);
 	reply_money(out, K_SOLDE_MOY, avg);
 	reply_money(out, K_FACTURE_BDE, s.openings);
-	return ST_OK;
+	return r->v[FLD_DEPUIS].set ? series(r, out) : ST_OK;
 }
 
 /* The price table. Statuses: erreur_bdd. */
@@ -154,6 +190,8 @@ h_me(struct req *r, json_object *out)
 	reply_int(out, K_DROIT, r->who.droit);
 	reply_str(out, K_ID_CARTE, u.card[0] ? u.card : NULL);
 	reply_str(out, K_SCOPE, words);
+	/* What a client needs to show how long a transaction may be cancelled. */
+	reply_int(out, K_FENETRE_ANNULATION, cfg.cancel_window_ms / 1000);
 	return ST_OK;
 }
 
@@ -163,7 +201,7 @@ static const struct route routes[] = {
 	{ .path = "carte/info", .handler = h_carte_info, .right = RIGHT_BDE, .scope = SCOPE_LECTURE,
 	  .flags = R_WRITE, .takes = FB(FLD_ID_CARTE), .needs = FB(FLD_ID_CARTE) },
 	{ .path = "statistiques", .handler = h_statistiques, .right = RIGHT_BAR,
-	  .scope = SCOPE_LECTURE },
+	  .scope = SCOPE_LECTURE, .takes = FB(FLD_DEPUIS) | FB(FLD_JUSQUA) | FB(FLD_PAS) },
 	{ .path = "prix/liste", .handler = h_prix_liste, .right = RIGHT_BDE, .scope = SCOPE_LECTURE },
 	{ .path = "prix/modifier", .handler = h_prix_modifier, .right = RIGHT_PRESIDENT,
 	  .flags = R_WRITE, .takes = FB(FLD_QUANTITE) | FB(FLD_PRIX) | FB(FLD_ID_REQUETE),

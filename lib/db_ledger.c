@@ -214,6 +214,17 @@ ledger_stats(struct ledger_stats *s)
 	return 1;
 }
 
+sqlite3_stmt *
+ledger_series(int64_t from, int64_t to, int64_t step)
+{
+	return db_query("SELECT (date_ms - ?1) / ?3 AS b,"
+	    " sum(CASE WHEN type = 3 THEN amount ELSE 0 END),"
+	    " sum(CASE WHEN type = 3 THEN max(qty, 1) ELSE 0 END),"
+	    " sum(CASE WHEN type = 2 THEN amount ELSE 0 END)"
+	    " FROM transactions WHERE date_ms >= ?1 AND date_ms < ?2 AND valid AND type IN (2, 3)"
+	    " GROUP BY b ORDER BY b", "iii", from, to, step);
+}
+
 int64_t
 ledger_verify(void (*bad)(const char *card, int64_t balance, int64_t sum, void *arg), void *arg)
 {

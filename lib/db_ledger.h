@@ -93,4 +93,10 @@ struct ledger_stats {
 /* Returns 1 and fills *s, or 0 on error. */
 int ledger_stats(struct ledger_stats *s);
 
+/* Statement of the evening over time: for each bucket of `step` ms from
+ * `from` (inclusive) to `to` (exclusive) that holds valid payments or
+ * top-ups, (bucket number, payments' sum, drinks, top-ups' sum), by bucket;
+ * NULL on error. */
+sqlite3_stmt *ledger_series(int64_t from, int64_t to, int64_t step);
+
 #endif

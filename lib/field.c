@@ -47,6 +47,9 @@ const struct field_def field_defs[FLD__MAX] = {
 	[FLD_TOKEN_TYPE_HINT] = { .wire = "token_type_hint", .type = FT_TEXT },
 	[FLD_DECISION]       = { .wire = "decision", .type = FT_TEXT },
 	[FLD_CSRF]           = { .wire = "csrf", .type = FT_TOKEN },
+	[FLD_DEPUIS]         = { .wire = "depuis", .type = FT_ID },
+	[FLD_JUSQUA]         = { .wire = "jusqua", .type = FT_DATE },
+	[FLD_PAS]            = { .wire = "pas", .type = FT_STEP },
 };
 
 static int

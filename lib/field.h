@@ -51,6 +51,10 @@ enum fld {
 	FLD_TOKEN_TYPE_HINT,
 	FLD_DECISION,
 	FLD_CSRF,
+	/* statistiques' series, and the feed's resume point */
+	FLD_DEPUIS,
+	FLD_JUSQUA,
+	FLD_PAS,
 	FLD__MAX
 };
 

@@ -119,6 +119,11 @@ const char *const key_names[K__MAX] = {
 	[K_ADRESSE]         = "adresse",
 	[K_ECHECS]          = "echecs",
 	[K_JUSQUA]          = "jusqua",
+	[K_SERIE]           = "serie",
+	[K_DEBUT]           = "debut",
+	[K_CONSOMMATIONS]   = "consommations",
+	[K_RECHARGEMENTS]   = "rechargements",
+	[K_FENETRE_ANNULATION] = "fenetreAnnulation",
 };
 
 /* Writes the decimal digits of v at p; returns how many. */

@@ -133,6 +133,12 @@ enum key {
 	K_ADRESSE,
 	K_ECHECS,
 	K_JUSQUA,
+	/* statistiques' series */
+	K_SERIE,
+	K_DEBUT,
+	K_CONSOMMATIONS,
+	K_RECHARGEMENTS,
+	K_FENETRE_ANNULATION,
 	K__MAX
 };
 extern const char *const key_names[K__MAX];

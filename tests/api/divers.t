@@ -221,6 +221,41 @@ call client/fiche "jeton=$B&idCarte=MNY3"
 like "$REPLY" '"montant":8\.5,' "streamed ledger rows write 8.5 too"
 like "$REPLY" '"solde":8\.5[,}]' "and so does the fiche's balance"
 
+# statistiques over time: a later evening, hour by hour (the test clock moves
+# a day, then an hour at a time).
+clock_forward 86400
+P=$(admin_jeton)
+B=$(login bar bar-secret-1)
+call prix/modifier "jeton=$P&quantite=2&prix=2.5"
+call client/ajouter "jeton=$B&idCarte=EVE1&solde=50"
+call client/payer "jeton=$B&idCarte=EVE1&montant=1.5"
+t0=$(sql "SELECT date_ms FROM transactions WHERE id = $(val .idTransaction)")
+call client/payer "jeton=$B&idCarte=EVE1&quantite=2"
+call client/payer "jeton=$B&idCarte=EVE1&montant=7"
+call annuler "jeton=$B&idTransaction=$(val .idTransaction)"
+clock_forward 3600
+B=$(login bar bar-secret-1)
+call client/recharger "jeton=$B&idCarte=EVE1&montant=10"
+clock_forward 3600
+B=$(login bar bar-secret-1) # a session lives 5 idle minutes
+call statistiques "jeton=$B&depuis=$t0&jusqua=$((t0 + 3 * 3600000))&pas=3600"
+is "$(st) $(val '.serie | length')" "ok 3" "statistiques with depuis, jusqua and pas gives one bucket an hour"
+is "$(val '.serie | map("\(.debut - '"$t0"') \(.recettes) \(.consommations) \(.rechargements)") | join(", ")')" \
+	"0 4 3 0, 3600000 0 0 10, 7200000 0 0 0" \
+	"each bucket: its start, takings (1.5 + 2.5, not the cancelled 7), drinks, top-ups; empty hours too"
+is "$(val '.recettes * 100 | round') $(raw clientsNb)" "$(sql "SELECT sum(amount) FROM transactions WHERE type = 3 AND valid") $(sql "SELECT count(*) FROM clients")" \
+	"the figures beside the series still cover everything"
+call statistiques "jeton=$B&depuis=$t0"
+is "$(st) $(val '.serie | length')" "ok 3" "jusqua defaults to now, pas to an hour"
+call statistiques "jeton=$B&depuis=$t0&jusqua=$t0"
+is "$(st) $(val .champ)" "requete_malforme jusqua" "jusqua not after depuis is malformed"
+call statistiques "jeton=$B&depuis=$t0&jusqua=$((t0 + 30 * 86400000))&pas=60"
+is "$(st) $(val .champ)" "requete_malforme pas" "more than 1000 buckets is malformed"
+call statistiques "jeton=$B&depuis=$t0&pas=59"
+is "$(st) $(val .champ)" "requete_malforme pas" "a bucket under a minute is malformed"
+get api/v1/me -H "Authorization: Bearer $B"
+is "$(st) $(val .fenetreAnnulation)" "ok 120" "v1/me tells the cancel window, in seconds"
+
 ledger_ok
 ok $? "the ledger invariant holds"
 finish
