@@ -16,9 +16,9 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 # CFLAGS is the builder's (make CFLAGS="-O0 -g" works); what the code needs is
 # kept apart in TENP5_CFLAGS and always applied.
 CFLAGS  ?= -O2 -g
-TENP5_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Ilib -I$(BUILD) \
+TENP5_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -fstack-protector-strong -Ilib -I$(BUILD) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt -lcrypt
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt -lcrypt -pthread
 ifeq ($(SAN),1)
 SAN_CFLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS   += -fsanitize=address,undefined
@@ -32,7 +32,7 @@ TENP5_CFLAGS += -DTENP5_TEST_HOOKS
 endif
 ALL_CFLAGS = $(TENP5_CFLAGS) $(CFLAGS) $(SAN_CFLAGS)
 
-AREAS    = utilisateur client transaction divers cle app oauth
+AREAS    = utilisateur client transaction divers cle app oauth evenements
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
 LIBA     = $(BUILD)/lib10p5.a

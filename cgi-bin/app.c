@@ -116,7 +116,9 @@ static const struct route routes[] = {
 	  .takes = FB(FLD_CLIENT_ID) | FB(FLD_ID_REQUETE), .needs = FB(FLD_CLIENT_ID) },
 };
 
-static const struct area area = { "app", routes, sizeof routes / sizeof routes[0], 0 };
+static const struct area area = {
+	.name = "app", .routes = routes, .n = sizeof routes / sizeof routes[0],
+};
 
 int
 main(int argc, char **argv)

@@ -112,7 +112,9 @@ static const struct route routes[] = {
 	  .takes = FB(FLD_ID) | FB(FLD_ID_REQUETE), .needs = FB(FLD_ID) },
 };
 
-static const struct area area = { "cle", routes, sizeof routes / sizeof routes[0], 0 };
+static const struct area area = {
+	.name = "cle", .routes = routes, .n = sizeof routes / sizeof routes[0],
+};
 
 int
 main(int argc, char **argv)

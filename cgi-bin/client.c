@@ -30,6 +30,7 @@ static enum status
 h_ajouter(struct req *r, json_object *out)
 {
 	struct client c = { .balance = r->v[FLD_SOLDE].i, .overdraft = r->v[FLD_DECOUVERT].i != 0 };
+	json_object *d;
 	int64_t tx;
 	int found;
 
@@ -43,6 +44,13 @@ h_ajouter(struct req *r, json_object *out)
 		return found < 0 ? ST_ERREUR_BDD : ST_CLIENT_EXISTANT;
 	snprintf(c.card, sizeof c.card, "%s", r->v[FLD_ID_CARTE].s);
 	if (!ledger_open_client(&r->who, r->now, &c, &tx))
+		return ST_ERREUR_BDD;
+	/* The account itself, beside its creation's ledger row: the live feed's
+	 * client event. */
+	d = json_object_new_object();
+	reply_money(d, K_SOLDE, c.balance);
+	reply_bool(d, K_DECOUVERT, c.overdraft);
+	if (!req_journal(r, EV_CLIENT, c.id, d))
 		return ST_ERREUR_BDD;
 	reply_int(out, K_ID_TRANSACTION, tx);
 	reply_money(out, K_SOLDE_NOUVEAU, c.balance);
@@ -219,7 +227,9 @@ static const struct route routes[] = {
 	  .needs = CARD | FB(FLD_DECOUVERT) },
 };
 
-static const struct area area = { "client", routes, sizeof routes / sizeof routes[0], 0 };
+static const struct area area = {
+	.name = "client", .routes = routes, .n = sizeof routes / sizeof routes[0],
+};
 
 int
 main(int argc, char **argv)

@@ -208,7 +208,9 @@ static const struct route routes[] = {
 	  .needs = FB(FLD_QUANTITE) },
 };
 
-static const struct area area = { "divers", routes, sizeof routes / sizeof routes[0], 0 };
+static const struct area area = {
+	.name = "divers", .routes = routes, .n = sizeof routes / sizeof routes[0],
+};
 
 int
 main(int argc, char **argv)

@@ -708,7 +708,8 @@ static const struct route routes[] = {
 };
 
 static const struct area area = {
-	"oauth", routes, sizeof routes / sizeof routes[0], sizeof(struct authz)
+	.name = "oauth", .routes = routes, .n = sizeof routes / sizeof routes[0],
+	.ctx_size = sizeof(struct authz),
 };
 
 int

@@ -100,7 +100,9 @@ static const struct route routes[] = {
 	  .takes = FB(FLD_CLIENT) | FB(FLD_UTILISATEUR) | FB(FLD_LIMITE) | FB(FLD_APRES) },
 };
 
-static const struct area area = { "transaction", routes, sizeof routes / sizeof routes[0], 0 };
+static const struct area area = {
+	.name = "transaction", .routes = routes, .n = sizeof routes / sizeof routes[0],
+};
 
 int
 main(int argc, char **argv)

@@ -367,7 +367,8 @@ static const struct route routes[] = {
 };
 
 static const struct area area = {
-	"utilisateur", routes, sizeof routes / sizeof routes[0], sizeof(struct ctx)
+	.name = "utilisateur", .routes = routes, .n = sizeof routes / sizeof routes[0],
+	.ctx_size = sizeof(struct ctx),
 };
 
 int

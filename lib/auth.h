@@ -52,6 +52,7 @@ struct principal {
 	unsigned scopes;       /* enum scope bits */
 	enum cred_kind kind;
 	int64_t cred_id;       /* sessions.id, api_keys.id, or apps.id for OAuth */
+	int64_t token_id;      /* the credential's own row: cred_id, or oauth_tokens.id */
 	bool by_card;          /* a session opened with a card, not a password */
 	bool via_header;       /* the credential came in the Authorization header */
 	bool touch_due;        /* a session whose use is yet to be recorded (auth_touch) */
@@ -86,6 +87,12 @@ enum status auth_principal(const struct params *p, const char *authorization, in
 
 /* Records the use of who's session (best effort, outside any transaction). */
 void auth_touch(const struct principal *who, int64_t now);
+
+/* Resolves again the credential kind/token_id (a principal's) into *who, with
+ * the user's current right, for those who hold it over time (a live feed):
+ * as auth_principal answers for its secret, use counted nowhere. */
+enum status auth_recheck(enum cred_kind kind, int64_t token_id, int64_t now,
+    struct principal *who, enum auth_reason *why);
 
 /* Parses a space-separated scope list into bits. Returns 1, or 0 if a word is
  * unknown. "" gives 0. */

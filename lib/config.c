@@ -113,5 +113,14 @@ config_load(void)
 	if (!num("TENP5_READ_TIMEOUT", 2000, 10, 60000, &v))
 		return 0;
 	cfg.read_timeout_ms = v;
+	if (!num("TENP5_FEED_HISTORY", 10000, 10, 1000000, &v))
+		return 0;
+	cfg.feed_history = v;
+	if (!num("TENP5_FEED_CGI_SECONDS", 25, 1, 3600, &v))
+		return 0;
+	cfg.feed_cgi_ms = v * 1000;
+	if (!num("TENP5_FEED_MAX", 2000, 2, 100000, &v))
+		return 0;
+	cfg.feed_max = (int)v;
 	return 1;
 }

@@ -32,6 +32,11 @@ struct config {
 	                            * only for a pool of one worker, see writer.c */
 	int64_t read_timeout_ms;   /* TENP5_READ_TIMEOUT, milliseconds (2000): how long a
 	                            * worker waits for a whole request */
+	int64_t feed_history;      /* TENP5_FEED_HISTORY (10000): the journal entries the
+	                            * live feed can replay */
+	int64_t feed_cgi_ms;       /* TENP5_FEED_CGI_SECONDS (25): how long a stream lasts
+	                            * under plain CGI */
+	int feed_max;              /* TENP5_FEED_MAX (2000): connections the feed holds */
 	const char *issuer;        /* TENP5_ISSUER: the OAuth issuer URL; NULL: from the request */
 	int64_t access_ttl_ms;     /* TENP5_ACCESS_TTL, seconds (3600) */
 	int64_t refresh_ttl_ms;    /* TENP5_REFRESH_TTL, seconds (30 days) */

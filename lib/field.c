@@ -50,6 +50,8 @@ const struct field_def field_defs[FLD__MAX] = {
 	[FLD_DEPUIS]         = { .wire = "depuis", .type = FT_ID },
 	[FLD_JUSQUA]         = { .wire = "jusqua", .type = FT_DATE },
 	[FLD_PAS]            = { .wire = "pas", .type = FT_STEP },
+	[FLD_TICKET]         = { .wire = "ticket", .type = FT_TOKEN },
+	[FLD_TYPES]          = { .wire = "types", .type = FT_TEXT },
 };
 
 static int

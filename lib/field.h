@@ -55,6 +55,9 @@ enum fld {
 	FLD_DEPUIS,
 	FLD_JUSQUA,
 	FLD_PAS,
+	/* the live feed */
+	FLD_TICKET,
+	FLD_TYPES,
 	FLD__MAX
 };
 

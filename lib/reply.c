@@ -124,6 +124,8 @@ const char *const key_names[K__MAX] = {
 	[K_CONSOMMATIONS]   = "consommations",
 	[K_RECHARGEMENTS]   = "rechargements",
 	[K_FENETRE_ANNULATION] = "fenetreAnnulation",
+	[K_TICKET]          = "ticket",
+	[K_PAR]             = "par",
 };
 
 /* Writes the decimal digits of v at p; returns how many. */

@@ -139,6 +139,9 @@ enum key {
 	K_CONSOMMATIONS,
 	K_RECHARGEMENTS,
 	K_FENETRE_ANNULATION,
+	/* the live feed */
+	K_TICKET,
+	K_PAR,
 	K__MAX
 };
 extern const char *const key_names[K__MAX];

@@ -366,6 +366,11 @@ req_run(struct req *r)
 	enum status st;
 
 	log_request(r->id);
+	if (r->route->flags & R_STREAM) {
+		/* A stream answers by itself, outside any transaction. */
+		r->st = r->route->handler(r, r->out);
+		return;
+	}
 	if (!db_begin(write)) {
 		r->st = ST_ERREUR_BDD;
 		return;

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "db_feed.h"
 #include "db_request.h"
 #include "hooks.h"
 #include "limit.h"
@@ -47,7 +48,7 @@ idle(int64_t now)
 	last = now;
 	if (!db_begin(true))
 		return;
-	if (auth_sessions_purge(now) && limit_purge(now) && request_purge(now))
+	if (auth_sessions_purge(now) && limit_purge(now) && request_purge(now) && ticket_purge(now))
 		(void)db_commit();
 	else
 		db_rollback();
@@ -180,8 +181,9 @@ print_routes(const struct area *a, bool tsv)
 		json_object *o, *takes;
 
 		if (tsv) {
-			printf("%s\t%s\t%s\t%s%s\n", rt->path, a->name, pool(a, rt),
-			    rt->flags & R_GET ? "get" : "post", rt->flags & R_RAW ? ",raw" : "");
+			printf("%s\t%s\t%s\t%s%s%s\n", rt->path, a->name, pool(a, rt),
+			    rt->flags & R_GET ? "get" : "post", rt->flags & R_RAW ? ",raw" : "",
+			    rt->flags & R_STREAM ? ",stream" : "");
 			continue;
 		}
 		o = json_object_new_object();
@@ -195,6 +197,7 @@ print_routes(const struct area *a, bool tsv)
 		json_object_object_add(o, "get", json_object_new_boolean(rt->flags & R_GET));
 		json_object_object_add(o, "raw", json_object_new_boolean(rt->flags & R_RAW));
 		json_object_object_add(o, "session", json_object_new_boolean(rt->flags & R_SESSION));
+		json_object_object_add(o, "stream", json_object_new_boolean(rt->flags & R_STREAM));
 		json_object_object_add(o, "scope", json_object_new_int((int)shown_scope(rt)));
 		for (int f = 0; f < FLD__MAX; f++) {
 			json_object *fo;
@@ -227,5 +230,5 @@ server_main(int argc, char **argv, const struct area *a)
 	/* The FastCGI library answers "CGI" when fd 0 is not a listening socket. */
 	if (FCGX_Init() != 0 || FCGX_IsCGI())
 		return serve_cgi(a);
-	return serve_fastcgi(a);
+	return a->serve ? a->serve(a) : serve_fastcgi(a);
 }

@@ -39,6 +39,9 @@ enum route_flag {
 	R_RAW = 1 << 3,           /* not a JSON API reply: the handler fills r->raw */
 	R_SESSION = 1 << 4,       /* only for a person logged in with a password: no API
 	                             key, OAuth token or card can change credentials */
+	R_STREAM = 1 << 5,        /* a stream (the live feed): its handler answers by
+	                             itself, outside any transaction, for as long as it
+	                             lasts; the front server must not buffer it */
 };
 
 struct route {
@@ -60,6 +63,7 @@ struct area {
 	const struct route *routes;
 	size_t n;
 	size_t ctx_size;            /* bytes of r->ctx, zeroed for each request */
+	int (*serve)(const struct area *); /* its own FastCGI server (the feed's), or NULL */
 };
 
 /* A streamed list: the loop steps st after the handler and writes one element

@@ -18,6 +18,7 @@ static const char *const prefixes[TOK__MAX] = {
 	[TOK_REFRESH]       = "10p5rt_",
 	[TOK_CODE]          = "10p5ac_",
 	[TOK_CLIENT_SECRET] = "10p5cs_",
+	[TOK_TICKET]        = "10p5tk_",
 };
 
 static const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -18,6 +18,7 @@ enum token_kind {
 	TOK_REFRESH,
 	TOK_CODE,
 	TOK_CLIENT_SECRET,
+	TOK_TICKET,         /* a live feed's single-use ticket */
 	TOK__MAX
 };
 

@@ -7,6 +7,7 @@
  * -1, so that it never accepts by itself.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +39,15 @@ transport_init(int listener)
 {
 	struct sockaddr_storage addr;
 	socklen_t len = sizeof addr;
+	int flags = fcntl(listener, F_GETFL);
 
 	unix_listener = getsockname(listener, (struct sockaddr *)&addr, &len) == 0 &&
 	    addr.ss_family == AF_UNIX;
+	/* Workers of a pool wait on one listener: all wake for a connection,
+	 * one takes it, and the others' accept() must come back at once
+	 * rather than block until the next (their idle work would wait). */
+	if (flags >= 0)
+		fcntl(listener, F_SETFL, flags | O_NONBLOCK);
 }
 
 int

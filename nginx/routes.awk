@@ -13,6 +13,13 @@ BEGIN {
 		printf "location = %s%s {\n", url, i ? "/" : ""
 		print "\tinclude @CONF@/fastcgi.conf;"
 		printf "\tfastcgi_param TENP5_ROUTE %s;\n", $1
+		if ($4 ~ /stream/) {
+			# A stream: passed on as it comes, for as long as it lasts
+			# (it sends a comment line every few seconds).
+			print "\tfastcgi_buffering off;"
+			print "\tfastcgi_read_timeout 1h;"
+			print "\tgzip off;"
+		}
 		printf "\tfastcgi_pass unix:@RUN@/%s.sock;\n", $3
 		print "}"
 	}

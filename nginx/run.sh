@@ -29,7 +29,8 @@ export TENP5_DB=${TENP5_DB:-$DATA/10p5.db}
 # client area's writes), which commits the payments queued behind each other
 # together; the client area's reads have their own pool. Logins cost ~40 ms
 # of scrypt each, which the workers run at idle CPU priority (lib/password.c),
-# so a storm of logins cannot starve the till. multiwatch respawns a worker
+# so a storm of logins cannot starve the till. The live feed is one process,
+# whose threads hold every subscriber (lib/feed.c). multiwatch respawns a worker
 # that dies, giving up only on a crash loop (100 deaths, each within 2 s of
 # its start), and stops its workers with SIGTERM, honoured between requests.
 pools=(
@@ -41,6 +42,7 @@ pools=(
 	"cle cle ${POOL_CLE:-1}"
 	"app app ${POOL_APP:-1}"
 	"oauth oauth ${POOL_OAUTH:-2}"
+	"evenements evenements 1"
 )
 
 exec 9>"$run/lock"

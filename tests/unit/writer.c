@@ -40,7 +40,7 @@ static const struct route routes[] = {
 	  .takes = FB(FLD_QUANTITE), .needs = FB(FLD_QUANTITE) },
 	{ .path = "test/count", .handler = h_count, .flags = R_PUBLIC },
 };
-static const struct area area = { "test", routes, 2, 0 };
+static const struct area area = { .name = "test", .routes = routes, .n = 2 };
 
 static int commits, refuse_commit;
 
