@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -211,7 +212,8 @@ struct sub {
 	int64_t next_check;
 	enum status end;         /* ST_OK while it goes on; else fin's status */
 	enum auth_reason why;
-	struct sub *prev, *next;
+	struct sub *prev, *next; /* every subscriber */
+	struct sub *same;        /* the next following the same card, or every card */
 };
 
 static bool
@@ -536,7 +538,68 @@ static struct job *jobs;
 
 static pthread_mutex_t reg_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct sub *subs;
-static size_t sub_count;
+/* The subscribers by the card they follow (those following every card in
+ * everyone), so that a batch of events wakes its card's followers without a
+ * look at the others. */
+#define CARD_BUCKETS 1024
+static struct sub *by_card[CARD_BUCKETS], *everyone;
+
+static struct sub **
+followers(const char *card)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (!*card)
+		return &everyone;
+	for (; *card; card++)
+		h = (h ^ (unsigned char)*card) * 16777619u;
+	return &by_card[h % CARD_BUCKETS];
+}
+
+/* Adds s to the registry. Under reg_mutex. */
+static void
+enlist(struct sub *s)
+{
+	struct sub **list = followers(s->card);
+
+	s->prev = NULL;
+	s->next = subs;
+	if (subs)
+		subs->prev = s;
+	subs = s;
+	s->same = *list;
+	*list = s;
+}
+
+/* Takes s out of the registry. Under reg_mutex. */
+static void
+delist(struct sub *s)
+{
+	struct sub **p;
+
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		subs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	for (p = followers(s->card); *p; p = &(*p)->same) {
+		if (*p == s) {
+			*p = s->same;
+			break;
+		}
+	}
+}
+
+/* Wakes s to look at the ring. Under reg_mutex. */
+static void
+wake(struct sub *s)
+{
+	if (!s->pending) {
+		s->pending = true;
+		pthread_cond_signal(&s->cond);
+	}
+}
 
 static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_empty = PTHREAD_COND_INITIALIZER;
@@ -597,11 +660,7 @@ do_jobs(void)
 			if (j->sub->last < 0 || j->sub->reinit)
 				j->sub->last = newest;
 			pthread_mutex_lock(&reg_mutex);
-			j->sub->next = subs;
-			if (subs)
-				subs->prev = j->sub;
-			subs = j->sub;
-			sub_count++;
+			enlist(j->sub);
 			pthread_mutex_unlock(&reg_mutex);
 		}
 	}
@@ -703,13 +762,7 @@ follow(struct req *r, struct sub *s)
 		if (more)
 			s->pending = true;
 	}
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		subs = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	sub_count--;
+	delist(s);
 	pthread_mutex_unlock(&reg_mutex);
 	free(out);
 }
@@ -800,10 +853,22 @@ connection_thread(void *arg)
 		if (--spare == 0 && threads < cfg.feed_max)
 			spawn();
 		pthread_mutex_unlock(&pool_mutex);
-		if (transport_wait(fd, mono_ms() + cfg.read_timeout_ms) && io_open(&r.io, fd))
+		if (transport_wait(&r.io, fd, mono_ms() + cfg.read_timeout_ms) && io_open(&r.io, fd))
 			serve_connection(&r);
 		pthread_mutex_lock(&pool_mutex);
 		spare++;
+		if (spare > 8) {
+			/* Enough others wait for connections: this one goes (without
+			 * leaving spare counted twice). */
+			spare--;
+			threads--;
+			pthread_mutex_unlock(&pool_mutex);
+			req_free(&r);
+			pthread_mutex_lock(&pool_mutex);
+			pthread_cond_broadcast(&pool_empty);
+			pthread_mutex_unlock(&pool_mutex);
+			return NULL;
+		}
 		pthread_mutex_unlock(&pool_mutex);
 	}
 	req_free(&r);
@@ -857,16 +922,12 @@ follow_journal(void)
 		ring_push(batch, n, seen);
 		pthread_rwlock_unlock(&ring.lock);
 		pthread_mutex_lock(&reg_mutex);
-		for (struct sub *s = subs; s; s = s->next) {
-			bool wake = !s->card[0];
-
-			for (size_t i = 0; !wake && i < n; i++)
-				wake = strcmp(batch[i].card, s->card) == 0;
-			if (wake) {
-				s->pending = true;
-				pthread_cond_signal(&s->cond);
-			}
-		}
+		for (struct sub *s = everyone; n > 0 && s; s = s->same)
+			wake(s);
+		for (size_t i = 0; i < n; i++)
+			for (struct sub *s = batch[i].card[0] ? *followers(batch[i].card) : NULL; s; s = s->same)
+				if (strcmp(s->card, batch[i].card) == 0)
+					wake(s);
 		pthread_mutex_unlock(&reg_mutex);
 	}
 	free(batch);
@@ -890,16 +951,12 @@ recheck_all(int64_t now)
 				o->why = s->why;
 				o->shape = s->shape;
 				o->next_check = s->next_check;
-				if (o->end != ST_OK) {
-					o->pending = true;
-					pthread_cond_signal(&o->cond);
-				}
+				if (o->end != ST_OK)
+					wake(o);
 			}
 		}
-		if (s->end != ST_OK) {
-			s->pending = true;
-			pthread_cond_signal(&s->cond);
-		}
+		if (s->end != ST_OK)
+			wake(s);
 	}
 	pthread_mutex_unlock(&reg_mutex);
 }

@@ -23,10 +23,6 @@
 #include "log.h"
 #include "transport.h"
 
-/* More than any request the server takes (a body of cfg.body_max and its
- * parameters): a longer one is opened as it is, and refused by its size. */
-#define PEEK_MAX (96 * 1024)
-
 /* A connection that stops reading our answer for this long is dropped. */
 #define SEND_TIMEOUT_S 30
 
@@ -125,9 +121,10 @@ whole(const unsigned char *b, size_t n)
 }
 
 int
-transport_wait(int fd, int64_t deadline_ms)
+transport_wait(struct io *io, int fd, int64_t deadline_ms)
 {
-	static _Thread_local unsigned char peek[PEEK_MAX];
+	unsigned char *peek = (unsigned char *)io->body;
+	size_t cap = cfg.body_max + 1;
 	struct timeval send = { SEND_TIMEOUT_S, 0 };
 	int64_t nap_us = 100;
 
@@ -135,14 +132,15 @@ transport_wait(int fd, int64_t deadline_ms)
 	for (;;) {
 		/* Looked at once at least, even past the deadline: a request that
 		 * waited behind a stalled one is whole by then. */
-		ssize_t n = recv(fd, peek, sizeof peek, MSG_PEEK | MSG_DONTWAIT);
+		ssize_t n = recv(fd, peek, cap, MSG_PEEK | MSG_DONTWAIT);
 		int64_t left = deadline_ms - mono_ms();
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			break; /* hung up */
-		if (n > 0 && (whole(peek, (size_t)n) || n == (ssize_t)sizeof peek)) {
-			/* Whole (or too long to look at: then bounded reads). */
+		if (n > 0 && (whole(peek, (size_t)n) || (size_t)n == cap)) {
+			/* Whole, or longer than any request taken (its size will
+			 * refuse it, after bounded reads). */
 			struct timeval rest = { 1, 0 };
 
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rest, sizeof rest);

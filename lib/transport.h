@@ -39,10 +39,11 @@ int transport_accept(int listener, int timeout_ms);
 bool transport_pending(int listener);
 
 /* Waits until the whole FastCGI request sent on connection fd is queued in
- * its buffer (or more than any request the server takes), until deadline_ms
- * (on the mono_ms() clock). Returns 1 when it is; 0 when the peer stalled,
+ * its buffer (or more than io's body buffer holds, which is more than any
+ * request the server takes), until deadline_ms (on the mono_ms() clock); io's
+ * body buffer serves to look. Returns 1 when it is; 0 when the peer stalled,
  * hung up or sent something else than FastCGI, and fd is then closed. */
-int transport_wait(int fd, int64_t deadline_ms);
+int transport_wait(struct io *io, int fd, int64_t deadline_ms);
 
 /* Opens, through libfcgi, the request queued on connection fd (see
  * transport_wait). Returns 1, or 0 when it is not a valid FastCGI request

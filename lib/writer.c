@@ -38,7 +38,7 @@ writer_gather(int listener, int fd, struct req *slots, size_t n)
 	}
 	/* The deadline is shared: a stalled peer delays its turn by it at most. */
 	for (size_t i = 0; i < got; i++)
-		if (transport_wait(fds[i], deadline) && io_open(&slots[open].io, fds[i]))
+		if (transport_wait(&slots[open].io, fds[i], deadline) && io_open(&slots[open].io, fds[i]))
 			open++;
 	return open;
 }
