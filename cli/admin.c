@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "db_journal.h"
@@ -41,15 +42,6 @@ usage(void)
 	    "                    bring in the PHP version's database (mysqldump or phpMyAdmin\n"
 	    "                    export) into an empty database, in one transaction\n"
 	    "The database is -d, else $TENP5_DB, else var/10p5.db.\n");
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Creates `login` as a president, or resets its password and right. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "db_client.h"
@@ -212,15 +213,6 @@ struct import {
 	char tz_now[80];                     /* what tzset last saw ("" before) */
 	struct dump_info info;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* s[0..n) for a message: at most 40 bytes, unprintable ones as \xNN. */
 static const char *

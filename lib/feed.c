@@ -608,14 +608,6 @@ static int threads, spare; /* all connection threads; those not serving one */
 static pthread_attr_t thread_attr;
 static const struct area *feed_area;
 
-static volatile sig_atomic_t stopping;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 /* Hands a job to the main thread and waits for it to be done. */
 static void
@@ -722,13 +714,13 @@ follow(struct req *r, struct sub *s)
 		write_reinit(&r->io);
 	pthread_mutex_lock(&reg_mutex);
 	s->pending = true; /* what happened between subscribing and now */
-	while (out && !stopping) {
+	while (out && !server_stopping) {
 		enum status end;
 		enum shape shape;
 		bool more, overrun;
 		size_t n;
 
-		while (!s->pending && !stopping && mono_ms() < beat) {
+		while (!s->pending && !server_stopping && mono_ms() < beat) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_REALTIME, &ts);
@@ -829,16 +821,16 @@ connection_thread(void *arg)
 	(void)arg;
 	if (!req_init(&r, feed_area, false)) {
 		log_error("out of memory");
-		stopping = 1;
+		server_stopping = 1;
 	}
-	while (!stopping) {
+	while (!server_stopping) {
 		int fd;
 
 		pthread_mutex_lock(&accept_mutex);
-		fd = stopping ? -1 : transport_accept(0, 1000);
+		fd = server_stopping ? -1 : transport_accept(0, 1000);
 		pthread_mutex_unlock(&accept_mutex);
 		if (fd == -2)
-			stopping = 1;
+			server_stopping = 1;
 		if (fd < 0) {
 			bool extra;
 
@@ -965,7 +957,6 @@ int
 feed_serve(const struct area *a)
 {
 	sigset_t block, old;
-	struct sigaction sa;
 	int64_t version = -1, checked = 0, idle = 0, newest;
 	struct timespec ts;
 
@@ -982,11 +973,7 @@ feed_serve(const struct area *a)
 	if (!follow_journal())
 		log_error("cannot load the journal's last events");
 	transport_init(0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
+	server_catch_signals();
 	/* Signals are the main thread's: connection threads block them. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
@@ -1001,7 +988,7 @@ feed_serve(const struct area *a)
 	spawn();
 	pthread_mutex_unlock(&pool_mutex);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	while (!stopping) {
+	while (!server_stopping) {
 		int64_t v, now;
 
 		pthread_mutex_lock(&job_mutex);

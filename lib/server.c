@@ -25,13 +25,26 @@
 #include "server.h"
 #include "writer.h"
 
-static volatile sig_atomic_t stopping;
+volatile sig_atomic_t server_stopping;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	stopping = 1;
+	server_stopping = 1;
+}
+
+void
+server_catch_signals(void)
+{
+	struct sigaction sa;
+
+	/* No SA_RESTART: a poll() or a condition wait must return. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* Between turns: writes batched key uses when due, and every ten minutes
@@ -109,7 +122,6 @@ serve_fastcgi(const struct area *a)
 {
 	size_t n = (size_t)cfg.group_max;
 	struct req *slots = calloc(n, sizeof *slots);
-	struct sigaction sa;
 	int rc = 0;
 
 	if (!slots) {
@@ -123,15 +135,9 @@ serve_fastcgi(const struct area *a)
 			goto out;
 		}
 	}
-	/* SIGUSR1 (the graceful stop of FastCGI managers), SIGTERM and SIGINT
-	 * end the loop between turns. No SA_RESTART: poll() must return. */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
+	server_catch_signals();
 	transport_init(0);
-	while (!stopping) {
+	while (!server_stopping) {
 		/* Wakes every second, so an idle worker writes its batched key
 		 * uses on time. */
 		int fd = transport_accept(0, 1000);

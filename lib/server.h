@@ -9,6 +9,7 @@
 #ifndef TENP5_SERVER_H
 #define TENP5_SERVER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sqlite3.h>
@@ -117,6 +118,11 @@ struct req {
 	                               and its right passed, as a stranger learns nothing */
 	bool answered;              /* already written (a streamed list, a preflight) */
 };
+
+/* Set by SIGTERM, SIGINT and SIGUSR1 (the graceful stop of FastCGI
+ * managers) once server_catch_signals() ran: loops end between turns. */
+extern volatile sig_atomic_t server_stopping;
+void server_catch_signals(void);
 
 /* Runs the loop (or, with the argument --routes, prints the route table as
  * JSON lines; with --routes=tsv, as "path area pool flags" lines for the
