@@ -33,168 +33,17 @@
 #include "db.h"
 #include "db_feed.h"
 #include "feed.h"
+#include "feed_event.h"
 #include "log.h"
 #include "request.h"
 #include "respond.h"
 #include "token.h"
-
-enum feed_kind {
-	FK_TRANSACTION,
-	FK_ANNULATION,
-	FK_REFAIRE,
-	FK_CLIENT,
-	FK_PRIX,
-	FK_UTILISATEUR,
-	FK__MAX
-};
-
-static const char *const feed_kind_words[FK__MAX] = {
-	[FK_TRANSACTION] = "transaction",
-	[FK_ANNULATION]  = "annulation",
-	[FK_REFAIRE]     = "refaire",
-	[FK_CLIENT]      = "client",
-	[FK_PRIX]        = "prix",
-	[FK_UTILISATEUR] = "utilisateur",
-};
-
-enum shape {
-	SHAPE_BAR,       /* right 2, or an OAuth token with lecture */
-	SHAPE_PRESIDENT, /* right 3 */
-	SHAPE__MAX
-};
-
-struct event {
-	int64_t id;
-	enum feed_kind kind;
-	char card[33];              /* "" when it concerns no card */
-	char *text[SHAPE__MAX];     /* malloc'd; text[1] may be text[0]; NULL: not shown */
-};
 
 #define HEARTBEAT_MS 10000  /* a comment line at least this often */
 #define CHECK_MS 10000      /* credentials re-checked this often: fin within 30 s */
 #define RETRY_MS 3000       /* what clients are told to wait before coming back */
 #define BATCH_MAX 1000      /* journal rows read at once */
 #define OUT_MAX (64 * 1024) /* bytes a subscriber copies out of the ring at once */
-
-/* --- rendering ------------------------------------------------------------ */
-
-static void
-add_json(json_object *o, enum key k, json_object *v)
-{
-	json_object_object_add_ex(o, key_names[k], v, JSON_C_OBJECT_ADD_CONSTANT_KEY);
-}
-
-/* Copies key k of detail (when present) into o. */
-static void
-copy_key(json_object *o, json_object *detail, enum key k)
-{
-	json_object *v;
-
-	if (detail && json_object_object_get_ex(detail, key_names[k], &v))
-		add_json(o, k, json_object_get(v));
-}
-
-static char *
-sse(int64_t id, enum feed_kind kind, json_object *data)
-{
-	const char *json = json_object_to_json_string_ext(data,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	size_t n = strlen(json) + 64;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "id: %" PRId64 "\nevent: %s\ndata: %s\n\n", id, feed_kind_words[kind],
-		    json);
-	return s;
-}
-
-static void
-event_free(struct event *e)
-{
-	if (e->text[1] != e->text[0])
-		free(e->text[1]);
-	free(e->text[0]);
-	e->text[0] = e->text[1] = NULL;
-}
-
-/* Renders a feed_rows row into *e. Returns 1, 0 when it shows nothing to
- * anyone, -1 out of memory. */
-static int
-render(sqlite3_stmt *st, struct event *e)
-{
-	const char *word = (const char *)sqlite3_column_text(st, 1);
-	const char *card = (const char *)sqlite3_column_text(st, 3);
-	const char *text = (const char *)sqlite3_column_text(st, 6);
-	json_object *detail = text ? json_tokener_parse(text) : NULL, *o = json_object_new_object();
-	json_object *bar = NULL, *requete;
-	const char *req = detail && json_object_object_get_ex(detail, key_names[K_REQUETE], &requete)
-	    ? json_object_get_string(requete) : "";
-	int shown = 1;
-
-	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(st, 0);
-	snprintf(e->card, sizeof e->card, "%s", card ? card : "");
-	if (strcmp(word, "transaction") == 0 || strcmp(word, "annulation") == 0 ||
-	    strcmp(word, "refaire") == 0) {
-		/* The transaction as it stood then: valid unless this cancels it. */
-		e->kind = word[0] == 't' ? FK_TRANSACTION : word[0] == 'a' ? FK_ANNULATION : FK_REFAIRE;
-		reply_int(o, K_ID, sqlite3_column_int64(st, 7));
-		reply_int(o, K_TYPE, sqlite3_column_int64(st, 8));
-		reply_str(o, K_CLIENT, e->card);
-		reply_str(o, K_UTILISATEUR, (const char *)sqlite3_column_text(st, 12));
-		reply_int(o, K_DATE, sqlite3_column_int64(st, 11));
-		reply_money(o, K_MONTANT, sqlite3_column_int64(st, 9));
-		reply_int(o, K_QTE, sqlite3_column_int64(st, 10));
-		reply_bool(o, K_VALIDE, e->kind != FK_ANNULATION);
-		reply_money(o, K_SOLDE_NOUVEAU, sqlite3_column_int64(st, 5));
-		e->text[SHAPE_PRESIDENT] = e->text[SHAPE_BAR] = sse(e->id, e->kind, o);
-	} else if (strcmp(word, "client") == 0) {
-		e->kind = FK_CLIENT;
-		reply_str(o, K_ID_CARTE, e->card);
-		reply_str(o, K_REQUETE, req);
-		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
-		copy_key(o, detail, K_SOLDE);
-		if (strcmp(req, "client/decouvert") != 0) {
-			json_object_deep_copy(o, &bar, NULL);
-			e->text[SHAPE_BAR] = sse(e->id, e->kind, bar);
-		}
-		copy_key(o, detail, K_DECOUVERT); /* presidents only */
-		e->text[SHAPE_PRESIDENT] = sse(e->id, e->kind, o);
-	} else if (strcmp(word, "prix") == 0) {
-		json_object *v;
-
-		e->kind = FK_PRIX;
-		copy_key(o, detail, K_QUANTITE);
-		if (detail && json_object_object_get_ex(detail, key_names[K_PRIX], &v))
-			add_json(o, K_PRIX, json_object_get(v));
-		else
-			reply_str(o, K_PRIX, NULL); /* removed */
-		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
-		e->text[SHAPE_PRESIDENT] = e->text[SHAPE_BAR] = sse(e->id, e->kind, o);
-	} else if (strcmp(word, "utilisateur") == 0 || strcmp(word, "verrou") == 0) {
-		/* Staff administration and lock-outs: presidents only, and never a
-		 * secret (the journal's details hold none). */
-		e->kind = FK_UTILISATEUR;
-		reply_str(o, K_REQUETE, *req ? req : "verrou");
-		copy_key(o, detail, K_LOGIN);
-		copy_key(o, detail, K_DROIT);
-		copy_key(o, detail, K_TYPE);
-		copy_key(o, detail, K_ADRESSE);
-		copy_key(o, detail, K_JUSQUA);
-		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
-		reply_str(o, K_PAR, (const char *)sqlite3_column_text(st, 13));
-		e->text[SHAPE_PRESIDENT] = sse(e->id, e->kind, o);
-	} else
-		shown = 0;
-	json_object_put(o);
-	json_object_put(bar);
-	json_object_put(detail);
-	if (shown && !e->text[SHAPE_PRESIDENT]) {
-		event_free(e);
-		return -1;
-	}
-	return shown;
-}
 
 /* --- subscribers ------------------------------------------------------------ */
 
@@ -221,29 +70,6 @@ wants(const struct sub *s, enum shape shape, const struct event *e)
 {
 	return e->text[shape] && (s->types & (1u << e->kind)) &&
 	    (!s->card[0] || strcmp(s->card, e->card) == 0);
-}
-
-/* Parses types=a,b into bits. Returns 1, or 0 on an unknown kind. */
-static int
-parse_types(const char *s, unsigned *out)
-{
-	*out = 0;
-	while (*s) {
-		size_t n = strcspn(s, ",");
-		int found = 0;
-
-		for (int k = 0; k < FK__MAX; k++) {
-			if (strlen(feed_kind_words[k]) == n && strncmp(feed_kind_words[k], s, n) == 0) {
-				*out |= 1u << k;
-				found = 1;
-			}
-		}
-		if (!found)
-			return 0;
-		s += n;
-		s += *s == ',';
-	}
-	return 1;
 }
 
 /* Whether who may follow the feed, and with which shape: right 2 at least,
@@ -309,7 +135,7 @@ subscribe(struct req *r, struct sub *s)
 		return st;
 	s->types = (1u << FK__MAX) - 1;
 	if (params_get(&r->params, "types") && r->v[FLD_TYPES].set &&
-	    !parse_types(r->v[FLD_TYPES].s, &s->types))
+	    !feed_parse_types(r->v[FLD_TYPES].s, &s->types))
 		return req_malformed(r, FLD_TYPES);
 	snprintf(s->card, sizeof s->card, "%s", r->v[FLD_CLIENT].set ? r->v[FLD_CLIENT].s : "");
 	s->kind = r->who.kind;
@@ -396,7 +222,7 @@ stream_rows(struct io *io, struct sub *s)
 		return -1;
 	while ((rc = db_step(st)) == SQLITE_ROW) {
 		struct event e;
-		int shown = render(st, &e);
+		int shown = feed_render(st, &e);
 
 		if (shown < 0) {
 			sqlite3_reset(st);
@@ -405,7 +231,7 @@ stream_rows(struct io *io, struct sub *s)
 		s->last = sqlite3_column_int64(st, 0);
 		if (shown && wants(s, s->shape, &e))
 			io_puts(io, e.text[s->shape]);
-		event_free(&e);
+		feed_event_free(&e);
 		n++;
 	}
 	sqlite3_reset(st);
@@ -501,7 +327,7 @@ ring_push(struct event *batch, size_t n, int64_t newest)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (ring.n == ring.cap) {
-			event_free(&ring.ev[ring.start]);
+			feed_event_free(&ring.ev[ring.start]);
 			ring.start = (ring.start + 1) % ring.cap;
 			ring.n--;
 		}
@@ -511,7 +337,7 @@ ring_push(struct event *batch, size_t n, int64_t newest)
 	if (newest > ring.newest)
 		ring.newest = newest;
 	while (ring.n > 0 && ring.ev[ring.start].id < ring.newest - cfg.feed_history) {
-		event_free(&ring.ev[ring.start]);
+		feed_event_free(&ring.ev[ring.start]);
 		ring.start = (ring.start + 1) % ring.cap;
 		ring.n--;
 	}
@@ -894,7 +720,7 @@ follow_journal(void)
 
 			if (sqlite3_column_int64(st, 0) > newest)
 				break; /* committed since: the next turn's */
-			if ((shown = render(st, &batch[n])) < 0)
+			if ((shown = feed_render(st, &batch[n])) < 0)
 				break;
 			seen = sqlite3_column_int64(st, 0);
 			n += (size_t)shown;
@@ -904,7 +730,7 @@ follow_journal(void)
 			sqlite3_reset(st);
 		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 			for (size_t i = 0; i < n; i++)
-				event_free(&batch[i]);
+				feed_event_free(&batch[i]);
 			ok = 0;
 			break;
 		}
