@@ -454,6 +454,23 @@ db_row(sqlite3_stmt **out, const char *sql, const char *fmt, ...)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+db_exists(const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	int rc;
+
+	va_start(ap, fmt);
+	st = vquery(sql, fmt, ap);
+	va_end(ap);
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int64_t
 db_int(const char *sql, int64_t none)
 {

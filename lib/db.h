@@ -54,6 +54,9 @@ int db_exec(const char *sql, const char *fmt, ...);
  * 0 if there is no row, -1 on error (logged). */
 int db_row(sqlite3_stmt **st, const char *sql, const char *fmt, ...);
 
+/* Whether the query has a row: 1, 0, or -1 on error (logged). */
+int db_exists(const char *sql, const char *fmt, ...);
+
 /* The first column of the first row of a query without parameters, or
  * `none` when there is no row or an error (logged). */
 int64_t db_int(const char *sql, int64_t none);

@@ -49,13 +49,8 @@ app_by_client_id(const char *client_id, struct app *a)
 int
 app_redirect_ok(int64_t app_id, const char *uri)
 {
-	sqlite3_stmt *st;
-	int r = db_row(&st, "SELECT 1 FROM app_redirects WHERE app_id = ?1 AND uri = ?2", "is",
+	return db_exists("SELECT 1 FROM app_redirects WHERE app_id = ?1 AND uri = ?2", "is",
 	    app_id, uri);
-
-	if (r == 1)
-		sqlite3_reset(st);
-	return r;
 }
 
 sqlite3_stmt *

@@ -165,13 +165,8 @@ limit_lift(int64_t id, int64_t now, struct limit_lock *l)
 int
 limit_known(int64_t user_id, const char *addr)
 {
-	sqlite3_stmt *st;
-	int r = db_row(&st, "SELECT 1 FROM known_addresses WHERE user_id = ?1 AND addr = ?2", "is",
+	return db_exists("SELECT 1 FROM known_addresses WHERE user_id = ?1 AND addr = ?2", "is",
 	    user_id, addr);
-
-	if (r == 1)
-		sqlite3_reset(st);
-	return r;
 }
 
 int
