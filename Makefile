@@ -45,7 +45,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev libsodium-dev \
              libcrypt-dev
 DEPS_RUN   = nginx spawn-fcgi multiwatch curl
-DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2 \
+DEPS_TEST  = jq sqlite3 perl procps clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2 \
              mariadb-server mariadb-client apache2-utils
 DEPS_BENCH = wrk
 

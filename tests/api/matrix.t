@@ -20,6 +20,7 @@ declare -A RIGHT=(
 	[cle/creer]=1 [cle/liste]=1 [cle/supprimer]=1
 	[app/creer]=3 [app/liste]=3 [app/supprimer]=3
 	[utilisateur/verrous]=3 [utilisateur/deverrouiller]=3
+	[evenements/ticket]=2
 )
 # Credentials are changed by a person logged in with a password only.
 SESSION_ONLY=" utilisateur/mdp utilisateur/carte cle/creer "
@@ -27,7 +28,7 @@ declare -A SCOPE=(
 	[v1/me]=any
 	[utilisateur/fiche]=lecture [utilisateur/liste]=lecture [client/liste]=lecture
 	[client/fiche]=lecture [carte/info]=lecture [transactions]=lecture
-	[statistiques]=lecture [prix/liste]=lecture
+	[statistiques]=lecture [prix/liste]=lecture [evenements/ticket]=lecture
 	[client/ajouter]=caisse [client/recharger]=caisse [client/payer]=caisse
 	[client/vidange]=caisse [annuler]=caisse [refaire]=caisse
 )
@@ -150,7 +151,7 @@ declare -A GOOD=(
 	[idCarte]=HOST1 [client]=HOST1 [login]=victim [utilisateur]=victim [mdp]=victim-secret-2
 	[montant]=1 [solde]=5 [prix]=1 [decouvert]=non [droit]=1 [quantite]=1 [idTransaction]=999999
 	[limite]=10 [apres]=0 [nom]=x [expiration]=1 [id]=999999 [client_id]=app_nope
-	[redirect_uri]=https%3A%2F%2Fh.example%2Fcb [idRequete]=h-0
+	[redirect_uri]=https%3A%2F%2Fh.example%2Fcb [idRequete]=h-0 [depuis]=0 [jusqua]=3600000 [pas]=3600
 )
 hostile=(
 	"%27%20OR%201%3D1%20--" "%27%3B%20DROP%20TABLE%20clients%3B%20--" "A%00B" "%C3%28" "%C0%AF"

@@ -43,7 +43,7 @@ is "$(jq -r .status <<<"$REPLY" 2>/dev/null) $(sql "SELECT balance FROM clients 
 	"a path with dot segments runs the endpoint it normalises to, which nginx routed"
 
 # The pools of nginx/run.sh, api.conf's sockets and the systemd target agree.
-pools_run=$(sed -n 's/^\t"\([a-z-]*\) [a-z]* \${POOL_.*/\1/p' "$ROOT/nginx/run.sh" | sort | paste -sd' ')
+pools_run=$(sed -n 's/^\t"\([a-z-]*\) [a-z]* \(\${POOL_.*\|[0-9]*"\)$/\1/p' "$ROOT/nginx/run.sh" | sort | paste -sd' ')
 socks=$(grep -o 'unix:@RUN@/[a-z-]*\.sock' "$BIN/nginx/routes.conf" | sed 's|.*/||; s|\.sock||' | sort -u | paste -sd' ')
 units=$(grep -o '10p5-pool@[a-z-]*\.service' "$ROOT/nginx/systemd/10p5.target" | sed 's/10p5-pool@//; s/\.service//' |
 	sort | paste -sd' ')

@@ -34,7 +34,7 @@ cycle() {
 	deadline=$((SECONDS + 180))
 	until grep -q "is listening" "$data/run.out" 2>/dev/null; do
 		if ! kill -0 "$pgid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-			echo "did-not-start"
+			echo "did-not-start: $(tail -n 5 "$data/run.out" | tr '\n' ' ')"
 			return
 		fi
 		sleep 0.05
@@ -50,10 +50,15 @@ cycle() {
 		kill -KILL -- "-$pgid" 2>/dev/null
 	fi
 	wait "$pgid" 2>/dev/null
-	sleep 0.2 # reaped children leave /proc a moment later
-	left=$(stack_processes "$data" | tr '\n' ' ')
-	echo "$left"
+	# A process killed in the middle of a write to the disk leaves /proc
+	# once the write ends: a few seconds on a slow disk.
+	deadline=$((SECONDS + 10))
+	while left=$(stack_processes "$data") && [ -n "$left" ] && [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.1
+	done
 	if [ -n "$left" ]; then
+		for p in $left; do printf '%s(%s) ' "$p" "$(cat "/proc/$p/comm" 2>/dev/null)"; done
+		printf '| %s' "$(tail -n 5 "$data/run.out" | tr '\n' ' ')"
 		kill -KILL $left 2>/dev/null
 	else
 		rm -rf "$data"
