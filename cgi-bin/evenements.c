@@ -12,13 +12,19 @@
 #define TICKET_TTL_MS 30000
 
 /* A single-use ticket, valid 30 s, standing for the caller's credential (a
- * stream opened with it follows the credential's right, and ends with it).
- * Statuses: erreur_bdd, erreur_generique. */
+ * stream opened with it follows the credential's right, and ends with it),
+ * and the journal's newest id: a client that has seen no event yet resumes
+ * from there (depuis=) when its stream breaks, so that what happened while
+ * it came back is not lost. Statuses: erreur_bdd, erreur_generique. */
 static enum status
 h_ticket(struct req *r, json_object *out)
 {
 	char ticket[TOKEN_MAX];
 	unsigned char hash[SHA256_LEN];
+	int64_t newest = feed_newest();
+
+	if (newest < 0)
+		return ST_ERREUR_BDD;
 
 	if (!token_make(TOK_TICKET, ticket))
 		return ST_ERREUR_GENERIQUE;
@@ -27,6 +33,7 @@ h_ticket(struct req *r, json_object *out)
 		return ST_ERREUR_BDD;
 	reply_str(out, K_TICKET, ticket);
 	reply_int(out, K_EXPIRATION, r->now + TICKET_TTL_MS);
+	reply_int(out, K_DEPUIS, newest);
 	wipe(ticket, sizeof ticket);
 	return ST_OK;
 }

@@ -55,5 +55,5 @@ feed_rows(int64_t after, int64_t limit)
 	    " LEFT JOIN transactions t ON t.id = j.transaction_id"
 	    " LEFT JOIN users tu ON tu.id = t.user_id LEFT JOIN users ju ON ju.id = j.user_id"
 	    " WHERE j.id > ?1 AND j.event IN ('transaction', 'annulation', 'refaire', 'client',"
-	    " 'prix', 'utilisateur', 'verrou') ORDER BY j.id LIMIT ?2", "ii", after, limit);
+	    " 'prix', 'utilisateur', 'verrou', 'cle', 'app') ORDER BY j.id LIMIT ?2", "ii", after, limit);
 }

@@ -701,9 +701,11 @@ connection_thread(void *arg)
 /* Reads the journal's new rows into the ring and wakes the subscribers they
  * concern. The journal's newest id is read first: rows up to it were all
  * committed before, and ids grow in commit order (writers are serialised),
- * so none can appear below it later. Returns 1, or 0 on error. */
+ * so none can appear below it later. A row that may change a credential's
+ * right (a user demoted or deleted, a key or an app revoked) makes every
+ * stream's credential due for a re-check now. Returns 1, or 0 on error. */
 static int
-follow_journal(void)
+follow_journal(bool *recheck_now)
 {
 	struct event *batch = calloc(BATCH_MAX, sizeof *batch);
 	int64_t newest = feed_newest();
@@ -720,6 +722,8 @@ follow_journal(void)
 
 			if (sqlite3_column_int64(st, 0) > newest)
 				break; /* committed since: the next turn's */
+			if (feed_row_credentials(st))
+				*recheck_now = true;
 			if ((shown = feed_render(st, &batch[n])) < 0)
 				break;
 			seen = sqlite3_column_int64(st, 0);
@@ -752,11 +756,15 @@ follow_journal(void)
 	return ok;
 }
 
-/* Re-checks the credentials that are due, once per credential. */
+/* Re-checks the credentials that are due (all of them with every), once per
+ * credential. */
 static void
-recheck_all(int64_t now)
+recheck_all(int64_t now, bool every)
 {
 	pthread_mutex_lock(&reg_mutex);
+	if (every)
+		for (struct sub *s = subs; s; s = s->next)
+			s->next_check = now;
 	for (struct sub *s = subs; s; s = s->next) {
 		if (s->end != ST_OK || s->next_check > now)
 			continue;
@@ -784,6 +792,7 @@ feed_serve(const struct area *a)
 {
 	sigset_t block, old;
 	int64_t version = -1, checked = 0, idle = 0, newest;
+	bool recheck_now = false;
 	struct timespec ts;
 
 	feed_area = a;
@@ -796,7 +805,7 @@ feed_serve(const struct area *a)
 		return 1;
 	}
 	ring.newest = newest > cfg.feed_history ? newest - cfg.feed_history : 0;
-	if (!follow_journal())
+	if (!follow_journal(&recheck_now))
 		log_error("cannot load the journal's last events");
 	transport_init(0);
 	server_catch_signals();
@@ -833,13 +842,14 @@ feed_serve(const struct area *a)
 		v = db_int("PRAGMA data_version", -1);
 		if (v != version) {
 			version = v;
-			if (!follow_journal())
+			if (!follow_journal(&recheck_now))
 				version = -1; /* try again at the next turn */
 		}
 		now = now_ms();
-		if (now - checked >= 1000) {
+		if (recheck_now || now - checked >= 1000) {
 			checked = now;
-			recheck_all(now);
+			recheck_all(now, recheck_now);
+			recheck_now = false;
 		}
 		if (mono_ms() - idle >= 1000) {
 			idle = mono_ms();

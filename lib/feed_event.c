@@ -61,6 +61,15 @@ feed_event_free(struct event *e)
 	e->text[0] = e->text[1] = NULL;
 }
 
+bool
+feed_row_credentials(sqlite3_stmt *st)
+{
+	const char *word = (const char *)sqlite3_column_text(st, 1);
+
+	return strcmp(word, "utilisateur") == 0 || strcmp(word, "cle") == 0 ||
+	    strcmp(word, "app") == 0;
+}
+
 int
 feed_render(sqlite3_stmt *st, struct event *e)
 {

@@ -8,6 +8,7 @@
 #ifndef TENP5_FEED_EVENT_H
 #define TENP5_FEED_EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
@@ -41,6 +42,11 @@ struct event {
 int feed_render(sqlite3_stmt *st, struct event *e);
 
 void feed_event_free(struct event *e);
+
+/* Whether a feed_rows row may change what a credential may do (staff
+ * administration, API keys, OAuth apps): the streams' credentials are then
+ * re-checked at once rather than at their next turn. */
+bool feed_row_credentials(sqlite3_stmt *st);
 
 /* Parses a types= list ("transaction,prix") into bits of enum feed_kind.
  * Returns 1, or 0 on an unknown kind. */

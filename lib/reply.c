@@ -88,6 +88,7 @@ const char *const key_names[K__MAX] = {
 	[K_DERNIERE_UTILISATION] = "derniereUtilisation",
 	[K_UTILISATIONS]    = "utilisations",
 	[K_EXPIRATION]      = "expiration",
+	[K_DEPUIS]          = "depuis",
 	[K_PROPRIETAIRE]    = "proprietaire",
 	[K_APPS]            = "apps",
 	[K_CLIENT_ID]       = "client_id",

@@ -64,6 +64,7 @@ call evenements/ticket "jeton=$B"
 like "$(jv '.status, .ticket')" '^ok 10p5tk_[A-Za-z0-9]{36}$' "a bar member gets a ticket (10p5tk_...)"
 is "$(val '.expiration - now * 1000 | . > 25000 and . < 35000')" true "valid 30 s"
 TK=$(val .ticket)
+is "$(val .depuis)" "$(newest)" "with the journal's newest id, to resume from before any event is seen"
 is "$(sql "SELECT count(*) FROM tickets WHERE hash = X'$(sha "$TK")'")" 1 "only its hash is stored"
 call evenements/ticket "jeton=$E"
 is "$(st)" droits_insuffisants "BDE (right 1) gets none"
@@ -202,6 +203,23 @@ ok $? "so does a session that expires"
 is "$(sse_data revoked fin)" '{"status":"jeton_invalide","raison":"inconnu"}' "a revoked key: fin, jeton_invalide inconnu"
 is "$(sse_data demoted fin)" '{"status":"droits_insuffisants"}' "a user demoted to 1: fin, droits_insuffisants"
 is "$(sse_data expired fin)" '{"status":"jeton_invalide","raison":"expire"}' "an expired session: fin, jeton_invalide expire"
+
+# A demotion is not left to the credential's next turn (every 10 s): from the
+# change on, a president demoted to bar member no longer sees staff
+# administration (his own demotion may or may not reach him: the stream shows
+# what his right is when it is written).
+P=$(admin_jeton)
+add_user "$P" prez2 prez2-secret-1 3
+P2=$(login prez2 prez2-secret-1)
+sse down "ticket=$(ticket "$P2")"
+sse_wait down '^retry'
+call utilisateur/droit "jeton=$P&login=prez2&droit=2"
+call utilisateur/ajouter "jeton=$P&login=apres&mdp=apres-secret-1&droit=1"
+call client/payer "jeton=$P&idCarte=FEED2&montant=1"
+sse_wait down '^event: transaction'
+is "$(sse_data down utilisateur | jq -r .login | grep -v '^prez2$')" "" \
+	"a president demoted to 2 sees no staff administration made after his demotion"
+sse_stop down
 
 # --- liveness -------------------------------------------------------------------
 B=$(login bar bar-secret-1)
