@@ -132,7 +132,7 @@ function reconnecter(s, libelle) {
 		} },
 		h('h2', { id: 'reco-titre' }, 'Session expirée'),
 		h('p', {}, `${s.login}, reconnectez-vous : `, h('strong', {}, libelle || 'l’opération en cours'),
-			' attend et sera faite une seule fois.'),
+			' attend : elle ne comptera qu’une fois.'),
 		etat, mdp, carte,
 		h('div', { class: 'actions' },
 			h('button', { class: 'principal' }, 'Reprendre'),

@@ -19,7 +19,7 @@ const valeur = (c) => c.lastChild.value.trim();
 function membres(s) {
 	const etat = etatDe();
 	const corps = h('tbody');
-	const login = champ('Identifiant', { required: true, autocapitalize: 'off', pattern: '[A-Za-z0-9._-]{1,30}' });
+	const login = champ('Identifiant', { required: true, autocapitalize: 'off', pattern: '[A-Za-z0-9._\\-]{1,30}' });
 	const mdp = champ('Mot de passe', { type: 'password', autocomplete: 'new-password', required: true });
 	const droit = champ('Droit', { options: Object.entries(DROITS), value: '2' });
 	const carte = champ('Carte (facultatif)', {});

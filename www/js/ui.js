@@ -105,7 +105,7 @@ export function champ(libelle, props = {}) {
 	const ctl = props.options
 		? h('select', { ...props, options: null, id }, props.options.map(([v, t]) => h('option', { value: v }, t)))
 		: h('input', { type: 'text', autocomplete: 'off', ...props, id });
-	return h('label', { class: 'champ', for: id }, h('span', {}, libelle), ctl);
+	return h('div', { class: 'champ' }, h('label', { for: id }, libelle), ctl);
 }
 
 // Puts `texte` on the clipboard; falls back to selecting it for the person
