@@ -137,7 +137,7 @@ export async function connecter(p, pile, qui = PREZ, ecran = 'caisse') {
 	await p.getByLabel('Mot de passe').fill(qui.mdp);
 	await p.getByRole('button', { name: 'Se connecter' }).click();
 	await p.waitForFunction(() => sessionStorage.getItem('10p5.session'));
-	if (ecran) { await p.goto(pile.url + '#/' + ecran); await p.waitForSelector(`body[data-ecran="${ecran}"]`); }
+	if (ecran) { await p.goto(pile.url + '#/' + ecran); await p.waitForSelector(`body[data-ecran="${ecran.split('/')[0]}"]`); }
 }
 
 // A screenshot kept under build/web/ (the whole page).

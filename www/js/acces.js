@@ -56,7 +56,7 @@ export function cles(s) {
 	} }, nom, droit, jours, h('button', { class: 'principal' }, 'Créer la clé'));
 	charger();
 	return bloc('Clés API', etat, zone,
-		h('div', { class: 'tableau' }, h('table', {}, h('thead', {}, h('tr', {},
+		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, h('thead', {}, h('tr', {},
 			['Nom', 'Droit', 'À', 'Dernière utilisation', 'Expire', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
 		h('h3', {}, 'Nouvelle clé'), form,
 		h('div', { class: 'actions' }, h('button', { type: 'button', class: 'recharger', onclick: () => creer({ nom: 'Écran mural', droit: 2 }) },
@@ -96,7 +96,7 @@ export function apps() {
 		h('button', { class: 'principal' }, 'Créer l’application'));
 	charger();
 	return bloc('Applications OAuth', etat, zone,
-		h('div', { class: 'tableau' }, h('table', {}, h('thead', {}, h('tr', {},
+		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, h('thead', {}, h('tr', {},
 			['Application', 'Adresses de retour', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
 		h('h3', {}, 'Nouvelle application'), form);
 }

@@ -83,7 +83,7 @@ function membres(s) {
 	} }, login, mdp, droit, carte, h('button', { class: 'principal' }, 'Ajouter'));
 	charger();
 	return bloc('Membres', etat,
-		h('div', { class: 'tableau' }, h('table', {}, h('thead', {}, h('tr', {},
+		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, h('thead', {}, h('tr', {},
 			['Identifiant', 'Droit', 'Carte', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
 		h('h3', {}, 'Ajouter un membre'), form);
 }
@@ -96,7 +96,7 @@ function verrous() {
 		const rep = await appel('utilisateur/verrous');
 		if (rep.status !== 'ok') return vider(liste, h('p', { class: 'aide' }, message(rep)));
 		if (!rep.verrous.length) return vider(liste, h('p', { class: 'aide' }, 'Aucun verrou : personne n’est bloqué.'));
-		vider(liste, h('div', { class: 'tableau' }, h('table', {},
+		vider(liste, h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {},
 			h('thead', {}, h('tr', {}, ['Bloqué', 'Échecs', 'Jusqu’à', ''].map((t) => h('th', { scope: 'col' }, t)))),
 			h('tbody', {}, rep.verrous.map((v) => h('tr', {},
 				h('td', {}, [v.login, v.adresse].filter(Boolean).join(' · '), h('br'), h('span', { class: 'aide' }, TYPES_VERROU[v.type] ?? v.type)),
@@ -143,7 +143,7 @@ function tarifs() {
 		form.reset();
 	} }, q, p, h('button', { class: 'principal' }, 'Ajouter'));
 	charger();
-	return bloc('Prix', etat, h('div', { class: 'tableau' }, h('table', {}, corps)), h('h3', {}, 'Ajouter un prix'), form);
+	return bloc('Prix', etat, h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, corps)), h('h3', {}, 'Ajouter un prix'), form);
 }
 
 function decouverts() {

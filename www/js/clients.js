@@ -69,7 +69,7 @@ function fiche(racine, id, s) {
 	racine.append(h('p', {}, h('a', { href: '#/clients' }, '← Tous les clients')),
 		h('h1', {}, 'Carte ' + id), etat, tete,
 		bloc('Historique (plus anciennes d’abord)',
-			h('div', { class: 'tableau' }, h('table', {},
+			h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {},
 				h('thead', {}, h('tr', {}, ['Date', 'Opération', 'Montant', 'Qté', 'Par', 'N°'].map((t, i) =>
 					h('th', { scope: 'col', class: i === 2 || i === 3 ? 'nombre' : false }, t)))),
 				corps)), plus));
