@@ -196,3 +196,20 @@ fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# --- The staff web app (www/) and its browser suite (tests/web/) -----------
+# deps-web: Debian's Chromium for the headless browser, and the suite's npm
+# packages pinned in tests/web/package-lock.json (playwright-core drives that
+# Chromium: no browser is downloaded; axe-core checks accessibility). npm
+# comes with some nodejs builds and is its own package in Debian's.
+# web: the suite against a real stack, screenshots kept in $(BUILD)/web/.
+DEPS_WEB = chromium fonts-dejavu-core nodejs
+.PHONY: deps-web web
+deps-web: deps-test
+	$(call deps,$(DEPS_WEB))
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
+	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+web: deps-web
+	@$(MAKE) --no-print-directory all
+	BIN=$(BUILD) prove --exec '' tests/web/*.t
+# --- end of the web app block ----------------------------------------------

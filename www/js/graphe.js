@@ -2,7 +2,7 @@
 // library of 60 KB or more): one bar per bucket, a labelled y axis with
 // round steps, times along the x axis, a <title> on each bar for its value.
 const NS = 'http://www.w3.org/2000/svg';
-const L = 640, H = 220, G = 56, B = 26, HAUT = 10; // width, height, left, bottom and top margins
+const H = 200, G = 56, B = 26, HAUT = 10; // height, left, bottom and top margins, in px
 
 function el(tag, attrs, texte) {
 	const e = document.createElementNS(NS, tag);
@@ -18,9 +18,11 @@ function pas(max) {
 }
 
 // points: [{debut: ms, valeur: number}]; format: number → label (axe: the
-// shorter one on the y axis); classe: the
+// shorter one on the y axis); largeur: the width it will take on screen, so
+// that one unit is one pixel and labels keep their size; classe: the
 // bars' CSS class; titre: the accessible name. Returns an <svg>.
-export function barres(points, { format, axe = format, classe, titre, heure }) {
+export function barres(points, { format, axe = format, classe, titre, heure, largeur = 640 }) {
+	const L = Math.max(280, Math.round(largeur));
 	const svg = el('svg', { viewBox: `0 0 ${L} ${H}`, role: 'img', 'aria-label': titre });
 	svg.append(el('title', {}, titre));
 	const max = Math.max(0, ...points.map((p) => p.valeur));
@@ -32,7 +34,7 @@ export function barres(points, { format, axe = format, classe, titre, heure }) {
 		svg.append(el('text', { x: G - 6, y: y(v) + 4, 'text-anchor': 'end' }, axe(v)));
 	}
 	const n = Math.max(points.length, 1), w = (L - G) / n;
-	const chaque = Math.ceil(n / 8); // at most about eight time labels
+	const chaque = Math.ceil(n / Math.max(2, Math.floor(L / 80))); // a time label every 80 px at most
 	points.forEach((p, i) => {
 		const x = G + i * w;
 		if (p.valeur > 0) {

@@ -55,7 +55,7 @@ export function afficher(racine) {
 			const points = rep.serie.map((b) => ({ debut: b.debut, valeur: b[cle] }));
 			const total = points.reduce((t, x) => t + x.valeur, 0);
 			return h('section', { class: 'bloc graphe' }, h('h2', {}, `${titre} · ${format(Math.round(total * 100) / 100)}`),
-				barres(points, { format, axe: format === euros ? (v) => v + ' €' : format, classe, titre: `${titre}, ${p.nom.toLowerCase()}`, heure }),
+				barres(points, { largeur: graphes.clientWidth - 34, format, axe: format === euros ? (v) => v + ' €' : format, classe, titre: `${titre}, ${p.nom.toLowerCase()}`, heure }),
 				h('details', {}, h('summary', {}, 'Voir en tableau'), h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {},
 					h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Début'), h('th', { scope: 'col', class: 'nombre' }, titre))),
 					h('tbody', {}, points.filter((x) => x.valeur).map((x) => h('tr', {}, h('td', {}, etiquette(x.debut)), h('td', { class: 'nombre' }, format(x.valeur)))))))));
