@@ -9,22 +9,30 @@ PORT    ?= 8080
 DATA    ?= ./var
 SAN     ?=
 
-CC      ?= cc
-PKGS     = fcgi json-c sqlite3
+HOOKS   ?=
+PKGS     = fcgi json-c sqlite3 libsodium
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual
+# CFLAGS is the builder's (make CFLAGS="-O0 -g" works); what the code needs is
+# kept apart in TENP5_CFLAGS and always applied.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Ilib -I$(BUILD) \
+TENP5_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -fstack-protector-strong -Ilib -I$(BUILD) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt -lcrypt -pthread
 ifeq ($(SAN),1)
-CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
-else
-CFLAGS  += -D_FORTIFY_SOURCE=2
+SAN_CFLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS   += -fsanitize=address,undefined
+else ifneq ($(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),)
+TENP5_CFLAGS += -D_FORTIFY_SOURCE=2
 endif
+# Test builds (make check, make test) compile in the hooks the suites drive:
+# an injectable clock and induced failures. Production builds have none.
+ifeq ($(HOOKS),1)
+TENP5_CFLAGS += -DTENP5_TEST_HOOKS
+endif
+ALL_CFLAGS = $(TENP5_CFLAGS) $(CFLAGS) $(SAN_CFLAGS)
 
-AREAS    = utilisateur client transaction divers cle app oauth
+AREAS    = utilisateur client transaction divers cle app oauth evenements
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
 LIBA     = $(BUILD)/lib10p5.a
@@ -34,23 +42,27 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.t)
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 
 # Debian packages: what builds, what runs, what tests.
-DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev
+DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev libsodium-dev \
+             libcrypt-dev
 DEPS_RUN   = nginx spawn-fcgi multiwatch curl
-DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2
+DEPS_TEST  = jq sqlite3 perl clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2 \
+             mariadb-server mariadb-client apache2-utils
 DEPS_BENCH = wrk
 
-.PHONY: all run test cgi asan valgrind bench fuzz clean deps deps-run deps-test deps-bench
-all: $(BINS) $(UNITS)
+.PHONY: all run check test test-build cgi asan valgrind bench bench-import fuzz clean deps \
+        deps-run deps-test deps-bench
+CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
+all: $(BINS) $(UNITS) $(CONFS)
 
 Q = @
 ifeq ($(V),1)
 Q =
 endif
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) tests/tap.h
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h) tests/tap.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The migrations are compiled in, so a binary copied alone (CGI hosting) can
 # still create or upgrade its database.
@@ -70,7 +82,7 @@ $(BUILD)/schema.c: $(SCHEMA) Makefile
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
 	$(Q)rm -f $@
@@ -80,15 +92,33 @@ $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bin/10p5-admin: $(BUILD)/cli/admin.o $(LIBA)
+ADMIN_OBJ = $(BUILD)/cli/admin.o $(BUILD)/cli/import_php.o $(BUILD)/cli/dump.o
+
+$(BUILD)/bin/10p5-admin: $(ADMIN_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The dump reader lives with the admin command it serves.
+$(BUILD)/tests/dump.t: $(BUILD)/cli/dump.o
 
 $(BUILD)/tests/%.t: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The front servers' routes, from the binaries' own route tables.
+$(BUILD)/routes.tsv: $(AREAS:%=$(BUILD)/cgi-bin/%)
+	@echo "  GEN     $@"
+	$(Q)for b in $^; do $$b --routes=tsv || exit 1; done >$@
+$(BUILD)/nginx/routes.conf: $(BUILD)/routes.tsv nginx/routes.awk
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)awk -f nginx/routes.awk $< >$@
+$(BUILD)/apache/htaccess: $(BUILD)/routes.tsv apache/routes.awk apache/htaccess.in
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)awk -f apache/routes.awk $< apache/htaccess.in >$@
 
 .SECONDARY:
 
@@ -123,57 +153,79 @@ run: deps-run
 	@$(MAKE) --no-print-directory all
 	@BIN=$(BUILD) PORT=$(PORT) DATA=$(DATA) exec nginx/run.sh
 
-# Unit tests, then the API suite against a real nginx + spawn-fcgi stack and
-# against the shared-host deployment (plain CGI under Apache), then both
-# again on a build with AddressSanitizer and UndefinedBehaviorSanitizer, then
-# the main suites with every worker under valgrind, then each fuzzer for a few
-# seconds.
-test: deps-test
-	@$(MAKE) --no-print-directory all
-	BIN=$(BUILD) prove --exec '' $(UNITS) tests/api/*.t
+# The suites run against a test build (TEST_BUILD, with the test hooks: an
+# injectable clock and induced failures); `make` and `make bench` build
+# without them.
+TEST_BUILD = build-test
+TEST_UNITS = $(UNIT_SRC:tests/unit/%.c=$(TEST_BUILD)/tests/%.t)
+test-build:
+	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) HOOKS=1 all
+
+# The quick loop: unit tests and the API suites against a real nginx +
+# spawn-fcgi stack (a few minutes).
+check: deps-test
+	@$(MAKE) --no-print-directory test-build
+	BIN=$(TEST_BUILD) prove --exec '' $(TEST_UNITS) tests/api/*.t
+
+# Everything: check, the browser suite (web), then the API suites against the shared-host deployment
+# (plain CGI under Apache), then both again on a build with
+# AddressSanitizer and UndefinedBehaviorSanitizer, then the main suites with
+# every worker under valgrind, then each fuzzer for a few seconds.
+test: deps-test deps-web
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory web
 	@$(MAKE) --no-print-directory cgi
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory valgrind VALGRIND_SUITES="$(VALGRIND_QUICK)"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 # The API suite against the binaries deployed as plain CGI under Apache with
-# apache/htaccess (the fault suite kills FastCGI pools, which CGI has none
-# of; the direct CGI and matrix suites are transport-independent).
-CGI_SUITES = $(filter-out tests/api/faults.t tests/api/cgi.t tests/api/matrix.t,$(wildcard tests/api/*.t))
+# the generated .htaccess (the fault, flood and stop suites are about the
+# FastCGI pools and nginx; the direct CGI and matrix suites are
+# transport-independent).
+CGI_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t),$(wildcard tests/api/*.t))
 cgi: deps-test
-	@$(MAKE) --no-print-directory all
-	STACK=apache BIN=$(BUILD) prove --exec '' $(CGI_SUITES)
+	@$(MAKE) --no-print-directory test-build
+	STACK=apache BIN=$(TEST_BUILD) prove --exec '' $(CGI_SUITES)
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
+	@$(MAKE) --no-print-directory BUILD=build-asan HOOKS=1 SAN=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNITS:$(BUILD)/%=build-asan/%) tests/api/*.t
+	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%.t) tests/api/*.t
 
-$(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi: $(BUILD)/tests/%: tests/bench/%.c
+$(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse: $(BUILD)/tests/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
 
 # Benchmarks: wrk against the stack with a million-row data set, next to the
 # nginx and SQLite ceilings measured in the same run (tests/bench/results.md).
 bench: deps-bench deps-test
-	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi \
+	  $(BUILD)/tests/sse
 	BIN=$(BUILD) tests/bench/bench.sh
 
+# The import from the PHP version: 100 000 transactions from a mysqldump of a
+# private MariaDB server (tests/bench/import-results.md).
+bench-import: deps-test
+	@$(MAKE) --no-print-directory all
+	BIN=$(BUILD) tests/bench/import.sh
+
 # The API suite with every worker under valgrind's memcheck: no invalid
-# access, no leak over whole request loops (the fault and matrix suites are
-# left out: they kill workers, or would take a quarter of an hour).
-VALGRIND_SUITES = $(filter-out tests/api/faults.t tests/api/matrix.t,$(wildcard tests/api/*.t))
+# access, no leak over whole request loops (the fault, flood, stop and matrix
+# suites are left out: they kill workers, flood nginx, or would take a
+# quarter of an hour).
+VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t stop.t),$(wildcard tests/api/*.t))
 # make test runs the suites with hostile input, money and secrets (two
 # minutes rather than four).
 VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t oauth.t)
 valgrind: deps-test
-	@$(MAKE) --no-print-directory all
-	VALGRIND=1 BIN=$(BUILD) prove --exec '' $(VALGRIND_SUITES)
+	@$(MAKE) --no-print-directory test-build
+	VALGRIND=1 BIN=$(TEST_BUILD) prove --exec '' $(VALGRIND_SUITES)
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
 # FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
-FUZZERS      = form json money route
+FUZZERS      = form json money header dump
 FUZZ_SECONDS ?= 120
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -std=c11 -D_GNU_SOURCE -Ilib -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -181,7 +233,11 @@ FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 build-fuzz/%: tests/fuzz/%.c tests/fuzz/body.h $(LIB_SRC) $(wildcard lib/*.h) $(BUILD)/schema.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
+
+# The dump reader (10p5-admin import-php) is not in lib/.
+FUZZ_EXTRA_dump = cli/dump.c
+build-fuzz/dump: cli/dump.c cli/dump.h
 
 fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 	@for f in $(FUZZERS); do \
@@ -195,21 +251,22 @@ fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 	done
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-test build-asan build-fuzz
 
 # --- The staff web app (www/) and its browser suite (tests/web/) -----------
 # deps-web: Debian's Chromium for the headless browser, and the suite's npm
 # packages pinned in tests/web/package-lock.json (playwright-core drives that
 # Chromium: no browser is downloaded; axe-core checks accessibility). npm
 # comes with some nodejs builds and is its own package in Debian's.
-# web: the suite against a real stack, screenshots kept in $(BUILD)/web/.
+# web: the suite against a real stack on the test build (its clock is moved
+# for the charts and for sessions that lapse), screenshots kept in
+# $(TEST_BUILD)/web/.
 DEPS_WEB = chromium fonts-dejavu-core nodejs
 .PHONY: deps-web web
 deps-web: deps-test
 	$(call deps,$(DEPS_WEB))
 	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
 	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
-web: deps-web
-	@$(MAKE) --no-print-directory all
-	BIN=$(BUILD) prove --exec '' tests/web/*.t
+web: deps-web test-build
+	BIN=$(TEST_BUILD) prove --exec '' tests/web/*.t
 # --- end of the web app block ----------------------------------------------

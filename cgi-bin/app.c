@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "db.h"
+#include "crypto.h"
 #include "db_app.h"
-#include "rand.h"
 #include "server.h"
 #include "token.h"
 
@@ -108,15 +108,20 @@ h_supprimer(struct req *r, json_object *out)
 }
 
 static const struct route routes[] = {
-	{ "app/creer", h_creer, NULL, 3, R_WRITE,
-	  FB(FLD_NOM) | FB(FLD_REDIRECT_URI) | FB(FLD_ID_REQUETE), FB(FLD_NOM) | FB(FLD_REDIRECT_URI) },
-	{ "app/liste", h_liste, NULL, 3, 0, 0, 0 },
-	{ "app/supprimer", h_supprimer, NULL, 3, R_WRITE,
-	  FB(FLD_CLIENT_ID) | FB(FLD_ID_REQUETE), FB(FLD_CLIENT_ID) },
+	{ .path = "app/creer", .handler = h_creer, .right = RIGHT_PRESIDENT, .flags = R_WRITE,
+	  .takes = FB(FLD_NOM) | FB(FLD_REDIRECT_URI) | FB(FLD_ID_REQUETE),
+	  .needs = FB(FLD_NOM) | FB(FLD_REDIRECT_URI) },
+	{ .path = "app/liste", .handler = h_liste, .right = RIGHT_PRESIDENT },
+	{ .path = "app/supprimer", .handler = h_supprimer, .right = RIGHT_PRESIDENT, .flags = R_WRITE,
+	  .takes = FB(FLD_CLIENT_ID) | FB(FLD_ID_REQUETE), .needs = FB(FLD_CLIENT_ID) },
+};
+
+static const struct area area = {
+	.name = "app", .routes = routes, .n = sizeof routes / sizeof routes[0],
 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "app", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

@@ -63,7 +63,7 @@ optional_int(json_object *o, enum key k, sqlite3_stmt *st, int col)
 static enum status
 h_liste(struct req *r, json_object *out)
 {
-	sqlite3_stmt *st = key_list(r->who.droit >= 3 ? 0 : r->who.user_id);
+	sqlite3_stmt *st = key_list(r->who.droit >= RIGHT_PRESIDENT ? 0 : r->who.user_id);
 	json_object *list;
 	int rc;
 
@@ -92,7 +92,7 @@ h_liste(struct req *r, json_object *out)
 static enum status
 h_supprimer(struct req *r, json_object *out)
 {
-	int gone = key_delete(r->v[FLD_ID].i, r->who.droit >= 3 ? 0 : r->who.user_id);
+	int gone = key_delete(r->v[FLD_ID].i, r->who.droit >= RIGHT_PRESIDENT ? 0 : r->who.user_id);
 	json_object *d;
 
 	(void)out;
@@ -104,15 +104,20 @@ h_supprimer(struct req *r, json_object *out)
 }
 
 static const struct route routes[] = {
-	{ "cle/creer", h_creer, NULL, 1, R_WRITE | R_SESSION,
-	  FB(FLD_NOM) | FB(FLD_DROIT) | FB(FLD_EXPIRATION) | FB(FLD_ID_REQUETE), FB(FLD_NOM) },
-	{ "cle/liste", h_liste, NULL, 1, 0, 0, 0 },
-	{ "cle/supprimer", h_supprimer, NULL, 1, R_WRITE,
-	  FB(FLD_ID) | FB(FLD_ID_REQUETE), FB(FLD_ID) },
+	{ .path = "cle/creer", .handler = h_creer, .right = RIGHT_BDE, .flags = R_WRITE | R_SESSION,
+	  .takes = FB(FLD_NOM) | FB(FLD_DROIT) | FB(FLD_EXPIRATION) | FB(FLD_ID_REQUETE),
+	  .needs = FB(FLD_NOM) },
+	{ .path = "cle/liste", .handler = h_liste, .right = RIGHT_BDE },
+	{ .path = "cle/supprimer", .handler = h_supprimer, .right = RIGHT_BDE, .flags = R_WRITE,
+	  .takes = FB(FLD_ID) | FB(FLD_ID_REQUETE), .needs = FB(FLD_ID) },
+};
+
+static const struct area area = {
+	.name = "cle", .routes = routes, .n = sizeof routes / sizeof routes[0],
 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "cle", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

@@ -30,10 +30,11 @@ static enum status
 h_ajouter(struct req *r, json_object *out)
 {
 	struct client c = { .balance = r->v[FLD_SOLDE].i, .overdraft = r->v[FLD_DECOUVERT].i != 0 };
+	json_object *d;
 	int64_t tx;
 	int found;
 
-	if (c.overdraft && r->who.droit < 3)
+	if (c.overdraft && r->who.droit < RIGHT_PRESIDENT)
 		return ST_DROITS_INSUFFISANTS;
 	if (c.balance <= 0 && !c.overdraft)
 		return ST_SOLDE_NEGATIF;
@@ -43,6 +44,13 @@ h_ajouter(struct req *r, json_object *out)
 		return found < 0 ? ST_ERREUR_BDD : ST_CLIENT_EXISTANT;
 	snprintf(c.card, sizeof c.card, "%s", r->v[FLD_ID_CARTE].s);
 	if (!ledger_open_client(&r->who, r->now, &c, &tx))
+		return ST_ERREUR_BDD;
+	/* The account itself, beside its creation's ledger row: the live feed's
+	 * client event. */
+	d = json_object_new_object();
+	reply_money(d, K_SOLDE, c.balance);
+	reply_bool(d, K_DECOUVERT, c.overdraft);
+	if (!req_journal(r, EV_CLIENT, c.id, d))
 		return ST_ERREUR_BDD;
 	reply_int(out, K_ID_TRANSACTION, tx);
 	reply_money(out, K_SOLDE_NOUVEAU, c.balance);
@@ -98,8 +106,7 @@ h_payer(struct req *r, json_object *out)
 	if (qty_v->set) {
 		int found;
 
-		if ((qty = qty_v->i) <= 0)
-			return ST_PAIEMENT_NEGATIF;
+		qty = qty_v->i; /* 1..1000 (FT_QTY) */
 		if ((found = price_get(qty, &amount)) <= 0)
 			return found < 0 ? ST_ERREUR_BDD : ST_PRODUIT_INCONNU;
 	} else if ((amount = amount_v->i) <= 0)
@@ -151,7 +158,7 @@ h_liste(struct req *r, json_object *out)
 	(void)out;
 	if (!st)
 		return ST_ERREUR_BDD;
-	req_stream(r, K_CLIENTS, st, r->who.droit >= 3 ? client_row_full : client_row, 0);
+	req_stream(r, K_CLIENTS, st, r->who.droit >= RIGHT_PRESIDENT ? client_row_full : client_row, 0);
 	return ST_OK;
 }
 
@@ -168,7 +175,7 @@ h_fiche(struct req *r, json_object *out)
 		return st;
 	reply_str(out, K_ID_CARTE, c.card);
 	reply_money(out, K_SOLDE, c.balance);
-	if (r->who.droit >= 3)
+	if (r->who.droit >= RIGHT_PRESIDENT)
 		reply_bool(out, K_DECOUVERT, c.overdraft);
 	if (!(list = ledger_list(c.id, 0, NULL, r->v[FLD_APRES].i, r->v[FLD_LIMITE].i)))
 		return ST_ERREUR_BDD;
@@ -197,23 +204,35 @@ h_decouvert(struct req *r, json_object *out)
 
 #define CARD FB(FLD_ID_CARTE)
 #define RID FB(FLD_ID_REQUETE)
+#define READS "client-lecture" /* the area's reads have a pool of their own */
 
 static const struct route routes[] = {
-	{ "client/ajouter", h_ajouter, NULL, 1, R_WRITE,
-	  CARD | FB(FLD_SOLDE) | FB(FLD_DECOUVERT) | RID, CARD | FB(FLD_SOLDE) },
-	{ "client/recharger", h_recharger, NULL, 2, R_WRITE,
-	  CARD | FB(FLD_MONTANT) | RID, CARD | FB(FLD_MONTANT) },
-	{ "client/payer", h_payer, NULL, 2, R_WRITE,
-	  CARD | FB(FLD_MONTANT) | FB(FLD_QUANTITE) | RID, CARD },
-	{ "client/vidange", h_vidange, NULL, 2, R_WRITE, CARD | RID, CARD },
-	{ "client/liste", h_liste, NULL, 2, 0, 0, 0 },
-	{ "client/fiche", h_fiche, NULL, 2, 0, CARD | FB(FLD_LIMITE) | FB(FLD_APRES), CARD },
-	{ "client/decouvert", h_decouvert, NULL, 3, R_WRITE,
-	  CARD | FB(FLD_DECOUVERT) | RID, CARD | FB(FLD_DECOUVERT) },
+	{ .path = "client/ajouter", .handler = h_ajouter, .right = RIGHT_BDE, .scope = SCOPE_CAISSE,
+	  .flags = R_WRITE, .takes = CARD | FB(FLD_SOLDE) | FB(FLD_DECOUVERT) | RID,
+	  .needs = CARD | FB(FLD_SOLDE) },
+	{ .path = "client/recharger", .handler = h_recharger, .right = RIGHT_BAR,
+	  .scope = SCOPE_CAISSE, .flags = R_WRITE, .takes = CARD | FB(FLD_MONTANT) | RID,
+	  .needs = CARD | FB(FLD_MONTANT) },
+	{ .path = "client/payer", .handler = h_payer, .right = RIGHT_BAR, .scope = SCOPE_CAISSE,
+	  .flags = R_WRITE, .takes = CARD | FB(FLD_MONTANT) | FB(FLD_QUANTITE) | RID,
+	  .needs = CARD },
+	{ .path = "client/vidange", .handler = h_vidange, .right = RIGHT_BAR, .scope = SCOPE_CAISSE,
+	  .flags = R_WRITE, .takes = CARD | RID, .needs = CARD },
+	{ .path = "client/liste", .handler = h_liste, .right = RIGHT_BAR, .scope = SCOPE_LECTURE,
+	  .pool = READS },
+	{ .path = "client/fiche", .handler = h_fiche, .right = RIGHT_BAR, .scope = SCOPE_LECTURE,
+	  .pool = READS, .takes = CARD | FB(FLD_LIMITE) | FB(FLD_APRES), .needs = CARD },
+	{ .path = "client/decouvert", .handler = h_decouvert, .right = RIGHT_PRESIDENT,
+	  .flags = R_WRITE, .takes = CARD | FB(FLD_DECOUVERT) | RID,
+	  .needs = CARD | FB(FLD_DECOUVERT) },
+};
+
+static const struct area area = {
+	.name = "client", .routes = routes, .n = sizeof routes / sizeof routes[0],
 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "client", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

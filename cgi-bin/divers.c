@@ -3,12 +3,16 @@
  * I (v1/me), what a card is (carte/info), the bar's figures (statistiques)
  * and the price table.
  */
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "config.h"
 #include "db.h"
 #include "db_client.h"
 #include "db_ledger.h"
 #include "db_price.h"
 #include "db_user.h"
+#include "limit.h"
 #include "server.h"
 
 #ifndef VERSION
@@ -25,35 +29,87 @@ h_coucou(struct req *r, json_object *out)
 }
 
 /* Which client and which staff member a card belongs to (either may be
- * null). Statuses: erreur_bdd. */
+ * null). Look-ups of cards that are neither are limited per credential, as
+ * failed logins are, so that nobody walks the space of card ids (or finds
+ * the staff's cards, which open sessions). Statuses: trop_de_tentatives
+ * (+attente), erreur_bdd. */
 static enum status
 h_carte_info(struct req *r, json_object *out)
 {
+	char who[48];
+	struct limit_key k = { LIMIT_PROBE, "", who };
 	struct client c;
 	struct user u;
-	int fc = client_by_card(r->v[FLD_ID_CARTE].s, &c);
-	int fu = user_by_card(r->v[FLD_ID_CARTE].s, &u);
+	int64_t wait;
+	int fc, fu;
 
+	snprintf(who, sizeof who, "%c:%" PRId64, "-ska"[r->who.kind], r->who.cred_id);
+	if ((wait = limit_wait(&k, r->now)) != 0) {
+		if (wait < 0)
+			return ST_ERREUR_BDD;
+		reply_int(out, K_ATTENTE, wait);
+		return ST_TROP_DE_TENTATIVES;
+	}
+	fc = client_by_card(r->v[FLD_ID_CARTE].s, &c);
+	fu = user_by_card(r->v[FLD_ID_CARTE].s, &u);
 	if (fc < 0 || fu < 0)
+		return ST_ERREUR_BDD;
+	if (!fc && !fu && !limit_fail(&k, r->now))
 		return ST_ERREUR_BDD;
 	reply_str(out, K_CLIENT, fc ? c.card : NULL);
 	reply_str(out, K_UTILISATEUR, fu ? u.login : NULL);
 	return ST_OK;
 }
 
+/* The evening over time, with depuis: one bucket of `pas` seconds (3600 by
+ * default) after the other up to jusqua (now by default), empty ones
+ * included, at most SERIES_MAX of them. */
+#define SERIES_MAX 1000
+static enum status
+series(struct req *r, json_object *out)
+{
+	int64_t from = r->v[FLD_DEPUIS].i, to = r->v[FLD_JUSQUA].set ? r->v[FLD_JUSQUA].i : r->now;
+	int64_t step = (r->v[FLD_PAS].set ? r->v[FLD_PAS].i : 3600) * 1000, n;
+	sqlite3_stmt *st;
+	json_object *list;
+	int rc;
+
+	if (to <= from)
+		return req_malformed(r, FLD_JUSQUA);
+	if ((n = (to - from + step - 1) / step) > SERIES_MAX)
+		return req_malformed(r, FLD_PAS);
+	if (!(st = ledger_series(from, to, step)))
+		return ST_ERREUR_BDD;
+	list = reply_array(out, K_SERIE);
+	rc = db_step(st);
+	for (int64_t b = 0; b < n; b++) {
+		json_object *e = reply_push_object(list);
+		bool here = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == b;
+
+		reply_int(e, K_DEBUT, from + b * step);
+		reply_money(e, K_RECETTES, here ? sqlite3_column_int64(st, 1) : 0);
+		reply_int(e, K_CONSOMMATIONS, here ? sqlite3_column_int64(st, 2) : 0);
+		reply_money(e, K_RECHARGEMENTS, here ? sqlite3_column_int64(st, 3) : 0);
+		if (here)
+			rc = db_step(st);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : ST_ERREUR_BDD;
+}
+
 /* The bar's figures: recettes (valid payments), dettes (what the bar owes
  * card holders: positive balances), benefices (recettes less what overdrawn
  * cards still owe), clientsNb, consommationsNb (drinks paid for), soldeMoy,
  * factureBDE (money collected when accounts were opened: the positive
- * initial balances of creations still valid).
- * Statuses: erreur_bdd. */
+ * initial balances of creations still valid); with depuis, the series.
+ * Statuses: requete_malforme (jusqua not after depuis, more than 1000
+ * buckets), erreur_bdd. */
 static enum status
 h_statistiques(struct req *r, json_object *out)
 {
 	struct ledger_stats s;
 	int64_t avg = 0;
 
-	(void)r;
 	if (!ledger_stats(&s))
 		return ST_ERREUR_BDD;
 	if (s.clients > 0) {
@@ -70,7 +126,7 @@ h_statistiques(struct req *r, json_object *out)
 	reply_int(out, K_CONSOMMATIONS_NB, s.drinks);
 	reply_money(out, K_SOLDE_MOY, avg);
 	reply_money(out, K_FACTURE_BDE, s.openings);
-	return ST_OK;
+	return r->v[FLD_DEPUIS].set ? series(r, out) : ST_OK;
 }
 
 /* The price table. Statuses: erreur_bdd. */
@@ -95,9 +151,9 @@ h_prix_liste(struct req *r, json_object *out)
 	return rc == SQLITE_DONE ? ST_OK : ST_ERREUR_BDD;
 }
 
-/* Sets the price of `quantite` drinks, or removes it without `prix`.
- * Statuses: requete_malforme (quantite or prix not positive),
- * montant_trop_eleve, erreur_bdd. */
+/* Sets the price of `quantite` (1..1000) drinks, or removes it without
+ * `prix`. Statuses: requete_malforme (prix not positive), montant_trop_eleve,
+ * erreur_bdd. */
 static enum status
 h_prix_modifier(struct req *r, json_object *out)
 {
@@ -105,8 +161,6 @@ h_prix_modifier(struct req *r, json_object *out)
 	json_object *d;
 
 	(void)out;
-	if (qty <= 0)
-		return req_malformed(r, FLD_QUANTITE);
 	if (r->v[FLD_PRIX].set && price <= 0)
 		return req_malformed(r, FLD_PRIX);
 	if (price > cfg.ceiling)
@@ -136,21 +190,30 @@ h_me(struct req *r, json_object *out)
 	reply_int(out, K_DROIT, r->who.droit);
 	reply_str(out, K_ID_CARTE, u.card[0] ? u.card : NULL);
 	reply_str(out, K_SCOPE, words);
+	/* What a client needs to show how long a transaction may be cancelled. */
+	reply_int(out, K_FENETRE_ANNULATION, cfg.cancel_window_ms / 1000);
 	return ST_OK;
 }
 
 static const struct route routes[] = {
-	{ "coucou", h_coucou, NULL, 0, R_PUBLIC | R_GET, 0, 0 },
-	{ "v1/me", h_me, NULL, 0, R_GET, 0, 0 },
-	{ "carte/info", h_carte_info, NULL, 1, 0, FB(FLD_ID_CARTE), FB(FLD_ID_CARTE) },
-	{ "statistiques", h_statistiques, NULL, 2, 0, 0, 0 },
-	{ "prix/liste", h_prix_liste, NULL, 1, 0, 0, 0 },
-	{ "prix/modifier", h_prix_modifier, NULL, 3, R_WRITE,
-	  FB(FLD_QUANTITE) | FB(FLD_PRIX) | FB(FLD_ID_REQUETE), FB(FLD_QUANTITE) },
+	{ .path = "coucou", .handler = h_coucou, .flags = R_PUBLIC | R_GET },
+	{ .path = "v1/me", .handler = h_me, .scope = SCOPE_ANY, .flags = R_GET },
+	{ .path = "carte/info", .handler = h_carte_info, .right = RIGHT_BDE, .scope = SCOPE_LECTURE,
+	  .flags = R_WRITE, .takes = FB(FLD_ID_CARTE), .needs = FB(FLD_ID_CARTE) },
+	{ .path = "statistiques", .handler = h_statistiques, .right = RIGHT_BAR,
+	  .scope = SCOPE_LECTURE, .takes = FB(FLD_DEPUIS) | FB(FLD_JUSQUA) | FB(FLD_PAS) },
+	{ .path = "prix/liste", .handler = h_prix_liste, .right = RIGHT_BDE, .scope = SCOPE_LECTURE },
+	{ .path = "prix/modifier", .handler = h_prix_modifier, .right = RIGHT_PRESIDENT,
+	  .flags = R_WRITE, .takes = FB(FLD_QUANTITE) | FB(FLD_PRIX) | FB(FLD_ID_REQUETE),
+	  .needs = FB(FLD_QUANTITE) },
+};
+
+static const struct area area = {
+	.name = "divers", .routes = routes, .n = sizeof routes / sizeof routes[0],
 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "divers", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

@@ -13,11 +13,11 @@
 #include <strings.h>
 
 #include "config.h"
+#include "crypto.h"
 #include "db_app.h"
 #include "db_oauth.h"
 #include "db_user.h"
 #include "login.h"
-#include "rand.h"
 #include "server.h"
 #include "text.h"
 #include "token.h"
@@ -56,14 +56,20 @@ static const char *const scope_texts[SCOPE_COUNT] = {
 
 static const char csrf_cookie[] = "10p5_csrf";
 
-/* The authorization request being handled, from prepare to handler. */
-static struct {
+/* The authorization request being handled, from prepare to handler (r->ctx). */
+struct authz {
 	struct app app;
 	unsigned scopes;
 	const char *redirect_uri, *state, *challenge;
 	bool issue;          /* approved by a logged-in user: the handler issues a code */
 	struct login login;
-} az;
+};
+
+static struct authz *
+authz(struct req *r)
+{
+	return r->ctx;
+}
 
 static const uint64_t authorize_fields = FB(FLD_CLIENT_ID) | FB(FLD_REDIRECT_URI) |
     FB(FLD_RESPONSE_TYPE) | FB(FLD_SCOPE) | FB(FLD_STATE) | FB(FLD_CODE_CHALLENGE) |
@@ -76,7 +82,7 @@ page_headers(struct req *r)
 {
 	req_header(r, "X-Frame-Options: DENY");
 	req_header(r, "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
-	    "frame-ancestors 'none'; base-uri 'none'");
+	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	req_header(r, "Cache-Control: no-store");
 	req_header(r, "Referrer-Policy: no-referrer");
 }
@@ -136,24 +142,25 @@ hidden(struct text *t, const char *name, const char *value)
 }
 
 /* The login and consent page, with a fresh CSRF token in a cookie and in the
- * form (the POST must bring both, equal). message: an error to show, or NULL. */
+ * form (the POST must bring both, equal). message: an error to show, or NULL.
+ * The form posts to, and the cookie is scoped to, the fixed path of this page
+ * under the site's base: never to anything copied from the request line. */
 static enum status
 consent_page(struct req *r, const char *message)
 {
-	const char *uri = req_env(r, "REQUEST_URI");
-	char csrf[SESSION_TOKEN_LEN + 1], path[512];
+	struct authz *az = authz(r);
+	char csrf[SESSION_TOKEN_LEN + 1], base[256], action[300];
 	struct text t = { 0 };
-	size_t plen = strcspn(uri, "?");
 
 	if (!rand_token(csrf, SESSION_TOKEN_LEN))
 		return ST_ERREUR_GENERIQUE;
-	snprintf(path, sizeof path, "%.*s", (int)(plen < sizeof path ? plen : sizeof path - 1), uri);
+	snprintf(action, sizeof action, "%s/oauth/authorize", req_base(r, base, sizeof base));
 	page_start(&t, "Autoriser une application");
 	text_puts(&t, "<p>L'application <strong>");
-	text_html(&t, az.app.name);
+	text_html(&t, az->app.name);
 	text_puts(&t, "</strong> demande l'accès à votre compte 10p5 pour :</p><ul>");
 	for (int i = 0; i < SCOPE_COUNT; i++) {
-		if (!(az.scopes & (1u << i)))
+		if (!(az->scopes & (1u << i)))
 			continue;
 		text_puts(&t, "<li><strong>");
 		text_puts(&t, scope_words[i]);
@@ -168,14 +175,14 @@ consent_page(struct req *r, const char *message)
 		text_puts(&t, "</p>");
 	}
 	text_puts(&t, "<form method=\"post\" action=\"");
-	text_html(&t, path);
+	text_html(&t, action);
 	text_puts(&t, "\">");
-	hidden(&t, field_defs[FLD_CLIENT_ID].wire, az.app.client_id);
-	hidden(&t, field_defs[FLD_REDIRECT_URI].wire, az.redirect_uri);
+	hidden(&t, field_defs[FLD_CLIENT_ID].wire, az->app.client_id);
+	hidden(&t, field_defs[FLD_REDIRECT_URI].wire, az->redirect_uri);
 	hidden(&t, field_defs[FLD_RESPONSE_TYPE].wire, r->v[FLD_RESPONSE_TYPE].s);
 	hidden(&t, field_defs[FLD_SCOPE].wire, r->v[FLD_SCOPE].s);
-	hidden(&t, field_defs[FLD_STATE].wire, az.state);
-	hidden(&t, field_defs[FLD_CODE_CHALLENGE].wire, az.challenge);
+	hidden(&t, field_defs[FLD_STATE].wire, az->state);
+	hidden(&t, field_defs[FLD_CODE_CHALLENGE].wire, az->challenge);
 	hidden(&t, field_defs[FLD_CODE_CHALLENGE_METHOD].wire, r->v[FLD_CODE_CHALLENGE_METHOD].s);
 	hidden(&t, field_defs[FLD_CSRF].wire, csrf);
 	text_puts(&t, "<label>Identifiant <input name=\"login\" autocomplete=\"username\" required>"
@@ -184,11 +191,11 @@ consent_page(struct req *r, const char *message)
 	    "<button name=\"decision\" value=\"autoriser\">Autoriser</button>"
 	    "<button name=\"decision\" value=\"refuser\" formnovalidate>Refuser</button>"
 	    "</form><p class=\"petit\">Vous serez ensuite renvoyé vers ");
-	text_html(&t, az.redirect_uri);
+	text_html(&t, az->redirect_uri);
 	text_puts(&t, "</p>");
 	page_send(r, 200, &t);
 	req_header(r, "Set-Cookie: %s=%s; Path=%s; HttpOnly; SameSite=Strict%s", csrf_cookie, csrf,
-	    path, strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+	    action, strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
 	wipe(csrf, sizeof csrf);
 	return ST_OK;
 }
@@ -198,14 +205,15 @@ consent_page(struct req *r, const char *message)
 static enum status
 redirect(struct req *r, const char *first, ...)
 {
+	const struct authz *az = authz(r);
 	struct text t = { 0 };
 	const char *name = first;
 	va_list ap;
 	char *loc;
 	size_t len;
 
-	text_puts(&t, az.redirect_uri);
-	text_puts(&t, strchr(az.redirect_uri, '?') ? "&" : "?");
+	text_puts(&t, az->redirect_uri);
+	text_puts(&t, strchr(az->redirect_uri, '?') ? "&" : "?");
 	va_start(ap, first);
 	while (name) {
 		const char *value = va_arg(ap, const char *);
@@ -218,9 +226,9 @@ redirect(struct req *r, const char *first, ...)
 			text_puts(&t, "&");
 	}
 	va_end(ap);
-	if (az.state) {
+	if (az->state) {
 		text_puts(&t, "&state=");
-		text_url(&t, az.state);
+		text_url(&t, az->state);
 	}
 	if (!(loc = text_take(&t, &len)))
 		return ST_ERREUR_GENERIQUE;
@@ -246,21 +254,12 @@ redirect_error(struct req *r, enum oauth_error e, const char *description)
 static bool
 csrf_ok(const struct req *r)
 {
-	const char *cookies = req_env(r, "HTTP_COOKIE"), *p = cookies;
-	size_t n = strlen(csrf_cookie);
+	const char *v;
+	size_t len;
 
-	if (!r->v[FLD_CSRF].set)
-		return false;
-	while ((p = strstr(p, csrf_cookie))) {
-		const char *v = p + n;
-		size_t len = strcspn(v + 1, ";");
-
-		if ((p == cookies || p[-1] == ' ' || p[-1] == ';') && *v == '=' &&
-		    len == strlen(r->v[FLD_CSRF].s) && ct_equal(v + 1, r->v[FLD_CSRF].s, len))
-			return true;
-		p = v;
-	}
-	return false;
+	return r->v[FLD_CSRF].set &&
+	    cookie_find(req_env(r, "HTTP_COOKIE"), csrf_cookie, &v, &len) &&
+	    len == strlen(r->v[FLD_CSRF].s) && ct_equal(v, r->v[FLD_CSRF].s, len);
 }
 
 /* GET shows the page; POST logs in and decides. Client and redirect_uri are
@@ -285,6 +284,7 @@ single(const struct req *r, enum fld f, const char **out)
 static enum status
 p_authorize(struct req *r, json_object *out)
 {
+	struct authz *az = authz(r);
 	const char *champ = NULL, *client_id, *redirect_uri, *type, *method;
 	enum status st;
 	int64_t wait = 0;
@@ -292,19 +292,18 @@ p_authorize(struct req *r, json_object *out)
 	int found;
 
 	(void)out;
-	memset(&az, 0, sizeof az);
 	if (!single(r, FLD_CLIENT_ID, &client_id))
 		return error_page(r, 400, "Cette application est inconnue.");
-	if ((found = app_by_client_id(client_id, &az.app)) <= 0)
+	if ((found = app_by_client_id(client_id, &az->app)) <= 0)
 		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400, "Cette application est inconnue.");
 	if (!single(r, FLD_REDIRECT_URI, &redirect_uri))
 		return error_page(r, 400, "L'adresse de retour (redirect_uri) manque ou est invalide.");
-	if ((found = app_redirect_ok(az.app.id, redirect_uri)) <= 0)
+	if ((found = app_redirect_ok(az->app.id, redirect_uri)) <= 0)
 		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400,
 		    "Cette adresse de retour n'est pas enregistrée pour cette application.");
 	/* From here on, the app hears about problems through its redirect_uri. */
-	az.redirect_uri = redirect_uri;
-	(void)single(r, FLD_STATE, &az.state);
+	az->redirect_uri = redirect_uri;
+	(void)single(r, FLD_STATE, &az->state);
 	st = field_validate(&r->params, authorize_fields & ~(FB(FLD_LOGIN) | FB(FLD_MDP)), 0,
 	    r->v, &champ);
 	if (st != ST_OK) {
@@ -319,11 +318,11 @@ p_authorize(struct req *r, json_object *out)
 	method = r->v[FLD_CODE_CHALLENGE_METHOD].set ? r->v[FLD_CODE_CHALLENGE_METHOD].s : "";
 	if (!r->v[FLD_CODE_CHALLENGE].set || strcmp(method, "S256") != 0)
 		return redirect_error(r, OE_INVALID_REQUEST, "PKCE with code_challenge_method=S256 is required");
-	az.challenge = r->v[FLD_CODE_CHALLENGE].s;
-	if (!auth_scopes_parse(r->v[FLD_SCOPE].set ? r->v[FLD_SCOPE].s : "", &az.scopes))
+	az->challenge = r->v[FLD_CODE_CHALLENGE].s;
+	if (!auth_scopes_parse(r->v[FLD_SCOPE].set ? r->v[FLD_SCOPE].s : "", &az->scopes))
 		return redirect_error(r, OE_INVALID_SCOPE, "scopes are compte, lecture, caisse, admin");
-	if (!az.scopes)
-		az.scopes = SCOPE_COMPTE;
+	if (!az->scopes)
+		az->scopes = SCOPE_COMPTE;
 	if (strcmp(r->method, "GET") == 0)
 		return consent_page(r, NULL);
 	if (!csrf_ok(r))
@@ -338,17 +337,17 @@ p_authorize(struct req *r, json_object *out)
 		return consent_page(r, "Identifiant ou mot de passe incorrect.");
 	if (!r->v[FLD_LOGIN].set || !r->v[FLD_MDP].set)
 		return consent_page(r, "Indiquez votre identifiant et votre mot de passe.");
-	st = login_check(r->remote_addr, r->v[FLD_LOGIN].s, r->v[FLD_MDP].s, NULL, r->now,
-	    &az.login, &wait);
+	st = login_check(r->remote_addr, req_env(r, "HTTP_COOKIE"), r->v[FLD_LOGIN].s,
+	    r->v[FLD_MDP].s, NULL, r->now, &az->login, &wait);
 	if (st == ST_TROP_DE_TENTATIVES) {
 		snprintf(msg, sizeof msg, "Trop de tentatives : réessayez dans %lld s.", (long long)wait);
 		return consent_page(r, msg);
 	}
 	if (st != ST_OK)
 		return st;
-	if (az.login.verdict != ST_OK)
+	if (az->login.verdict != ST_OK)
 		return consent_page(r, "Identifiant ou mot de passe incorrect.");
-	az.issue = true;
+	az->issue = true;
 	return ST_OK;
 }
 
@@ -357,24 +356,29 @@ p_authorize(struct req *r, json_object *out)
 static enum status
 h_authorize(struct req *r, json_object *out)
 {
-	struct oauth_code c = { .app_id = az.app.id, .scopes = az.scopes };
-	char code[TOKEN_MAX];
+	const struct authz *az = authz(r);
+	struct oauth_code c = { .app_id = az->app.id, .scopes = az->scopes };
+	char code[TOKEN_MAX], cookie[LOGIN_COOKIE_MAX], base[256];
 	unsigned char hash[SHA256_LEN];
 	enum status st;
 
 	(void)out;
-	if (!az.issue)
+	if (!az->issue)
 		return ST_OK; /* the page, the error page or the redirect is ready */
-	c.user_id = az.login.user.id;
+	c.user_id = az->login.user.id;
 	c.expires_ms = r->now + cfg.code_ttl_ms;
-	snprintf(c.redirect_uri, sizeof c.redirect_uri, "%s", az.redirect_uri);
-	snprintf(c.challenge, sizeof c.challenge, "%s", az.challenge);
+	snprintf(c.redirect_uri, sizeof c.redirect_uri, "%s", az->redirect_uri);
+	snprintf(c.challenge, sizeof c.challenge, "%s", az->challenge);
 	if (!token_make(TOK_CODE, code))
 		return ST_ERREUR_GENERIQUE;
 	token_hash(code, hash);
-	if (!login_succeeded(&az.login) || !oauth_code_insert(hash, &c, r->now))
+	if (!login_succeeded(&az->login, r->now) || !login_cookie(&az->login, cookie) ||
+	    !oauth_code_insert(hash, &c, r->now))
 		return ST_ERREUR_BDD;
 	st = redirect(r, "code", code, (const char *)NULL);
+	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
+	    LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
+	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
 	wipe(code, sizeof code);
 	return st;
 }
@@ -422,48 +426,35 @@ client_auth(struct req *r, struct app *a)
 {
 	const char *id = r->v[FLD_CLIENT_ID].set ? r->v[FLD_CLIENT_ID].s : NULL;
 	const char *secret = r->v[FLD_CLIENT_SECRET].set ? r->v[FLD_CLIENT_SECRET].s : NULL;
-	char basic[256];
+	const char *cred, *fault = NULL;
+	char basic[256], *bid, *bsecret;
 	unsigned char hash[SHA256_LEN];
+	enum oauth_error e = OE_INVALID_CLIENT;
 	int found;
 
-	if (strncasecmp(r->authorization, "Basic ", 6) == 0) {
-		long n = base64_decode(r->authorization + 6 + strspn(r->authorization + 6, " "),
-		    (unsigned char *)basic, sizeof basic - 1);
-		char *colon = NULL;
-
-		if (n >= 0 && !memchr(basic, '\0', (size_t)n)) {
-			basic[n] = '\0';
-			colon = strchr(basic, ':');
-		}
-		if (!colon) {
-			token_error(r, OE_INVALID_CLIENT, "malformed HTTP Basic credentials");
-			return 0;
-		}
-		if (secret) {
-			token_error(r, OE_INVALID_REQUEST, "use one client authentication method");
-			return 0;
-		}
-		*colon = '\0';
-		if (!url_decode(basic, strlen(basic)) ||
-		    !url_decode(colon + 1, strlen(colon + 1)) || (id && strcmp(id, basic) != 0)) {
-			token_error(r, OE_INVALID_CLIENT, "client authentication failed");
-			return 0;
-		}
-		id = basic;
-		secret = colon + 1;
+	if (authorization_parse(r->authorization, &cred) == AUTH_BASIC) {
+		if (!basic_parse(cred, basic, sizeof basic, &bid, &bsecret))
+			fault = "malformed HTTP Basic credentials";
+		else if (secret) {
+			e = OE_INVALID_REQUEST;
+			fault = "use one client authentication method";
+		} else if (id && strcmp(id, bid) != 0)
+			fault = "client authentication failed";
+		id = bid;
+		secret = bsecret;
 	}
-	if (!id || !secret) {
-		token_error(r, OE_INVALID_CLIENT, "client authentication is required");
-		return 0;
+	if (!fault && (!id || !secret))
+		fault = "client authentication is required";
+	if (!fault) {
+		found = app_by_client_id(id, a);
+		token_hash(secret, hash);
+		if (found <= 0 || !ct_equal(hash, a->secret_hash, SHA256_LEN))
+			fault = "client authentication failed";
 	}
-	found = app_by_client_id(id, a);
-	token_hash(secret, hash);
 	wipe(basic, sizeof basic);
-	if (found <= 0 || !ct_equal(hash, a->secret_hash, SHA256_LEN)) {
-		token_error(r, OE_INVALID_CLIENT, "client authentication failed");
-		return 0;
-	}
-	return 1;
+	if (fault)
+		token_error(r, e, fault);
+	return fault == NULL;
 }
 
 /* Issues an access token and a refresh token of family `family` and writes
@@ -647,19 +638,19 @@ h_revoke(struct req *r, json_object *out)
 	return json_reply(r, json_object_new_object());
 }
 
-/* The issuer: TENP5_ISSUER, or this request's scheme, host and the path the
- * site is mounted under. */
+/* The issuer: TENP5_ISSUER, or this request's scheme and host and the path
+ * the site is mounted under. */
 static void
 issuer(const struct req *r, char *out, size_t cap)
 {
-	const char *uri = req_env(r, "REQUEST_URI"), *wk = strstr(uri, "/.well-known/");
-	int base = wk ? (int)(wk - uri) : 0;
+	char base[256];
 
 	if (cfg.issuer)
 		snprintf(out, cap, "%s", cfg.issuer);
 	else
-		snprintf(out, cap, "%s://%s%.*s", strcmp(req_env(r, "HTTPS"), "on") == 0 ? "https" :
-		    "http", *req_env(r, "HTTP_HOST") ? req_env(r, "HTTP_HOST") : "localhost", base, uri);
+		snprintf(out, cap, "%s://%s%s", strcmp(req_env(r, "HTTPS"), "on") == 0 ? "https" :
+		    "http", *req_env(r, "HTTP_HOST") ? req_env(r, "HTTP_HOST") : "localhost",
+		    req_base(r, base, sizeof base));
 }
 
 static json_object *
@@ -708,15 +699,21 @@ h_metadata(struct req *r, json_object *out)
 }
 
 static const struct route routes[] = {
-	{ "/oauth/authorize", h_authorize, p_authorize, 0, R_RAW | R_PUBLIC | R_GET | R_WRITE, 0, 0 },
-	{ "/oauth/token", h_token, NULL, 0, R_RAW | R_PUBLIC | R_WRITE, 0, 0 },
-	{ "/oauth/revoke", h_revoke, NULL, 0, R_RAW | R_PUBLIC | R_WRITE, 0, 0 },
-	{ "/.well-known/oauth-authorization-server", h_metadata, NULL, 0, R_RAW | R_PUBLIC | R_GET,
-	  0, 0 },
+	{ .path = "/oauth/authorize", .handler = h_authorize, .prepare = p_authorize,
+	  .flags = R_RAW | R_PUBLIC | R_GET | R_WRITE },
+	{ .path = "/oauth/token", .handler = h_token, .flags = R_RAW | R_PUBLIC | R_WRITE },
+	{ .path = "/oauth/revoke", .handler = h_revoke, .flags = R_RAW | R_PUBLIC | R_WRITE },
+	{ .path = "/.well-known/oauth-authorization-server", .handler = h_metadata,
+	  .flags = R_RAW | R_PUBLIC | R_GET },
+};
+
+static const struct area area = {
+	.name = "oauth", .routes = routes, .n = sizeof routes / sizeof routes[0],
+	.ctx_size = sizeof(struct authz),
 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "oauth", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

@@ -23,7 +23,7 @@ flip(struct req *r, json_object *out, bool valid, enum status already)
 
 	if ((found = ledger_get(r->v[FLD_ID_TRANSACTION].i, &t)) <= 0)
 		return found < 0 ? ST_ERREUR_BDD : ST_TRANSACTION_INCONNUE;
-	if (r->who.droit < 3) {
+	if (r->who.droit < RIGHT_PRESIDENT) {
 		if (t.user_id != r->who.user_id)
 			return ST_TRANSACTION_AUTRE;
 		if (r->now - t.date_ms > cfg.cancel_window_ms)
@@ -91,16 +91,21 @@ h_transactions(struct req *r, json_object *out)
 #define RID FB(FLD_ID_REQUETE)
 
 static const struct route routes[] = {
-	{ "annuler", h_annuler, NULL, 2, R_WRITE,
-	  FB(FLD_ID_TRANSACTION) | RID, FB(FLD_ID_TRANSACTION) },
-	{ "refaire", h_refaire, NULL, 2, R_WRITE,
-	  FB(FLD_ID_TRANSACTION) | RID, FB(FLD_ID_TRANSACTION) },
-	{ "transactions", h_transactions, NULL, 3, 0,
-	  FB(FLD_CLIENT) | FB(FLD_UTILISATEUR) | FB(FLD_LIMITE) | FB(FLD_APRES), 0 },
+	{ .path = "annuler", .handler = h_annuler, .right = RIGHT_BAR, .scope = SCOPE_CAISSE,
+	  .flags = R_WRITE, .takes = FB(FLD_ID_TRANSACTION) | RID, .needs = FB(FLD_ID_TRANSACTION) },
+	{ .path = "refaire", .handler = h_refaire, .right = RIGHT_BAR, .scope = SCOPE_CAISSE,
+	  .flags = R_WRITE, .takes = FB(FLD_ID_TRANSACTION) | RID, .needs = FB(FLD_ID_TRANSACTION) },
+	{ .path = "transactions", .handler = h_transactions, .right = RIGHT_PRESIDENT,
+	  .scope = SCOPE_LECTURE,
+	  .takes = FB(FLD_CLIENT) | FB(FLD_UTILISATEUR) | FB(FLD_LIMITE) | FB(FLD_APRES) },
+};
+
+static const struct area area = {
+	.name = "transaction", .routes = routes, .n = sizeof routes / sizeof routes[0],
 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "transaction", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

@@ -7,18 +7,26 @@
 #include <string.h>
 
 #include "config.h"
+#include "db.h"
 #include "db_ledger.h"
+#include "limit.h"
 #include "db_user.h"
 #include "login.h"
 #include "password.h"
 #include "server.h"
-#include "sha256.h"
+#include "crypto.h"
 
-/* What the prepare steps hand to the handlers. */
-static struct {
+/* What the prepare steps hand to the handlers, in r->ctx. */
+struct ctx {
 	struct login login;             /* connexion: the verdict */
 	char hash[PASSWORD_HASH_MAX];   /* mdp, ajouter: the new password's hash */
-} ctx;
+};
+
+static struct ctx *
+ctx_of(struct req *r)
+{
+	return r->ctx;
+}
 
 /* Counts and checks the attempt, outside any transaction. Statuses: ok (the
  * handler then acts on the verdict), requete_malforme, trop_de_tentatives
@@ -37,26 +45,30 @@ p_connexion(struct req *r, json_object *out)
 		return req_malformed(r, FLD_LOGIN);
 	if (!card->set && !mdp->set)
 		return req_malformed(r, FLD_MDP);
-	st = login_check(r->remote_addr, login->s, mdp->s, card->set ? card->s : NULL, r->now,
-	    &ctx.login, &wait);
+	st = login_check(r->remote_addr, req_env(r, "HTTP_COOKIE"), login->s, mdp->s,
+	    card->set ? card->s : NULL, r->now, &ctx_of(r)->login, &wait);
 	if (st == ST_TROP_DE_TENTATIVES)
 		reply_int(out, K_ATTENTE, wait);
 	return st;
 }
 
-/* Acts on the verdict: a failure stays counted; a success opens a session.
- * Statuses: identifiants_invalides, carte_inconnue, erreur_bdd. */
+/* Acts on the verdict: a failure stays counted; a success opens a session
+ * and gives the browser its signed device cookie. Statuses:
+ * identifiants_invalides, carte_inconnue, erreur_bdd. */
 static enum status
 h_connexion(struct req *r, json_object *out)
 {
-	const struct login *l = &ctx.login;
-	char token[SESSION_TOKEN_LEN + 1];
+	const struct login *l = &ctx_of(r)->login;
+	char token[SESSION_TOKEN_LEN + 1], cookie[LOGIN_COOKIE_MAX], base[256];
 
 	if (l->verdict != ST_OK)
 		return l->verdict;
-	if (!login_succeeded(l) ||
+	if (!login_succeeded(l, r->now) || !login_cookie(l, cookie) ||
 	    !auth_session_open(l->user.id, l->max_droit, l->by_card, r->now, token))
 		return ST_ERREUR_BDD;
+	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
+	    LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
+	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
 	reply_str(out, K_JETON, token);
 	reply_str(out, K_LOGIN, l->user.login);
 	reply_int(out, K_DROIT, l->user.droit < l->max_droit ? l->user.droit : l->max_droit);
@@ -64,12 +76,20 @@ h_connexion(struct req *r, json_object *out)
 	return ST_OK;
 }
 
-/* Ends the caller's session. Statuses: erreur_bdd. */
+/* Ends the caller's session. Idempotent: a session that is absent, unknown or
+ * expired is as ended as can be, and a client whose session lapsed must always
+ * be able to reset its screen. Statuses: erreur_bdd. */
 static enum status
 h_deconnexion(struct req *r, json_object *out)
 {
+	struct principal who;
+	enum auth_reason why;
+	enum status st = auth_principal(&r->params, r->authorization, r->now, AUTH_WRITE, &who, &why);
+
 	(void)out;
-	if (r->who.kind == CRED_SESSION && !auth_session_close(r->who.cred_id))
+	if (st == ST_ERREUR_BDD)
+		return st;
+	if (st == ST_OK && who.kind == CRED_SESSION && !auth_session_close(who.cred_id))
 		return ST_ERREUR_BDD;
 	return ST_OK;
 }
@@ -82,7 +102,7 @@ p_hash(struct req *r, json_object *out)
 	(void)out;
 	if (utf8_length(r->v[FLD_MDP].s) < (size_t)cfg.pwd_min)
 		return ST_MDP_TROP_COURT;
-	if (!password_hash(r->v[FLD_MDP].s, ctx.hash))
+	if (!password_hash(r->v[FLD_MDP].s, ctx_of(r)->hash))
 		return ST_ERREUR_GENERIQUE;
 	return ST_OK;
 }
@@ -96,8 +116,8 @@ target(struct req *r, struct user *u)
 	if (found < 0)
 		return ST_ERREUR_BDD;
 	if (!found)
-		return r->who.droit >= 3 ? ST_UTILISATEUR_INCONNU : ST_DROITS_INSUFFISANTS;
-	return req_require_self(r, u->id, 3);
+		return r->who.droit >= RIGHT_PRESIDENT ? ST_UTILISATEUR_INCONNU : ST_DROITS_INSUFFISANTS;
+	return req_require_self(r, u->id, RIGHT_PRESIDENT);
 }
 
 static json_object *
@@ -122,7 +142,7 @@ h_mdp(struct req *r, json_object *out)
 	(void)out;
 	if ((st = target(r, &u)) != ST_OK)
 		return st;
-	if (!user_set_password(u.id, ctx.hash) ||
+	if (!user_set_password(u.id, ctx_of(r)->hash) ||
 	    !auth_sessions_close_user(u.id, u.id == r->who.user_id ? r->who.cred_id : 0) ||
 	    !req_journal(r, EV_UTILISATEUR, 0, detail_login(u.login)))
 		return ST_ERREUR_BDD;
@@ -204,7 +224,8 @@ h_ajouter(struct req *r, json_object *out)
 		return ST_UTILISATEUR_EXISTANT;
 	if (card && (found = user_by_card(card, &u)) != 0)
 		return found < 0 ? ST_ERREUR_BDD : ST_CARTE_UTILISEE;
-	if (!user_insert(r->v[FLD_LOGIN].s, ctx.hash, card, (int)r->v[FLD_DROIT].i, r->now, &id))
+	if (!user_insert(r->v[FLD_LOGIN].s, ctx_of(r)->hash, card, (int)r->v[FLD_DROIT].i, r->now,
+	    &id))
 		return ST_ERREUR_BDD;
 	d = detail_login(r->v[FLD_LOGIN].s);
 	reply_int(d, K_DROIT, r->v[FLD_DROIT].i);
@@ -217,7 +238,7 @@ keep_a_president(const struct user *u)
 {
 	int64_t n;
 
-	if (u->droit < 3)
+	if (u->droit < RIGHT_PRESIDENT)
 		return ST_OK;
 	if ((n = user_count_presidents()) < 0)
 		return ST_ERREUR_BDD;
@@ -237,7 +258,7 @@ h_droit(struct req *r, json_object *out)
 	(void)out;
 	if ((found = user_by_login(r->v[FLD_LOGIN].s, &u)) <= 0)
 		return found < 0 ? ST_ERREUR_BDD : ST_UTILISATEUR_INCONNU;
-	if (r->v[FLD_DROIT].i < 3 && (st = keep_a_president(&u)) != ST_OK)
+	if (r->v[FLD_DROIT].i < RIGHT_PRESIDENT && (st = keep_a_president(&u)) != ST_OK)
 		return st;
 	if (!user_set_droit(u.id, (int)r->v[FLD_DROIT].i))
 		return ST_ERREUR_BDD;
@@ -266,30 +287,92 @@ h_supprimer(struct req *r, json_object *out)
 	return ST_OK;
 }
 
+/* Current lock-outs of the login limiter, oldest first. Statuses: erreur_bdd. */
+static enum status
+h_verrous(struct req *r, json_object *out)
+{
+	sqlite3_stmt *st = limit_locks(r->now);
+	json_object *list;
+	int rc;
+
+	if (!st)
+		return ST_ERREUR_BDD;
+	list = reply_array(out, K_VERROUS);
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		json_object *e = reply_push_object(list);
+		const char *login = (const char *)sqlite3_column_text(st, 2);
+		const char *addr = (const char *)sqlite3_column_text(st, 3);
+		int kind = sqlite3_column_int(st, 1);
+
+		reply_int(e, K_ID, sqlite3_column_int64(st, 0));
+		reply_str(e, K_TYPE, kind > 0 && kind < LIMIT__MAX ? limit_kind_words[kind] : NULL);
+		reply_str(e, K_LOGIN, *login ? login : NULL);
+		reply_str(e, K_ADRESSE, *addr ? addr : NULL);
+		reply_int(e, K_ECHECS, sqlite3_column_int64(st, 4));
+		reply_int(e, K_JUSQUA, sqlite3_column_int64(st, 5));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ST_OK : ST_ERREUR_BDD;
+}
+
+/* Lifts a lock-out; journaled. Statuses: verrou_inconnu (none such now),
+ * erreur_bdd. */
+static enum status
+h_deverrouiller(struct req *r, json_object *out)
+{
+	struct limit_lock lk;
+	int found = limit_lift(r->v[FLD_ID].i, r->now, &lk);
+	json_object *d;
+
+	(void)out;
+	if (found <= 0)
+		return found < 0 ? ST_ERREUR_BDD : ST_VERROU_INCONNU;
+	d = json_object_new_object();
+	reply_int(d, K_ID, r->v[FLD_ID].i);
+	reply_str(d, K_TYPE, limit_kind_words[lk.kind]);
+	reply_str(d, K_LOGIN, lk.login[0] ? lk.login : NULL);
+	reply_str(d, K_ADRESSE, lk.addr[0] ? lk.addr : NULL);
+	return req_journal(r, EV_VERROU, 0, d) ? ST_OK : ST_ERREUR_BDD;
+}
+
 #define RID FB(FLD_ID_REQUETE)
+#define LOGIN FB(FLD_LOGIN)
 
 static const struct route routes[] = {
-	{ "utilisateur/connexion", h_connexion, p_connexion, 0, R_PUBLIC | R_WRITE,
-	  FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_ID_CARTE), 0 },
-	{ "utilisateur/deconnexion", h_deconnexion, NULL, 0, R_WRITE, 0, 0 },
-	{ "utilisateur/mdp", h_mdp, p_hash, 1, R_WRITE | R_SESSION,
-	  FB(FLD_LOGIN) | FB(FLD_MDP) | RID, FB(FLD_LOGIN) | FB(FLD_MDP) },
-	{ "utilisateur/carte", h_carte, NULL, 1, R_WRITE | R_SESSION,
-	  FB(FLD_LOGIN) | FB(FLD_ID_CARTE) | RID, FB(FLD_LOGIN) | FB(FLD_ID_CARTE) },
-	{ "utilisateur/liste", h_liste, NULL, 3, 0, 0, 0 },
-	{ "utilisateur/fiche", h_fiche, NULL, 1, 0,
-	  FB(FLD_LOGIN) | FB(FLD_LIMITE) | FB(FLD_APRES), FB(FLD_LOGIN) },
-	{ "utilisateur/ajouter", h_ajouter, p_hash, 3, R_WRITE,
-	  FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_ID_CARTE) | FB(FLD_DROIT) | RID,
-	  FB(FLD_LOGIN) | FB(FLD_MDP) },
-	{ "utilisateur/droit", h_droit, NULL, 3, R_WRITE,
-	  FB(FLD_LOGIN) | FB(FLD_DROIT) | RID, FB(FLD_LOGIN) | FB(FLD_DROIT) },
-	{ "utilisateur/supprimer", h_supprimer, NULL, 3, R_WRITE,
-	  FB(FLD_LOGIN) | RID, FB(FLD_LOGIN) },
+	{ .path = "utilisateur/connexion", .handler = h_connexion, .prepare = p_connexion,
+	  .flags = R_PUBLIC | R_WRITE, .takes = LOGIN | FB(FLD_MDP) | FB(FLD_ID_CARTE) },
+	{ .path = "utilisateur/deconnexion", .handler = h_deconnexion, .flags = R_PUBLIC | R_WRITE },
+	{ .path = "utilisateur/mdp", .handler = h_mdp, .prepare = p_hash, .right = RIGHT_BDE,
+	  .flags = R_WRITE | R_SESSION, .takes = LOGIN | FB(FLD_MDP) | RID,
+	  .needs = LOGIN | FB(FLD_MDP) },
+	{ .path = "utilisateur/carte", .handler = h_carte, .right = RIGHT_BDE,
+	  .flags = R_WRITE | R_SESSION, .takes = LOGIN | FB(FLD_ID_CARTE) | RID,
+	  .needs = LOGIN | FB(FLD_ID_CARTE) },
+	{ .path = "utilisateur/liste", .handler = h_liste, .right = RIGHT_PRESIDENT,
+	  .scope = SCOPE_LECTURE },
+	{ .path = "utilisateur/fiche", .handler = h_fiche, .right = RIGHT_BDE, .scope = SCOPE_LECTURE,
+	  .takes = LOGIN | FB(FLD_LIMITE) | FB(FLD_APRES), .needs = LOGIN },
+	{ .path = "utilisateur/ajouter", .handler = h_ajouter, .prepare = p_hash,
+	  .right = RIGHT_PRESIDENT, .flags = R_WRITE,
+	  .takes = LOGIN | FB(FLD_MDP) | FB(FLD_ID_CARTE) | FB(FLD_DROIT) | RID,
+	  .needs = LOGIN | FB(FLD_MDP) },
+	{ .path = "utilisateur/droit", .handler = h_droit, .right = RIGHT_PRESIDENT, .flags = R_WRITE,
+	  .takes = LOGIN | FB(FLD_DROIT) | RID, .needs = LOGIN | FB(FLD_DROIT) },
+	{ .path = "utilisateur/supprimer", .handler = h_supprimer, .right = RIGHT_PRESIDENT,
+	  .flags = R_WRITE, .takes = LOGIN | RID, .needs = LOGIN },
+	{ .path = "utilisateur/verrous", .handler = h_verrous, .right = RIGHT_PRESIDENT },
+	{ .path = "utilisateur/deverrouiller", .handler = h_deverrouiller,
+	  .right = RIGHT_PRESIDENT, .flags = R_WRITE, .takes = FB(FLD_ID) | RID,
+	  .needs = FB(FLD_ID) },
+};
+
+static const struct area area = {
+	.name = "utilisateur", .routes = routes, .n = sizeof routes / sizeof routes[0],
+	.ctx_size = sizeof(struct ctx),
 };
 
 int
 main(int argc, char **argv)
 {
-	return server_main(argc, argv, "utilisateur", routes, sizeof routes / sizeof routes[0]);
+	return server_main(argc, argv, &area);
 }

@@ -1,7 +1,8 @@
 /*
  * 10p5-admin: the operator's command, built from lib/. It creates or upgrades
  * the database, creates or resets a president, checks the ledger invariant
- * and takes (or restores) an online backup.
+ * and takes (or restores) an online backup. It also imports the database of
+ * the original PHP version (import_php.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,11 +17,11 @@
 #include "db_ledger.h"
 #include "db_user.h"
 #include "field.h"
+#include "import_php.h"
 #include "log.h"
 #include "password.h"
-#include "rand.h"
 #include "reply.h"
-#include "sha256.h"
+#include "crypto.h"
 
 static void
 usage(void)
@@ -35,6 +36,10 @@ usage(void)
 	    "  check             verify that every balance equals its valid ledger rows\n"
 	    "  backup FILE       copy the live database to FILE (online)\n"
 	    "  restore FILE      replace the database's content with FILE's\n"
+	    "  import-php [--essai] [--fuseau ZONE] [--renommer-carte OLD=NEW]...\n"
+	    "             [--renommer-login OLD=NEW]... DUMP.sql\n"
+	    "                    bring in the PHP version's database (mysqldump or phpMyAdmin\n"
+	    "                    export) into an empty database, in one transaction\n"
 	    "The database is -d, else $TENP5_DB, else var/10p5.db.\n");
 }
 
@@ -158,10 +163,11 @@ main(int argc, char **argv)
 	int c, ok = 0;
 
 	log_init("10p5-admin");
-	if (!config_load())
+	if (!config_load() || !crypto_init())
 		return 2;
 	path = cfg.db_path;
-	while ((c = getopt(argc, argv, "d:h")) != -1) {
+	/* "+": options stop at the command, which may have its own. */
+	while ((c = getopt(argc, argv, "+d:h")) != -1) {
 		if (c == 'd')
 			path = optarg;
 		else {
@@ -175,6 +181,9 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	/* The import reads and checks its dump before it opens the database. */
+	if (strcmp(argv[0], "import-php") == 0)
+		return import_php_main(path, argc, argv);
 	if (!db_open(path, strcmp(argv[0], "init") == 0 || strcmp(argv[0], "bootstrap") == 0)) {
 		fprintf(stderr, "10p5-admin: cannot open %s\n", path);
 		return 1;

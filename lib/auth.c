@@ -13,7 +13,7 @@
 #include "db.h"
 #include "field.h"
 #include "log.h"
-#include "sha256.h"
+#include "crypto.h"
 #include "token.h"
 
 const char *const auth_reason_words[AR__MAX] = {
@@ -28,38 +28,6 @@ const char *const scope_words[SCOPE_COUNT] = {
 	"caisse",  /* SCOPE_CAISSE */
 	"admin",   /* SCOPE_ADMIN */
 };
-
-/* The scope each endpoint needs. Anything not listed needs admin. */
-static const struct {
-	const char *path;
-	unsigned scope;
-} scope_map[] = {
-	{ "v1/me", 0 },
-	{ "utilisateur/deconnexion", 0 },
-	{ "utilisateur/fiche", SCOPE_LECTURE },
-	{ "utilisateur/liste", SCOPE_LECTURE },
-	{ "client/liste", SCOPE_LECTURE },
-	{ "client/fiche", SCOPE_LECTURE },
-	{ "carte/info", SCOPE_LECTURE },
-	{ "transactions", SCOPE_LECTURE },
-	{ "statistiques", SCOPE_LECTURE },
-	{ "prix/liste", SCOPE_LECTURE },
-	{ "client/ajouter", SCOPE_CAISSE },
-	{ "client/recharger", SCOPE_CAISSE },
-	{ "client/payer", SCOPE_CAISSE },
-	{ "client/vidange", SCOPE_CAISSE },
-	{ "annuler", SCOPE_CAISSE },
-	{ "refaire", SCOPE_CAISSE },
-};
-
-unsigned
-auth_scope_for(const char *path)
-{
-	for (size_t i = 0; i < sizeof scope_map / sizeof scope_map[0]; i++)
-		if (strcmp(scope_map[i].path, path) == 0)
-			return scope_map[i].scope;
-	return SCOPE_ADMIN;
-}
 
 int
 auth_scopes_parse(const char *s, unsigned *out)
@@ -97,58 +65,14 @@ auth_scopes_format(unsigned bits, char *out, size_t cap)
 	}
 }
 
-/* Fetches the row whose column 1 is the digest h; 1 found, 0 not, -1 error. */
-static int
-by_hash(sqlite3_stmt **st, const char *sql, const unsigned char h[SHA256_LEN])
+void
+auth_touch(const struct principal *who, int64_t now)
 {
-	int r = db_row(st, sql, "b", h, (size_t)SHA256_LEN);
-
-	if (r == 1 && (sqlite3_column_bytes(*st, 1) != SHA256_LEN ||
-	    !ct_equal(sqlite3_column_blob(*st, 1), h, SHA256_LEN))) {
-		sqlite3_reset(*st);
-		return 0;
-	}
-	return r;
-}
-
-static enum status
-auth_session(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
-{
-	unsigned char h[SHA256_LEN];
-	sqlite3_stmt *st;
-	int64_t used;
-	int r;
-
-	token_hash(token, h);
-	r = by_hash(&st,
-	    "SELECT s.id, s.hash, s.used_ms, u.id, u.login, min(u.droit, s.max_droit), s.by_card"
-	    " FROM sessions s JOIN users u ON u.id = s.user_id AND u.deleted_ms IS NULL"
-	    " WHERE s.hash = ?1", h);
-	if (r < 0)
-		return ST_ERREUR_BDD;
-	if (r == 0) {
-		*why = AR_INCONNU;
-		return ST_JETON_INVALIDE;
-	}
-	used = sqlite3_column_int64(st, 2);
-	who->kind = CRED_SESSION;
-	who->cred_id = sqlite3_column_int64(st, 0);
-	who->user_id = sqlite3_column_int64(st, 3);
-	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
-	who->droit = sqlite3_column_int(st, 5);
-	who->by_card = sqlite3_column_int(st, 6) != 0;
-	who->scopes = SCOPE__ALL;
-	sqlite3_reset(st);
-	if (now - used > cfg.session_ttl_ms + cfg.session_touch_ms) {
-		*why = AR_EXPIRE;
-		return ST_JETON_INVALIDE;
-	}
-	/* Recording the use is best effort: a database that cannot be written
-	 * must still serve reads (db.c logs the failure). */
-	if (now - used > cfg.session_touch_ms)
+	/* Best effort: a database that cannot be written must still serve
+	 * reads (db.c logs the failure). */
+	if (who->kind == CRED_SESSION && who->touch_due)
 		(void)db_exec("UPDATE sessions SET used_ms = max(used_ms, ?1) WHERE id = ?2", "ii",
 		    now, who->cred_id);
-	return ST_OK;
 }
 
 /* Pending API key uses of this process, written by auth_flush_usage. */
@@ -198,84 +122,127 @@ auth_flush_usage(int64_t now, bool force)
 	return 1;
 }
 
-/* An API key or an OAuth access token, found by its hash. The query gives
- * (credential id, hash, expiry or NULL, user id, login, droit, scopes or
- * NULL for all). */
-static enum status
-auth_hashed(const char *token, const char *sql, enum cred_kind kind, int64_t now,
-    struct principal *who, enum auth_reason *why)
-{
-	unsigned char h[SHA256_LEN];
-	sqlite3_stmt *st;
-	int r;
+/* Each kind of credential is looked up by its secret's digest or by its own
+ * row id, and every look-up selects the same columns: (0 cred id, 1 token id,
+ * 2 user id, 3 login, 4 effective right, 5 scopes or NULL for all, 6 by card,
+ * 7 expiry or NULL for never, 8 hash, 9 last use or NULL). ?1 is the digest
+ * or the id; ?2, for sessions only, their lifetime. */
+#define SESSION_COLUMNS "SELECT s.id, s.id, u.id, u.login, min(u.droit, s.max_droit), NULL," \
+	" s.by_card, s.used_ms + ?2, s.hash, s.used_ms FROM sessions s" \
+	" JOIN users u ON u.id = s.user_id AND u.deleted_ms IS NULL WHERE "
+#define KEY_COLUMNS "SELECT k.id, k.id, u.id, u.login, min(u.droit, k.droit), NULL, 0," \
+	" k.expires_ms, k.hash, NULL FROM api_keys k" \
+	" JOIN users u ON u.id = k.user_id AND u.deleted_ms IS NULL WHERE "
+#define ACCESS_COLUMNS "SELECT t.app_id, t.id, u.id, u.login, u.droit, t.scopes, 0," \
+	" t.expires_ms, t.hash, NULL FROM oauth_tokens t" \
+	" JOIN users u ON u.id = t.user_id AND u.deleted_ms IS NULL" \
+	" WHERE t.kind = 1 AND t.revoked_ms IS NULL AND "
 
-	token_hash(token, h);
-	r = by_hash(&st, sql, h);
-	if (r <= 0) {
-		*why = AR_INCONNU;
-		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
-	}
+static const char *const by_hash_sql[CRED__MAX] = {
+	[CRED_SESSION] = SESSION_COLUMNS "s.hash = ?1",
+	[CRED_KEY]     = KEY_COLUMNS "k.hash = ?1",
+	[CRED_OAUTH]   = ACCESS_COLUMNS "t.hash = ?1",
+};
+static const char *const by_id_sql[CRED__MAX] = {
+	[CRED_SESSION] = SESSION_COLUMNS "s.id = ?1",
+	[CRED_KEY]     = KEY_COLUMNS "k.id = ?1",
+	[CRED_OAUTH]   = ACCESS_COLUMNS "t.id = ?1",
+};
+
+/* Fills *who from a look-up's row (st positioned on it) and judges its expiry. */
+static enum status
+from_row(sqlite3_stmt *st, enum cred_kind kind, int64_t now, struct principal *who,
+    enum auth_reason *why)
+{
+	bool expired;
+
 	who->kind = kind;
 	who->cred_id = sqlite3_column_int64(st, 0);
-	who->user_id = sqlite3_column_int64(st, 3);
-	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 4));
-	who->droit = sqlite3_column_int(st, 5);
-	who->scopes = sqlite3_column_type(st, 6) == SQLITE_NULL ? SCOPE__ALL
-	    : (unsigned)sqlite3_column_int(st, 6);
-	r = sqlite3_column_type(st, 2) != SQLITE_NULL && now >= sqlite3_column_int64(st, 2);
-	sqlite3_reset(st);
-	if (r) {
+	who->token_id = sqlite3_column_int64(st, 1);
+	who->user_id = sqlite3_column_int64(st, 2);
+	snprintf(who->login, sizeof who->login, "%s", (const char *)sqlite3_column_text(st, 3));
+	who->droit = sqlite3_column_int(st, 4);
+	who->scopes = sqlite3_column_type(st, 5) == SQLITE_NULL ? SCOPE__ALL
+	    : (unsigned)sqlite3_column_int(st, 5);
+	who->by_card = sqlite3_column_int(st, 6) != 0;
+	expired = sqlite3_column_type(st, 7) != SQLITE_NULL && now >= sqlite3_column_int64(st, 7);
+	if (expired) {
 		*why = AR_EXPIRE;
 		return ST_JETON_INVALIDE;
 	}
 	return ST_OK;
 }
 
-/* A key acts as its owner, capped at the key's right and the owner's current one. */
-static enum status
-auth_key(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
+/* A session's lifetime past its last recorded use (see config.c). */
+static int64_t
+session_life(void)
 {
-	enum status st = auth_hashed(token,
-	    "SELECT k.id, k.hash, k.expires_ms, u.id, u.login, min(u.droit, k.droit), NULL"
-	    " FROM api_keys k JOIN users u ON u.id = k.user_id AND u.deleted_ms IS NULL"
-	    " WHERE k.hash = ?1", CRED_KEY, now, who, why);
+	return cfg.session_ttl_ms + cfg.session_touch_ms;
+}
 
-	if (st == ST_OK)
+/* Looks up the credential of kind whose secret is token. */
+static enum status
+by_hash(enum cred_kind kind, const char *token, int64_t now, enum auth_use use,
+    struct principal *who, enum auth_reason *why)
+{
+	unsigned char h[SHA256_LEN];
+	sqlite3_stmt *st;
+	enum status res;
+	int64_t used;
+	int r;
+
+	token_hash(token, h);
+	r = db_row(&st, by_hash_sql[kind], kind == CRED_SESSION ? "bi" : "b", h, (size_t)SHA256_LEN,
+	    session_life());
+	if (r == 1 && (sqlite3_column_bytes(st, 8) != SHA256_LEN ||
+	    !ct_equal(sqlite3_column_blob(st, 8), h, SHA256_LEN))) {
+		sqlite3_reset(st);
+		r = 0;
+	}
+	if (r <= 0) {
+		*why = AR_INCONNU;
+		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
+	}
+	res = from_row(st, kind, now, who, why);
+	used = sqlite3_column_int64(st, 9);
+	sqlite3_reset(st);
+	if (res != ST_OK || use == AUTH_PRECHECK)
+		return res;
+	if (kind == CRED_KEY)
 		count_use(who->cred_id, now);
-	return st;
-}
-
-static enum status
-auth_access(const char *token, int64_t now, struct principal *who, enum auth_reason *why)
-{
-	return auth_hashed(token,
-	    "SELECT t.app_id, t.hash, t.expires_ms, u.id, u.login, u.droit, t.scopes"
-	    " FROM oauth_tokens t JOIN users u ON u.id = t.user_id AND u.deleted_ms IS NULL"
-	    " WHERE t.hash = ?1 AND t.kind = 1 AND t.revoked_ms IS NULL", CRED_OAUTH, now, who, why);
-}
-
-/* The secret of an Authorization header: "Bearer <secret>" or "ApiKey <secret>"
- * (schemes are case-insensitive). NULL for any other shape. */
-static const char *
-header_secret(const char *h)
-{
-	static const char *const schemes[] = { "Bearer", "ApiKey" };
-
-	for (size_t i = 0; i < 2; i++) {
-		size_t n = strlen(schemes[i]);
-
-		if (strncasecmp(h, schemes[i], n) == 0 && h[n] == ' ') {
-			h += n;
-			h += strspn(h, " ");
-			return *h && !strchr(h, ' ') ? h : NULL;
+	if (kind == CRED_SESSION && now - used > cfg.session_touch_ms) {
+		who->touch_due = true;
+		if (use == AUTH_WRITE) {
+			auth_touch(who, now);
+			who->touch_due = false;
 		}
 	}
-	return NULL;
+	return ST_OK;
+}
+
+enum status
+auth_recheck(enum cred_kind kind, int64_t token_id, int64_t now, struct principal *who,
+    enum auth_reason *why)
+{
+	sqlite3_stmt *st;
+	enum status res;
+	int r;
+
+	memset(who, 0, sizeof *who);
+	*why = AR_INCONNU;
+	if (kind <= CRED_NONE || kind >= CRED__MAX)
+		return ST_JETON_INVALIDE;
+	r = db_row(&st, by_id_sql[kind], kind == CRED_SESSION ? "ii" : "i", token_id, session_life());
+	if (r <= 0)
+		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
+	res = from_row(st, kind, now, who, why);
+	sqlite3_reset(st);
+	return res;
 }
 
 enum status
 auth_principal(const struct params *p, const char *authorization, int64_t now,
-    struct principal *who, enum auth_reason *why)
+    enum auth_use use, struct principal *who, enum auth_reason *why)
 {
 	const struct param *jeton = params_get(p, field_defs[FLD_JETON].wire);
 	const struct param *bearer = params_get(p, field_defs[FLD_BEARER_TOKEN].wire);
@@ -293,9 +260,11 @@ auth_principal(const struct params *p, const char *authorization, int64_t now,
 		carriers++;
 	}
 	if (*authorization) {
+		enum auth_scheme scheme = authorization_parse(authorization, &secret);
+
 		who->via_header = true;
 		carriers++;
-		if (!(secret = header_secret(authorization)))
+		if (scheme != AUTH_BEARER && scheme != AUTH_APIKEY)
 			return ST_JETON_INVALIDE;
 	}
 	if (carriers > 1)
@@ -306,11 +275,11 @@ auth_principal(const struct params *p, const char *authorization, int64_t now,
 	}
 	switch (token_kind(secret)) {
 	case TOK_SESSION:
-		return auth_session(secret, now, who, why);
+		return by_hash(CRED_SESSION, secret, now, use, who, why);
 	case TOK_KEY:
-		return auth_key(secret, now, who, why);
+		return by_hash(CRED_KEY, secret, now, use, who, why);
 	case TOK_ACCESS:
-		return auth_access(secret, now, who, why);
+		return by_hash(CRED_OAUTH, secret, now, use, who, why);
 	default:
 		return ST_JETON_INVALIDE; /* unknown shape or bad checksum: no lookup */
 	}

@@ -16,6 +16,15 @@
 
 #define SESSION_TOKEN_LEN 30
 
+/* Rights (the wire's droit). */
+enum right {
+	RIGHT_HONEYPOT,   /* 0: can log in, nothing else */
+	RIGHT_BDE,        /* 1: opens client accounts, looks cards up */
+	RIGHT_BAR,        /* 2: the till: everything but users and overdrafts */
+	RIGHT_PRESIDENT,  /* 3: everything */
+	RIGHT__MAX
+};
+
 enum cred_kind {
 	CRED_NONE,    /* no credential (public endpoints, the admin command) */
 	CRED_SESSION, /* a jeton from utilisateur/connexion */
@@ -30,7 +39,8 @@ enum scope {
 	SCOPE_LECTURE = 1 << 1, /* fiches, lists, statistics */
 	SCOPE_CAISSE = 1 << 2,  /* opening, top-up, payment, emptying, cancel */
 	SCOPE_ADMIN = 1 << 3,   /* everything */
-	SCOPE__ALL = (1 << 4) - 1
+	SCOPE__ALL = (1 << 4) - 1,
+	SCOPE_ANY = 1 << 4      /* in a route: any token will do (never held) */
 };
 #define SCOPE_COUNT 4
 extern const char *const scope_words[SCOPE_COUNT]; /* by bit position */
@@ -42,8 +52,10 @@ struct principal {
 	unsigned scopes;       /* enum scope bits */
 	enum cred_kind kind;
 	int64_t cred_id;       /* sessions.id, api_keys.id, or apps.id for OAuth */
+	int64_t token_id;      /* the credential's own row: cred_id, or oauth_tokens.id */
 	bool by_card;          /* a session opened with a card, not a password */
 	bool via_header;       /* the credential came in the Authorization header */
+	bool touch_due;        /* a session whose use is yet to be recorded (auth_touch) */
 };
 
 /* Why a credential was refused: the `raison` of jeton_invalide. */
@@ -55,18 +67,32 @@ enum auth_reason {
 };
 extern const char *const auth_reason_words[AR__MAX];
 
+/* How a credential is being resolved. */
+enum auth_use {
+	AUTH_PRECHECK, /* before the transaction, to refuse early: records no use */
+	AUTH_READ,     /* in a read transaction: a session's use is left to auth_touch */
+	AUTH_WRITE,    /* in a write transaction: a session's use is recorded in it */
+};
+
 /* Resolves the request's credential into *who. `authorization` is the
  * Authorization header ("" when absent). Returns ST_OK; ST_JETON_INVALIDE
  * with *why set; ST_REQUETE_MALFORME when more than one carrier is used; or
  * ST_ERREUR_BDD. who->via_header is set as soon as a header was given, even
- * on failure. Runs outside any transaction; at most a throttled last-use
- * update is written. */
+ * on failure. Called inside the request's transaction, so that what it finds
+ * (a right, a revoked key) holds until the commit. A session's last use is
+ * recorded at most every cfg.session_touch_ms; an API key's use is counted
+ * (see auth_flush_usage) unless `use` is AUTH_PRECHECK. */
 enum status auth_principal(const struct params *p, const char *authorization, int64_t now,
-    struct principal *who, enum auth_reason *why);
+    enum auth_use use, struct principal *who, enum auth_reason *why);
 
-/* The scope an endpoint needs (its path after /api/); 0 when any credential
- * will do. One table, in auth.c, maps every endpoint. */
-unsigned auth_scope_for(const char *path);
+/* Records the use of who's session (best effort, outside any transaction). */
+void auth_touch(const struct principal *who, int64_t now);
+
+/* Resolves again the credential kind/token_id (a principal's) into *who, with
+ * the user's current right, for those who hold it over time (a live feed):
+ * as auth_principal answers for its secret, use counted nowhere. */
+enum status auth_recheck(enum cred_kind kind, int64_t token_id, int64_t now,
+    struct principal *who, enum auth_reason *why);
 
 /* Parses a space-separated scope list into bits. Returns 1, or 0 if a word is
  * unknown. "" gives 0. */

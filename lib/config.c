@@ -53,9 +53,11 @@ config_load(void)
 	cfg.cancel_window_ms = v * 1000;
 	cfg.ceiling = 100000;
 	if ((s = getenv("TENP5_CEILING")) && *s) {
+		/* At most a million euros: then no sum of amounts or balances can
+		 * overflow before 2^36 ledger rows. */
 		if (!field_parse(FT_MONEY, s, &cfg.ceiling) || cfg.ceiling <= 0 ||
-		    cfg.ceiling > (int64_t)1 << 50) {
-			fprintf(stderr, "TENP5_CEILING: must be a positive amount\n");
+		    cfg.ceiling > 100000000) {
+			fprintf(stderr, "TENP5_CEILING: must be an amount from 0.01 to 1000000\n");
 			return 0;
 		}
 	}
@@ -78,9 +80,15 @@ config_load(void)
 	if (!num("TENP5_LOGIN_FAILS", 5, 1, 1000000, &v))
 		return 0;
 	cfg.login_max_fails = (int)v;
+	if (!num("TENP5_LOGIN_DAY_FAILS", 50, 1, 1000000, &v))
+		return 0;
+	cfg.login_day_fails = (int)v;
 	if (!num("TENP5_ADDR_FAILS", 20, 1, 1000000, &v))
 		return 0;
 	cfg.addr_max_fails = (int)v;
+	if (!num("TENP5_PROBE_FAILS", 30, 1, 1000000, &v))
+		return 0;
+	cfg.probe_max_fails = (int)v;
 	if (!num("TENP5_FAIL_WINDOW", 300, 1, 86400, &v))
 		return 0;
 	cfg.fail_window_ms = v * 1000;
@@ -102,5 +110,17 @@ config_load(void)
 	if (!num("TENP5_GROUP", 1, 1, 64, &v))
 		return 0;
 	cfg.group_max = (int)v;
+	if (!num("TENP5_READ_TIMEOUT", 2000, 10, 60000, &v))
+		return 0;
+	cfg.read_timeout_ms = v;
+	if (!num("TENP5_FEED_HISTORY", 10000, 10, 1000000, &v))
+		return 0;
+	cfg.feed_history = v;
+	if (!num("TENP5_FEED_CGI_SECONDS", 25, 1, 3600, &v))
+		return 0;
+	cfg.feed_cgi_ms = v * 1000;
+	if (!num("TENP5_FEED_MAX", 2000, 2, 100000, &v))
+		return 0;
+	cfg.feed_max = (int)v;
 	return 1;
 }

@@ -19,12 +19,24 @@ struct config {
 	uint32_t scrypt_n;         /* TENP5_SCRYPT_N (8192), a power of two */
 	size_t body_max;           /* TENP5_BODY_MAX, bytes (65536) */
 	int pwd_min;               /* TENP5_MDP_MIN, code points (8) */
-	int login_max_fails;       /* TENP5_LOGIN_FAILS (5) per login per window */
-	int addr_max_fails;        /* TENP5_ADDR_FAILS (20) per address per window */
+	int login_max_fails;       /* TENP5_LOGIN_FAILS (5) per login and address (or
+	                            * browser) per window */
+	int login_day_fails;       /* TENP5_LOGIN_DAY_FAILS (50) per login per day, from
+	                            * addresses and browsers the user never logged in from */
+	int addr_max_fails;        /* TENP5_ADDR_FAILS (20) unknown cards per address per window */
+	int probe_max_fails;       /* TENP5_PROBE_FAILS (30) unknown cards looked up by one
+	                            * credential per window (carte/info) */
 	int64_t fail_window_ms;    /* TENP5_FAIL_WINDOW, seconds (300) */
 	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000) */
 	int group_max;             /* TENP5_GROUP: writes sharing one commit (1: none);
-	                            * only for a pool of one worker, see server.c */
+	                            * only for a pool of one worker, see writer.c */
+	int64_t read_timeout_ms;   /* TENP5_READ_TIMEOUT, milliseconds (2000): how long a
+	                            * worker waits for a whole request */
+	int64_t feed_history;      /* TENP5_FEED_HISTORY (10000): the journal entries the
+	                            * live feed can replay */
+	int64_t feed_cgi_ms;       /* TENP5_FEED_CGI_SECONDS (25): how long a stream lasts
+	                            * under plain CGI */
+	int feed_max;              /* TENP5_FEED_MAX (2000): connections the feed holds */
 	const char *issuer;        /* TENP5_ISSUER: the OAuth issuer URL; NULL: from the request */
 	int64_t access_ttl_ms;     /* TENP5_ACCESS_TTL, seconds (3600) */
 	int64_t refresh_ttl_ms;    /* TENP5_REFRESH_TTL, seconds (30 days) */

@@ -173,18 +173,37 @@ db_checkpoint(bool force)
 	wal_pages = 0;
 }
 
+/* The schema version the file holds, or -1 on error. */
+static int
+user_version(void)
+{
+	sqlite3_stmt *st;
+	int v;
+
+	if (db_row(&st, "PRAGMA user_version", "") != 1)
+		return -1;
+	v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+/* Applies the migrations the file lacks. Checking costs a read: the write
+ * lock is taken only when there is something to apply (a CGI process opens
+ * the database for every request, and must not queue behind payments to
+ * learn that the schema is current). */
 static int
 db_migrate(void)
 {
-	sqlite3_stmt *st;
 	int have, rc;
 
+	if ((have = user_version()) < 0)
+		return 0;
+	if (db_migrations_n == 0 || have >= db_migrations[db_migrations_n - 1].version)
+		return 1;
 	if (!db_begin(true))
 		return 0;
-	if (db_row(&st, "PRAGMA user_version", "") != 1)
+	if ((have = user_version()) < 0) /* again, under the lock */
 		goto fail;
-	have = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
 	for (size_t i = 0; i < db_migrations_n; i++) {
 		char pragma[64];
 
@@ -579,16 +598,27 @@ static int
 copy(sqlite3 *to, sqlite3 *from)
 {
 	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	int64_t waited = 0;
 	int rc;
 
 	if (!b) {
 		log_error("sqlite: backup: %s", sqlite3_errmsg(to));
 		return 0;
 	}
-	/* All pages in one step: a consistent snapshot of the source. */
-	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+	/* All pages in one step: a consistent snapshot of the source. A lock
+	 * held elsewhere is waited for, cfg.busy_timeout_ms at most. */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (waited >= cfg.busy_timeout_ms)
+			break;
 		sqlite3_sleep(50);
+		waited += 50;
+	}
 	sqlite3_backup_finish(b);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		log_error("the database stayed locked for %lld ms (TENP5_BUSY_TIMEOUT): try again",
+		    (long long)waited);
+		return 0;
+	}
 	if (rc != SQLITE_DONE) {
 		log_error("sqlite: backup: %s", sqlite3_errstr(rc));
 		return 0;

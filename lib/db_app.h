@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "sha256.h"
+#include "crypto.h"
 
 struct app {
 	int64_t id;

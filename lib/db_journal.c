@@ -14,6 +14,8 @@ const char *const journal_event_words[EV__MAX] = {
 	[EV_PRIX]        = "prix",
 	[EV_CLE]         = "cle",
 	[EV_APP]         = "app",
+	[EV_VERROU]      = "verrou",
+	[EV_IMPORT]      = "import",
 };
 
 int

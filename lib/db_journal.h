@@ -20,6 +20,8 @@ enum journal_event {
 	EV_PRIX,         /* the price table changed */
 	EV_CLE,          /* API keys */
 	EV_APP,          /* OAuth applications */
+	EV_VERROU,       /* a lock-out of the login limiter, started or lifted */
+	EV_IMPORT,       /* a database brought in from the PHP version */
 	EV__MAX
 };
 extern const char *const journal_event_words[EV__MAX];
@@ -33,8 +35,8 @@ struct journal_entry {
 	json_object *detail;    /* taken (put) by journal_add; NULL for none */
 };
 
-/* Appends e on behalf of who (NULL: the admin command). Returns 1, or 0 on
- * error. */
+/* Appends e on behalf of who (NULL: no credential: the admin command, or the
+ * server itself, as for a lock-out). Returns 1, or 0 on error. */
 int journal_add(const struct principal *who, int64_t now, struct journal_entry *e);
 
 #endif

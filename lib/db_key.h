@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "sha256.h"
+#include "crypto.h"
 
 /* Stores a key. expires_ms 0 means never. Returns 1 with *id set, or 0. */
 int key_insert(int64_t user_id, const char *name, const char *prefix,

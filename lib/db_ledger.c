@@ -1,8 +1,9 @@
 /*
  * Ledger writes and reads. Creation and rechargement add their amount,
- * paiement and vidange subtract it; annuler and refaire flip `valid` and move
- * the balance by the row's effect. Every function here runs inside the
- * caller's transaction and never commits.
+ * paiement and vidange subtract it, an ajustement (written by the import from
+ * the PHP version) adds its signed amount; annuler and refaire flip `valid`
+ * and move the balance by the row's effect. Every function here runs inside
+ * the caller's transaction and never commits.
  */
 #include <stdio.h>
 
@@ -14,7 +15,8 @@
 int64_t
 ledger_effect(int type, int64_t amount)
 {
-	return type == TX_CREATION || type == TX_RECHARGEMENT ? amount : -amount;
+	return type == TX_CREATION || type == TX_RECHARGEMENT || type == TX_AJUSTEMENT ? amount
+	    : -amount;
 }
 
 int64_t
@@ -169,13 +171,17 @@ ledger_row_json(sqlite3_stmt *st, char *buf, size_t cap)
 {
 	static struct name_slot cards[NAME_CACHE], logins[NAME_CACHE];
 	struct row r = { buf, 0, cap, false };
+	const char *card = cached_name(cards, sqlite3_column_int64(st, 2),
+	    "SELECT card FROM clients WHERE id = ?1");
+	const char *login = cached_name(logins, sqlite3_column_int64(st, 3),
+	    "SELECT login FROM users WHERE id = ?1");
 
+	if (!card || !login)
+		return -1; /* never a null where the ledger has a name */
 	row_int(&r, K_ID, sqlite3_column_int64(st, 0));
 	row_int(&r, K_TYPE, sqlite3_column_int(st, 1));
-	row_str(&r, K_CLIENT, cached_name(cards, sqlite3_column_int64(st, 2),
-	    "SELECT card FROM clients WHERE id = ?1"));
-	row_str(&r, K_UTILISATEUR, cached_name(logins, sqlite3_column_int64(st, 3),
-	    "SELECT login FROM users WHERE id = ?1"));
+	row_str(&r, K_CLIENT, card);
+	row_str(&r, K_UTILISATEUR, login);
 	row_int(&r, K_DATE, sqlite3_column_int64(st, 4));
 	row_money(&r, K_MONTANT, sqlite3_column_int64(st, 5));
 	row_int(&r, K_QTE, sqlite3_column_int64(st, 6));
@@ -183,6 +189,8 @@ ledger_row_json(sqlite3_stmt *st, char *buf, size_t cap)
 	return row_end(&r);
 }
 
+/* Adjustments (type 5) are in no total: they are neither takings, nor money
+ * brought by a top-up or an opening; they only show in the balances. */
 int
 ledger_stats(struct ledger_stats *s)
 {
@@ -206,11 +214,22 @@ ledger_stats(struct ledger_stats *s)
 	return 1;
 }
 
+sqlite3_stmt *
+ledger_series(int64_t from, int64_t to, int64_t step)
+{
+	return db_query("SELECT (date_ms - ?1) / ?3 AS b,"
+	    " sum(CASE WHEN type = 3 THEN amount ELSE 0 END),"
+	    " sum(CASE WHEN type = 3 THEN max(qty, 1) ELSE 0 END),"
+	    " sum(CASE WHEN type = 2 THEN amount ELSE 0 END)"
+	    " FROM transactions WHERE date_ms >= ?1 AND date_ms < ?2 AND valid AND type IN (2, 3)"
+	    " GROUP BY b ORDER BY b", "iii", from, to, step);
+}
+
 int64_t
 ledger_verify(void (*bad)(const char *card, int64_t balance, int64_t sum, void *arg), void *arg)
 {
 	sqlite3_stmt *st = db_query("SELECT c.card, c.balance, coalesce(sum(CASE"
-	    " WHEN NOT t.valid THEN 0 WHEN t.type IN (1, 2) THEN t.amount ELSE -t.amount END), 0) AS s"
+	    " WHEN NOT t.valid THEN 0 WHEN t.type IN (1, 2, 5) THEN t.amount ELSE -t.amount END), 0) AS s"
 	    " FROM clients c LEFT JOIN transactions t ON t.client_id = c.id"
 	    " GROUP BY c.id HAVING s != c.balance ORDER BY c.card", "");
 	int64_t n = 0;

@@ -20,6 +20,7 @@ enum tx_type {
 	TX_RECHARGEMENT = 2,
 	TX_PAIEMENT = 3,
 	TX_VIDANGE = 4,
+	TX_AJUSTEMENT = 5,  /* a signed amount reconciling an imported balance */
 };
 
 struct ledger_row {
@@ -33,7 +34,8 @@ struct ledger_row {
 	bool valid;
 };
 
-/* The signed effect of a row on its client's balance. */
+/* The signed effect of a row on its client's balance: types 1, 2 and 5 add
+ * their amount (an adjustment's is signed), 3 and 4 subtract it. */
 int64_t ledger_effect(int type, int64_t amount);
 
 /* The lowest balance c may reach: 0, or minus the ceiling with overdraft. */
@@ -90,5 +92,11 @@ struct ledger_stats {
 
 /* Returns 1 and fills *s, or 0 on error. */
 int ledger_stats(struct ledger_stats *s);
+
+/* Statement of the evening over time: for each bucket of `step` ms from
+ * `from` (inclusive) to `to` (exclusive) that holds valid payments or
+ * top-ups, (bucket number, payments' sum, drinks, top-ups' sum), by bucket;
+ * NULL on error. */
+sqlite3_stmt *ledger_series(int64_t from, int64_t to, int64_t step);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "sha256.h"
+#include "crypto.h"
 
 enum oauth_token_kind {
 	OAUTH_ACCESS = 1,

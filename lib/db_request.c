@@ -8,7 +8,7 @@
 #include "db.h"
 #include "db_request.h"
 
-int
+enum request_record
 request_find(int64_t user_id, const char *rid, const unsigned char fp[SHA256_LEN], char **reply)
 {
 	sqlite3_stmt *st;
@@ -17,15 +17,15 @@ request_find(int64_t user_id, const char *rid, const unsigned char fp[SHA256_LEN
 
 	*reply = NULL;
 	if (r <= 0)
-		return r;
+		return r < 0 ? RECORD_ERROR : RECORD_NONE;
 	if (sqlite3_column_bytes(st, 0) != SHA256_LEN ||
 	    memcmp(sqlite3_column_blob(st, 0), fp, SHA256_LEN) != 0) {
 		sqlite3_reset(st);
-		return 2;
+		return RECORD_OTHER;
 	}
 	*reply = strdup((const char *)sqlite3_column_text(st, 1));
 	sqlite3_reset(st);
-	return *reply ? 1 : -1;
+	return *reply ? RECORD_SAME : RECORD_ERROR;
 }
 
 int

@@ -7,13 +7,19 @@
 
 #include <stdint.h>
 
-#include "sha256.h"
+#include "crypto.h"
 
-/* Looks up (user_id, rid). Returns 1 with *reply set (malloc'd, the caller
- * frees it) when found with the same fingerprint, 2 when found with another,
- * 0 when absent, -1 on error. */
-int request_find(int64_t user_id, const char *rid, const unsigned char fp[SHA256_LEN],
-    char **reply);
+enum request_record {
+	RECORD_NONE,   /* a first call */
+	RECORD_SAME,   /* a repeat: *reply holds the first answer */
+	RECORD_OTHER,  /* the idRequete was used for another request */
+	RECORD_ERROR,
+};
+
+/* Looks up (user_id, rid). With RECORD_SAME, *reply is malloc'd (the caller
+ * frees it); otherwise it is NULL. */
+enum request_record request_find(int64_t user_id, const char *rid,
+    const unsigned char fp[SHA256_LEN], char **reply);
 
 /* Records the answer. Returns 1, or 0 on error. */
 int request_save(int64_t user_id, const char *rid, const unsigned char fp[SHA256_LEN],

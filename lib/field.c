@@ -1,8 +1,9 @@
 /*
  * The wire parameters and their validators. A value that does not have its
- * type's exact shape is malformed; a well-formed value that is merely too large
- * (money, integers) saturates so the handler can answer the business status
- * (montant_trop_eleve, produit_inconnu, transaction_inconnue) instead.
+ * type's exact shape, or an integer outside its type's range, is malformed:
+ * never clamped. An amount is the one exception, since "too much" is a
+ * business answer (montant_trop_eleve): beyond MONEY_MAX it reads as
+ * MONEY_MAX, which is above any ceiling and so always refused.
  */
 #include <string.h>
 #include <strings.h>
@@ -10,45 +11,48 @@
 #include "field.h"
 
 const struct field_def field_defs[FLD__MAX] = {
-	[FLD_JETON]          = { "jeton", FT_TOKEN },
-	[FLD_LOGIN]          = { "login", FT_LOGIN },
-	[FLD_MDP]            = { "mdp", FT_PASSWORD },
-	[FLD_ID_CARTE]       = { "idCarte", FT_CARD },
-	[FLD_DROIT]          = { "droit", FT_RIGHT },
-	[FLD_SOLDE]          = { "solde", FT_MONEY },
-	[FLD_DECOUVERT]      = { "decouvert", FT_BOOL },
-	[FLD_MONTANT]        = { "montant", FT_MONEY },
-	[FLD_QUANTITE]       = { "quantite", FT_INT },
-	[FLD_ID_TRANSACTION] = { "idTransaction", FT_ID },
-	[FLD_CLIENT]         = { "client", FT_CARD },
-	[FLD_UTILISATEUR]    = { "utilisateur", FT_LOGIN },
-	[FLD_LIMITE]         = { "limite", FT_LIMIT },
-	[FLD_APRES]          = { "apres", FT_ID },
-	[FLD_PRIX]           = { "prix", FT_MONEY },
-	[FLD_ID_REQUETE]     = { "idRequete", FT_REQUEST_ID },
-	[FLD_BEARER_TOKEN]   = { "bearer_token", FT_TOKEN },
-	[FLD_NOM]            = { "nom", FT_NAME },
-	[FLD_EXPIRATION]     = { "expiration", FT_DAYS },
-	[FLD_ID]             = { "id", FT_ID },
-	[FLD_REDIRECT_URI]   = { "redirect_uri", FT_URI, true },
-	[FLD_CLIENT_ID]      = { "client_id", FT_CLIENT_ID },
-	[FLD_CLIENT_SECRET]  = { "client_secret", FT_TOKEN },
-	[FLD_RESPONSE_TYPE]  = { "response_type", FT_TEXT },
-	[FLD_SCOPE]          = { "scope", FT_TEXT },
-	[FLD_STATE]          = { "state", FT_TEXT },
-	[FLD_CODE_CHALLENGE] = { "code_challenge", FT_PKCE },
-	[FLD_CODE_CHALLENGE_METHOD] = { "code_challenge_method", FT_TEXT },
-	[FLD_CODE]           = { "code", FT_TOKEN },
-	[FLD_CODE_VERIFIER]  = { "code_verifier", FT_PKCE },
-	[FLD_GRANT_TYPE]     = { "grant_type", FT_TEXT },
-	[FLD_REFRESH_TOKEN]  = { "refresh_token", FT_TOKEN },
-	[FLD_TOKEN]          = { "token", FT_TOKEN },
-	[FLD_TOKEN_TYPE_HINT] = { "token_type_hint", FT_TEXT },
-	[FLD_DECISION]       = { "decision", FT_TEXT },
-	[FLD_CSRF]           = { "csrf", FT_TOKEN },
+	[FLD_JETON]          = { .wire = "jeton", .type = FT_TOKEN },
+	[FLD_LOGIN]          = { .wire = "login", .type = FT_LOGIN },
+	[FLD_MDP]            = { .wire = "mdp", .type = FT_PASSWORD },
+	[FLD_ID_CARTE]       = { .wire = "idCarte", .type = FT_CARD },
+	[FLD_DROIT]          = { .wire = "droit", .type = FT_RIGHT },
+	[FLD_SOLDE]          = { .wire = "solde", .type = FT_MONEY },
+	[FLD_DECOUVERT]      = { .wire = "decouvert", .type = FT_BOOL },
+	[FLD_MONTANT]        = { .wire = "montant", .type = FT_MONEY },
+	[FLD_QUANTITE]       = { .wire = "quantite", .type = FT_QTY },
+	[FLD_ID_TRANSACTION] = { .wire = "idTransaction", .type = FT_ID },
+	[FLD_CLIENT]         = { .wire = "client", .type = FT_CARD },
+	[FLD_UTILISATEUR]    = { .wire = "utilisateur", .type = FT_LOGIN },
+	[FLD_LIMITE]         = { .wire = "limite", .type = FT_LIMIT },
+	[FLD_APRES]          = { .wire = "apres", .type = FT_ID },
+	[FLD_PRIX]           = { .wire = "prix", .type = FT_MONEY },
+	[FLD_ID_REQUETE]     = { .wire = "idRequete", .type = FT_REQUEST_ID },
+	[FLD_BEARER_TOKEN]   = { .wire = "bearer_token", .type = FT_TOKEN },
+	[FLD_NOM]            = { .wire = "nom", .type = FT_NAME },
+	[FLD_EXPIRATION]     = { .wire = "expiration", .type = FT_DAYS },
+	[FLD_ID]             = { .wire = "id", .type = FT_ID },
+	[FLD_REDIRECT_URI]   = { .wire = "redirect_uri", .type = FT_URI, .repeat = true },
+	[FLD_CLIENT_ID]      = { .wire = "client_id", .type = FT_CLIENT_ID },
+	[FLD_CLIENT_SECRET]  = { .wire = "client_secret", .type = FT_TOKEN },
+	[FLD_RESPONSE_TYPE]  = { .wire = "response_type", .type = FT_TEXT },
+	[FLD_SCOPE]          = { .wire = "scope", .type = FT_TEXT },
+	[FLD_STATE]          = { .wire = "state", .type = FT_TEXT },
+	[FLD_CODE_CHALLENGE] = { .wire = "code_challenge", .type = FT_PKCE },
+	[FLD_CODE_CHALLENGE_METHOD] = { .wire = "code_challenge_method", .type = FT_TEXT },
+	[FLD_CODE]           = { .wire = "code", .type = FT_TOKEN },
+	[FLD_CODE_VERIFIER]  = { .wire = "code_verifier", .type = FT_PKCE },
+	[FLD_GRANT_TYPE]     = { .wire = "grant_type", .type = FT_TEXT },
+	[FLD_REFRESH_TOKEN]  = { .wire = "refresh_token", .type = FT_TOKEN },
+	[FLD_TOKEN]          = { .wire = "token", .type = FT_TOKEN },
+	[FLD_TOKEN_TYPE_HINT] = { .wire = "token_type_hint", .type = FT_TEXT },
+	[FLD_DECISION]       = { .wire = "decision", .type = FT_TEXT },
+	[FLD_CSRF]           = { .wire = "csrf", .type = FT_TOKEN },
+	[FLD_DEPUIS]         = { .wire = "depuis", .type = FT_ID },
+	[FLD_JUSQUA]         = { .wire = "jusqua", .type = FT_DATE },
+	[FLD_PAS]            = { .wire = "pas", .type = FT_STEP },
+	[FLD_TICKET]         = { .wire = "ticket", .type = FT_TOKEN },
+	[FLD_TYPES]          = { .wire = "types", .type = FT_TEXT },
 };
-
-#define SATURATE ((int64_t)1 << 62)
 
 static int
 charset(const char *s, size_t min, size_t max, const char *extra)
@@ -67,31 +71,41 @@ charset(const char *s, size_t min, size_t max, const char *extra)
 	return n >= min;
 }
 
-/* Decimal digits s[0..n) into a saturated non-negative integer. */
-static int64_t
-digits(const char *s, size_t n)
+/* Decimal digits s[0..n) into *out; 0 if their value passes cap. */
+static int
+digits(const char *s, size_t n, int64_t cap, int64_t *out)
 {
 	int64_t v = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (v >= SATURATE / 10)
-			return SATURATE;
+		if (v > (cap - (s[i] - '0')) / 10)
+			return 0;
 		v = v * 10 + (s[i] - '0');
 	}
-	return v;
+	*out = v;
+	return 1;
 }
 
+/* A plain decimal integer within [min, max] ("-" only where min < 0, so that
+ * "-0" is no count). */
 static int
-parse_int(const char *s, int64_t *out)
+int_in(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	int neg = *s == '-';
 	size_t n;
+	int64_t v;
 
+	if (neg && min >= 0)
+		return 0;
 	s += neg;
 	n = strspn(s, "0123456789");
-	if (n == 0 || s[n] != '\0')
+	if (n == 0 || s[n] != '\0' || !digits(s, n, INT64_MAX, &v))
 		return 0;
-	*out = neg ? -digits(s, n) : digits(s, n);
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return 0;
+	*out = v;
 	return 1;
 }
 
@@ -110,11 +124,15 @@ parse_money(const char *s, int64_t *out)
 		f = strspn(s + n + 1, "0123456789");
 		if (f == 0 || f > 2 || s[n + 1 + f] != '\0')
 			return 0;
-		cents = digits(s + n + 1, f) * (f == 1 ? 10 : 1);
+		(void)digits(s + n + 1, f, 99, &cents);
+		cents *= f == 1 ? 10 : 1;
 	} else if (s[n] != '\0')
 		return 0;
-	units = digits(s, n);
-	units = units >= SATURATE / 100 ? SATURATE : units * 100 + cents;
+	if (!digits(s, n, MONEY_MAX / 100, &units))
+		units = MONEY_MAX / 100; /* far beyond any ceiling: refused by the handler */
+	units = units * 100 + cents;
+	if (units > MONEY_MAX)
+		units = MONEY_MAX;
 	*out = neg ? -units : units;
 	return 1;
 }
@@ -192,17 +210,21 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 	case FT_CARD:
 		return charset(s, 1, 32, "");
 	case FT_RIGHT:
-		return parse_int(s, out) && *out >= 0 && *out <= 3;
+		return int_in(s, 0, 3, out);
 	case FT_MONEY:
 		return parse_money(s, out);
 	case FT_BOOL:
 		return parse_bool(s, out);
-	case FT_INT:
-		return parse_int(s, out);
+	case FT_QTY:
+		return int_in(s, 1, 1000, out);
 	case FT_ID:
-		return parse_int(s, out) && *out >= 0 && *s != '-';
+		return int_in(s, 0, ID_MAX, out);
 	case FT_LIMIT:
-		return parse_int(s, out) && *out >= 1 && *out <= 10000;
+		return int_in(s, 1, 10000, out);
+	case FT_DATE:
+		return int_in(s, 0, ID_MAX, out);
+	case FT_STEP:
+		return int_in(s, 60, 86400, out);
 	case FT_REQUEST_ID:
 		return charset(s, 1, 64, "._:-");
 	case FT_NAME:
@@ -210,7 +232,7 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 	case FT_TEXT:
 		return text(s, 1, 512);
 	case FT_DAYS:
-		return parse_int(s, out) && *out >= 1 && *out <= 3650;
+		return int_in(s, 1, 3650, out);
 	case FT_URI:
 		return uri(s);
 	case FT_CLIENT_ID:

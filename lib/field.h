@@ -51,10 +51,23 @@ enum fld {
 	FLD_TOKEN_TYPE_HINT,
 	FLD_DECISION,
 	FLD_CSRF,
+	/* statistiques' series, and the feed's resume point */
+	FLD_DEPUIS,
+	FLD_JUSQUA,
+	FLD_PAS,
+	/* the live feed */
+	FLD_TICKET,
+	FLD_TYPES,
 	FLD__MAX
 };
 
 #define FB(f) ((uint64_t)1 << (f)) /* a field's bit in a route's mask */
+
+/* Integers travel as JSON numbers: ids and dates stay exact in every client
+ * (2^53 - 1, JavaScript's largest safe integer). */
+#define ID_MAX ((int64_t)9007199254740991)
+/* The largest amount read, in cents: 10^15 euros, far above any ceiling. */
+#define MONEY_MAX ((int64_t)100000000000000000)
 
 enum ftype {
 	FT_TOKEN,      /* 1-256 printable ASCII characters */
@@ -62,11 +75,15 @@ enum ftype {
 	FT_PASSWORD,   /* 1-1024 bytes of UTF-8 */
 	FT_CARD,       /* 1-32 of [A-Za-z0-9] */
 	FT_RIGHT,      /* 0..3 */
-	FT_MONEY,      /* decimal with "." or ",", at most 2 decimals -> cents */
+	FT_MONEY,      /* decimal with "." or ",", at most 2 decimals -> cents; beyond
+	                  MONEY_MAX it reads as MONEY_MAX, which every handler refuses
+	                  as montant_trop_eleve (the ceiling is far below) */
 	FT_BOOL,       /* true/1/vrai/oui, false/0/faux/non */
-	FT_INT,        /* signed decimal integer, saturated to +-2^62 */
-	FT_ID,         /* integer >= 0, saturated */
+	FT_QTY,        /* a count of drinks: 1..1000 */
+	FT_ID,         /* a row id: 0..ID_MAX */
 	FT_LIMIT,      /* 1..10000 */
+	FT_DATE,       /* ms since the epoch: 0..ID_MAX */
+	FT_STEP,       /* a bucket width in seconds: 60..86400 */
 	FT_REQUEST_ID, /* 1-64 of [A-Za-z0-9._:-] */
 	FT_NAME,       /* 1-64 bytes of UTF-8 without control characters */
 	FT_TEXT,       /* 1-512 bytes of UTF-8 without control characters */
@@ -86,7 +103,7 @@ extern const struct field_def field_defs[FLD__MAX];
 
 struct value {
 	bool set;
-	int64_t i;     /* FT_RIGHT, FT_MONEY (cents), FT_BOOL (0/1), FT_INT, FT_ID, FT_LIMIT */
+	int64_t i;     /* the number of the numeric types (cents for FT_MONEY, 0/1 for FT_BOOL) */
 	const char *s; /* the text as received (all types) */
 };
 

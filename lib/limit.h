@@ -1,33 +1,69 @@
 /*
- * Failed-login limiting, per login (or card) and per client address, in fixed
- * windows. A blocked caller is told how long to wait; the worker never sleeps.
+ * The limiter of failed attempts (SPEC §5): failures are counted per key in
+ * fixed windows; a key whose window holds its kind's maximum is locked until
+ * the window closes. The moment a key locks is journaled; a president lists
+ * lock-outs and lifts them. A blocked caller is told how long to wait: the
+ * worker never sleeps. Every function runs in the caller's transaction.
  */
 #ifndef TENP5_LIMIT_H
 #define TENP5_LIMIT_H
 
 #include <stdint.h>
+#include <sqlite3.h>
 
 enum limit_kind {
-	LIMIT_LOGIN,
-	LIMIT_CARD,
-	LIMIT_ADDR,
+	LIMIT_LOGIN_ADDR = 1,   /* one login tried from one address */
+	LIMIT_LOGIN = 2,        /* one login tried from everywhere, over a day */
+	LIMIT_CARDS = 3,        /* unknown cards tried from one address */
+	LIMIT_LOGIN_DEVICE = 4, /* one login tried from one browser (device cookie) */
+	LIMIT_PROBE = 5,        /* unknown cards looked up by one credential */
 	LIMIT__MAX
 };
+extern const char *const limit_kind_words[LIMIT__MAX]; /* the wire's verrou types */
 
-/* Returns 0 if (kind, who) may try now, the seconds to wait (> 0) if it is
- * blocked, or -1 on error. */
-int64_t limit_wait(enum limit_kind kind, const char *who, int64_t now);
+struct limit_key {
+	enum limit_kind kind;
+	const char *login;  /* "" or NULL when not part of the key */
+	const char *addr;   /* an address, "d:<device>" or "s:<credential>"; "" or NULL */
+};
 
-/* Counts one failure for (kind, who). Returns 1, or 0 on error. */
-int limit_fail(enum limit_kind kind, const char *who, int64_t now);
+/* 0 if the key may try now, the seconds to wait (> 0) if it is locked, or -1
+ * on error. */
+int64_t limit_wait(const struct limit_key *k, int64_t now);
 
-/* Takes back one failure counted for (kind, who). Returns 1 or 0. */
-int limit_undo(enum limit_kind kind, const char *who);
+/* Counts one failure; the failure that reaches the maximum is journaled as a
+ * lock-out. Returns 1, or 0 on error. */
+int limit_fail(const struct limit_key *k, int64_t now);
 
-/* Forgets the failures of (kind, who), after a success. Returns 1 or 0. */
-int limit_clear(enum limit_kind kind, const char *who);
+/* Takes one failure back (an attempt counted before it was judged, and
+ * judged good). Returns 1 or 0. */
+int limit_undo(const struct limit_key *k);
 
-/* Forgets finished windows. Returns 1 or 0. */
+/* Forgets the key's failures, after a success. Returns 1 or 0. */
+int limit_clear(const struct limit_key *k);
+
+/* Forgets finished windows and old known addresses. Returns 1 or 0. */
 int limit_purge(int64_t now);
+
+/* Statement listing current lock-outs as (id, kind, login, addr, fails,
+ * until_ms), oldest first; NULL on error. */
+sqlite3_stmt *limit_locks(int64_t now);
+
+/* A lock-out, as limit_lift describes the one it lifted. */
+struct limit_lock {
+	enum limit_kind kind;
+	char login[64];
+	char addr[80];
+};
+
+/* Lifts lock-out id (its failures are forgotten) and describes it in *l.
+ * Returns 1, 0 if there is no such lock-out now, -1 on error. */
+int limit_lift(int64_t id, int64_t now, struct limit_lock *l);
+
+/* Whether user_id has logged in successfully from addr: 1, 0, or -1. */
+int limit_known(int64_t user_id, const char *addr);
+
+/* Records a successful login of user_id from addr. Returns 1 or 0. */
+int limit_remember(int64_t user_id, const char *addr, int64_t now);
 
 #endif

@@ -8,7 +8,7 @@
 #include "log.h"
 
 static const char *log_prog = "10p5";
-static unsigned long log_req;
+static _Thread_local unsigned long log_req; /* per thread: the feed's serve several */
 
 void
 log_init(const char *prog)

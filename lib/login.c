@@ -1,34 +1,132 @@
 /*
- * The login check. A failure needs no further write: it was counted before
- * the check. A success clears the login's (or card's) counter and takes back
- * the one attempt counted against the address.
+ * The login check. The attempt is counted before it is judged (a failure
+ * then needs no further write); a success takes it back. Keys:
+ *   a password: the login from this address (or from this browser, when it
+ *   shows a valid device cookie), and the login from everywhere over a day,
+ *   which does not apply where the user logged in before;
+ *   a card: unknown cards from this address, which does not apply to a card
+ *   whose user logged in before from this address or browser.
+ * A device cookie is "v1.<user id>.<device id>.<mac>", the MAC an HMAC-SHA-256
+ * of what precedes it under a key kept in the database: it proves that this
+ * browser logged in as that user, nothing more (the password is still asked).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "config.h"
+#include "crypto.h"
 #include "db.h"
 #include "login.h"
+#include "parse.h"
 #include "password.h"
-#include "sha256.h"
 
+#define DEVICE_BYTES 16
+
+/* The key that signs device cookies, read once per process. */
+static int
+cookie_key(unsigned char key[32])
+{
+	static unsigned char cached[32];
+	static bool have;
+	sqlite3_stmt *st;
+
+	if (!have) {
+		if (db_row(&st, "SELECT value FROM secrets WHERE name = 'device_cookie'", "") != 1)
+			return 0;
+		if (sqlite3_column_bytes(st, 0) == (int)sizeof cached) {
+			memcpy(cached, sqlite3_column_blob(st, 0), sizeof cached);
+			have = true;
+		}
+		sqlite3_reset(st);
+		if (!have)
+			return 0;
+	}
+	memcpy(key, cached, sizeof cached);
+	return 1;
+}
+
+/* The MAC of text, base64url: 43 characters and a terminator. */
+static int
+mac_of(const char *text, char mac[44])
+{
+	unsigned char key[32], h[SHA256_LEN];
+
+	if (!cookie_key(key))
+		return 0;
+	hmac_sha256(key, sizeof key, text, strlen(text), h);
+	base64url(h, sizeof h, mac);
+	wipe(key, sizeof key);
+	return 1;
+}
+
+/* The device id of a valid device cookie for user_id into device, or "". */
+static void
+cookie_device(const char *cookies, int64_t user_id, char device[48])
+{
+	char buf[LOGIN_COOKIE_MAX], want[64], mac[44], *dot;
+	const char *v;
+	size_t len, head;
+
+	device[0] = '\0';
+	if (!cookie_find(cookies, LOGIN_COOKIE, &v, &len) || len >= sizeof buf)
+		return;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	snprintf(want, sizeof want, "v1.%" PRId64 ".", user_id);
+	if (strncmp(buf, want, strlen(want)) != 0 || !(dot = strrchr(buf, '.')))
+		return;
+	head = (size_t)(dot - buf);
+	if (head <= strlen(want) || head - strlen(want) >= 48 || strlen(dot + 1) != 43)
+		return;
+	*dot = '\0';
+	if (strchr(buf + strlen(want), '.') || !mac_of(buf, mac) || !ct_equal(mac, dot + 1, 43))
+		return;
+	snprintf(device, 48, "%s", buf + strlen(want));
+}
+
+int
+login_cookie(const struct login *l, char out[LOGIN_COOKIE_MAX])
+{
+	char device[48], text[80], mac[44];
+
+	if (l->device[0])
+		snprintf(device, sizeof device, "%s", l->device);
+	else {
+		unsigned char raw[DEVICE_BYTES];
+
+		rand_bytes(raw, sizeof raw);
+		base64url(raw, sizeof raw, device);
+	}
+	snprintf(text, sizeof text, "v1.%" PRId64 ".%s", l->user.id, device);
+	if (!mac_of(text, mac))
+		return 0;
+	snprintf(out, LOGIN_COOKIE_MAX, "%s.%s", text, mac);
+	return 1;
+}
+
+/* Refuses while a key of the attempt is locked, else counts the attempt. */
 static enum status
 admit(struct login *l, int64_t now, int64_t *wait)
 {
-	int64_t w_id, w_addr;
+	int64_t w_local = 0, w_global = 0;
 
 	if (!db_begin(true))
 		return ST_ERREUR_BDD;
-	w_id = limit_wait(l->kind, l->who, now);
-	w_addr = limit_wait(LIMIT_ADDR, l->addr, now);
-	if (w_id != 0 || w_addr != 0) {
+	/* A card known here is no guess: the address's card lock is not its. */
+	if (!(l->by_card && l->known))
+		w_local = limit_wait(&l->local, now);
+	if (l->global.kind && !l->known)
+		w_global = limit_wait(&l->global, now);
+	if (w_local != 0 || w_global != 0) {
 		db_rollback();
-		if (w_id < 0 || w_addr < 0)
+		if (w_local < 0 || w_global < 0)
 			return ST_ERREUR_BDD;
-		*wait = w_id > w_addr ? w_id : w_addr;
+		*wait = w_local > w_global ? w_local : w_global;
 		return ST_TROP_DE_TENTATIVES;
 	}
-	if (!limit_fail(l->kind, l->who, now) || !limit_fail(LIMIT_ADDR, l->addr, now) ||
+	if (!limit_fail(&l->local, now) || (l->global.kind && !limit_fail(&l->global, now)) ||
 	    !db_commit()) {
 		db_rollback();
 		return ST_ERREUR_BDD;
@@ -37,27 +135,41 @@ admit(struct login *l, int64_t now, int64_t *wait)
 }
 
 enum status
-login_check(const char *addr, const char *login, const char *mdp, const char *card, int64_t now,
-    struct login *l, int64_t *wait)
+login_check(const char *addr, const char *cookies, const char *login, const char *mdp,
+    const char *card, int64_t now, struct login *l, int64_t *wait)
 {
 	enum status st;
-	int found;
+	int found, known = 0;
 
 	memset(l, 0, sizeof *l);
 	l->by_card = card != NULL;
-	l->kind = card ? LIMIT_CARD : LIMIT_LOGIN;
-	snprintf(l->who, sizeof l->who, "%s", card ? card : login);
+	snprintf(l->login, sizeof l->login, "%s", card ? "" : login);
 	snprintf(l->addr, sizeof l->addr, "%s", addr);
+	found = card ? user_by_card(card, &l->user) : user_by_login(login, &l->user);
+	if (found < 0)
+		return ST_ERREUR_BDD;
+	l->found = found;
+	if (found) {
+		cookie_device(cookies, l->user.id, l->device);
+		if (!l->device[0] && (known = limit_known(l->user.id, addr)) < 0)
+			return ST_ERREUR_BDD;
+		l->known = l->device[0] || known;
+	}
+	if (card)
+		l->local = (struct limit_key){ LIMIT_CARDS, "", l->addr };
+	else if (l->device[0]) {
+		snprintf(l->local_addr, sizeof l->local_addr, "d:%s", l->device);
+		l->local = (struct limit_key){ LIMIT_LOGIN_DEVICE, l->login, l->local_addr };
+	} else
+		l->local = (struct limit_key){ LIMIT_LOGIN_ADDR, l->login, l->addr };
+	if (!card)
+		l->global = (struct limit_key){ LIMIT_LOGIN, l->login, "" };
 	if ((st = admit(l, now, wait)) != ST_OK)
 		return st;
 	if (card) {
-		if ((found = user_by_card(card, &l->user)) < 0)
-			return ST_ERREUR_BDD;
 		l->verdict = found ? ST_OK : ST_CARTE_INCONNUE;
 		l->max_droit = cfg.card_right;
 	} else {
-		if ((found = user_by_login(login, &l->user)) < 0)
-			return ST_ERREUR_BDD;
 		if (!found) {
 			password_waste(mdp);
 			l->verdict = ST_IDENTIFIANTS_INVALIDES;
@@ -65,6 +177,13 @@ login_check(const char *addr, const char *login, const char *mdp, const char *ca
 			switch (password_check(l->user.password, mdp)) {
 			case 1:
 				l->verdict = ST_OK;
+				if (password_kind(l->user.password) != PW_BCRYPT)
+					break;
+				if (!password_hash(mdp, l->rehash)) {
+					wipe(l->user.password, sizeof l->user.password);
+					return ST_ERREUR_GENERIQUE;
+				}
+				memcpy(l->replaced, l->user.password, sizeof l->replaced);
 				break;
 			case 0:
 				l->verdict = ST_IDENTIFIANTS_INVALIDES;
@@ -73,14 +192,38 @@ login_check(const char *addr, const char *login, const char *mdp, const char *ca
 				return ST_ERREUR_GENERIQUE;
 			}
 		}
-		l->max_droit = 3;
+		l->max_droit = RIGHT_PRESIDENT;
 	}
 	wipe(l->user.password, sizeof l->user.password);
 	return ST_OK;
 }
 
-int
-login_succeeded(const struct login *l)
+/* Replaces the bcrypt hash the check matched, if it is still the stored one:
+ * a president may have set a new password meanwhile. */
+static int
+rehash(const struct login *l)
 {
-	return limit_clear(l->kind, l->who) && limit_undo(LIMIT_ADDR, l->addr);
+	struct user u;
+	int found = user_by_id(l->user.id, &u), ok;
+
+	if (found < 0)
+		return 0;
+	ok = !found || strcmp(u.password, l->replaced) != 0 ||
+	    user_set_password(u.id, l->rehash);
+	wipe(u.password, sizeof u.password);
+	return ok;
+}
+
+int
+login_succeeded(const struct login *l, int64_t now)
+{
+	/* A card's attempt was counted against its address's unknown cards:
+	 * take that one back; a password's key is forgotten. */
+	if (!(l->by_card ? limit_undo(&l->local) : limit_clear(&l->local)))
+		return 0;
+	if (l->global.kind && !limit_undo(&l->global))
+		return 0;
+	if (l->rehash[0] && !rehash(l))
+		return 0;
+	return limit_remember(l->user.id, l->addr, now);
 }

@@ -1,7 +1,12 @@
 /*
  * Logging in, shared by utilisateur/connexion and the OAuth login page: the
- * failed-login limiter and the password (scrypt) or card check, run outside
- * any transaction so that scrypt never holds the write lock.
+ * limiter's rules (SPEC §5) and the password (scrypt) or card check, run
+ * outside any transaction so that scrypt never holds the write lock; then,
+ * inside the request's transaction, what a success changes.
+ *
+ * A browser that logged in keeps a signed device cookie (10p5_appareil); an
+ * address or browser where the user logged in before is not locked by guesses
+ * made elsewhere, and guesses made from one address never lock another user.
  */
 #ifndef TENP5_LOGIN_H
 #define TENP5_LOGIN_H
@@ -11,28 +16,44 @@
 
 #include "db_user.h"
 #include "limit.h"
+#include "password.h"
 #include "reply.h"
+
+#define LOGIN_COOKIE "10p5_appareil"
+#define LOGIN_COOKIE_MAX 128
 
 struct login {
 	enum status verdict;   /* ST_OK, ST_IDENTIFIANTS_INVALIDES or ST_CARTE_INCONNUE */
-	struct user user;      /* the account, when the verdict is ST_OK */
+	struct user user;      /* the account, when found */
+	bool found;
 	int max_droit;         /* the cap of a session opened this way */
 	bool by_card;
-	enum limit_kind kind;  /* the limiter's key for this attempt */
-	char who[64];
-	char addr[64];
+	bool known;            /* from an address or browser where the user logged in */
+	struct limit_key local, global;  /* the keys the attempt was counted against */
+	char login[32], addr[64], device[48], local_addr[64];
+	char rehash[PASSWORD_HASH_MAX];   /* a bcrypt match: its scrypt replacement; "" if none */
+	char replaced[PASSWORD_HASH_MAX]; /* the bcrypt hash that rehash replaces */
 };
 
-/* Counts the attempt against the login (or card) and the address first, in a
- * short transaction of its own, so concurrent guesses cannot all slip under
- * the limit; then checks the password (card == NULL) or the card. Returns
- * ST_OK with l->verdict set, ST_TROP_DE_TENTATIVES with *wait in seconds,
- * ST_ERREUR_BDD or ST_ERREUR_GENERIQUE. */
-enum status login_check(const char *addr, const char *login, const char *mdp, const char *card,
-    int64_t now, struct login *l, int64_t *wait);
+/* Counts the attempt against its keys first, in a short transaction of its
+ * own, so that concurrent guesses cannot all slip under the limit; then checks
+ * the password (card == NULL) or the card. A password that matches a bcrypt
+ * hash kept from the PHP version is hashed again with scrypt here, into
+ * l->rehash. `cookies` is the request's Cookie
+ * header ("" if none). Returns ST_OK with l->verdict set, ST_TROP_DE_TENTATIVES
+ * with *wait in seconds, ST_ERREUR_BDD or ST_ERREUR_GENERIQUE. */
+enum status login_check(const char *addr, const char *cookies, const char *login,
+    const char *mdp, const char *card, int64_t now, struct login *l, int64_t *wait);
 
 /* After a successful check, inside the caller's write transaction: takes the
- * counted attempt back. Returns 1, or 0 on error. */
-int login_succeeded(const struct login *l);
+ * counted attempt back, remembers the address, and stores l->rehash in place
+ * of the bcrypt hash (unless the password was changed since the check).
+ * Returns 1, or 0 on error. */
+int login_succeeded(const struct login *l, int64_t now);
+
+/* The value of the device cookie to set after a success (the browser's own
+ * device id, or a new one), signed for l's user, into out (LOGIN_COOKIE_MAX
+ * bytes). Returns 1, or 0 if the key could not be read. */
+int login_cookie(const struct login *l, char out[LOGIN_COOKIE_MAX]);
 
 #endif

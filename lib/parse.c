@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "crypto.h"
 #include "parse.h"
 
 int
@@ -458,4 +460,107 @@ params_duplicate(const struct params *p, int (*repeatable)(const char *name))
 		if (strcmp(names[i - 1], names[i]) == 0 && !repeatable(names[i]))
 			return names[i];
 	return NULL;
+}
+
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int
+cookie_find(const char *header, const char *name, const char **val, size_t *len)
+{
+	size_t want = strlen(name);
+	const char *p = header;
+
+	*val = NULL;
+	*len = 0;
+	while (*p) {
+		const char *start, *eq, *end;
+
+		while (blank(*p) || *p == ';')
+			p++;
+		start = p;
+		while (*p && *p != ';')
+			p++;
+		end = p; /* the pair is [start, end) */
+		eq = memchr(start, '=', (size_t)(end - start));
+		if (!eq)
+			continue;
+		{
+			const char *n_end = eq, *v = eq + 1, *v_end = end;
+
+			while (n_end > start && blank(n_end[-1]))
+				n_end--;
+			while (v < v_end && blank(*v))
+				v++;
+			while (v_end > v && blank(v_end[-1]))
+				v_end--;
+			if ((size_t)(n_end - start) == want && memcmp(start, name, want) == 0) {
+				*val = v;
+				*len = (size_t)(v_end - v);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+enum auth_scheme
+authorization_parse(const char *h, const char **cred)
+{
+	static const struct {
+		const char *name;
+		enum auth_scheme scheme;
+	} schemes[] = {
+		{ "Bearer", AUTH_BEARER },
+		{ "ApiKey", AUTH_APIKEY },
+		{ "Basic", AUTH_BASIC },
+	};
+	size_t n = strcspn(h, " \t");
+
+	*cred = NULL;
+	if (*h == '\0')
+		return AUTH_NONE;
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+		const char *c;
+
+		if (strlen(schemes[i].name) != n || strncasecmp(h, schemes[i].name, n) != 0)
+			continue;
+		c = h + n;
+		if (!blank(*c))
+			return AUTH_INVALID;
+		while (blank(*c))
+			c++;
+		if (*c == '\0' || c[strcspn(c, " \t")] != '\0')
+			return AUTH_INVALID;
+		*cred = c;
+		return schemes[i].scheme;
+	}
+	return AUTH_INVALID;
+}
+
+int
+basic_parse(const char *b64, char *out, size_t cap, char **id, char **secret)
+{
+	long n;
+	char *colon;
+
+	*id = *secret = NULL;
+	if (cap == 0)
+		return 0;
+	n = base64_decode(b64, strlen(b64), (unsigned char *)out, cap - 1);
+	if (n < 0 || memchr(out, '\0', (size_t)n))
+		return 0;
+	out[n] = '\0';
+	if (!(colon = strchr(out, ':')))
+		return 0;
+	*colon = '\0';
+	if (!url_decode(out, (size_t)(colon - out)) ||
+	    !url_decode(colon + 1, strlen(colon + 1)))
+		return 0;
+	*id = out;
+	*secret = colon + 1;
+	return 1;
 }

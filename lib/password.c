@@ -9,9 +9,11 @@
  * the till wait behind it. Where the way back is not allowed (an unprivileged
  * user whose RLIMIT_NICE is too low), it does not lower itself at all.
  */
+#include <crypt.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,7 +22,7 @@
 #include "config.h"
 #include "log.h"
 #include "password.h"
-#include "sha256.h"
+#include "crypto.h"
 
 static bool
 idle_begin(void)
@@ -64,6 +66,52 @@ password_hash(const char *pw, char out[PASSWORD_HASH_MAX])
 	return 1;
 }
 
+enum password_kind
+password_kind(const char *s)
+{
+	static const char b64[] = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	int cost;
+
+	if (strncmp(s, "$s1$", 4) == 0)
+		return PW_SCRYPT;
+	if (strlen(s) != 60 || s[0] != '$' || s[1] != '2' || !strchr("yba", s[2]) ||
+	    s[3] != '$' || s[6] != '$' || s[4] < '0' || s[4] > '9' || s[5] < '0' || s[5] > '9')
+		return PW_UNKNOWN;
+	/* Costs above 14 would hold a worker for seconds at each attempt. */
+	cost = (s[4] - '0') * 10 + (s[5] - '0');
+	if (cost < 4 || cost > 14 || strspn(s + 7, b64) != 53)
+		return PW_UNKNOWN;
+	return PW_BCRYPT;
+}
+
+/* bcrypt through libxcrypt's crypt_rn, which answers NULL on failure (never
+ * a "*0" string as crypt_r may); its 32 KB of state go on the heap and are
+ * wiped. */
+static int
+bcrypt_check(const char *stored, const char *pw)
+{
+	struct crypt_data *cd = calloc(1, sizeof *cd);
+	size_t n = strlen(stored);
+	const char *out;
+	bool idle;
+	int r = -1;
+
+	if (!cd) {
+		log_error("bcrypt: out of memory");
+		return -1;
+	}
+	idle = idle_begin();
+	out = crypt_rn(pw, stored, cd, (int)sizeof *cd);
+	idle_end(idle);
+	if (!out || strlen(out) != n)
+		log_error("bcrypt: cannot check a stored hash");
+	else
+		r = ct_equal(out, stored, n);
+	wipe(cd, sizeof *cd);
+	free(cd);
+	return r;
+}
+
 int
 password_check(const char *stored, const char *pw)
 {
@@ -72,6 +120,8 @@ password_check(const char *stored, const char *pw)
 	bool idle;
 	int r;
 
+	if (password_kind(stored) == PW_BCRYPT)
+		return bcrypt_check(stored, pw);
 	if (n >= sizeof copy)
 		return -1;
 	memcpy(copy, stored, n + 1);

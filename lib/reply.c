@@ -41,6 +41,7 @@ const struct status_def status_defs[ST__MAX] = {
 	[ST_TRANSACTION_AUTRE]         = { "transaction_autre", 200, "OK" },
 	[ST_CLE_INCONNUE]              = { "cle_inconnue", 200, "OK" },
 	[ST_APPLICATION_INCONNUE]      = { "application_inconnue", 200, "OK" },
+	[ST_VERROU_INCONNU]            = { "verrou_inconnu", 200, "OK" },
 };
 
 const char *const key_names[K__MAX] = {
@@ -114,6 +115,17 @@ const char *const key_names[K__MAX] = {
 	[K_DATE]            = "date",
 	[K_QTE]             = "qte",
 	[K_VALIDE]          = "valide",
+	[K_VERROUS]         = "verrous",
+	[K_ADRESSE]         = "adresse",
+	[K_ECHECS]          = "echecs",
+	[K_JUSQUA]          = "jusqua",
+	[K_SERIE]           = "serie",
+	[K_DEBUT]           = "debut",
+	[K_CONSOMMATIONS]   = "consommations",
+	[K_RECHARGEMENTS]   = "rechargements",
+	[K_FENETRE_ANNULATION] = "fenetreAnnulation",
+	[K_TICKET]          = "ticket",
+	[K_PAR]             = "par",
 };
 
 /* Writes the decimal digits of v at p; returns how many. */

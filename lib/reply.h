@@ -44,6 +44,7 @@ enum status {
 	ST_TRANSACTION_AUTRE,
 	ST_CLE_INCONNUE,
 	ST_APPLICATION_INCONNUE,
+	ST_VERROU_INCONNU,
 	ST__MAX
 };
 
@@ -127,6 +128,20 @@ enum key {
 	K_DATE,
 	K_QTE,
 	K_VALIDE,
+	/* the login limiter's lock-outs */
+	K_VERROUS,
+	K_ADRESSE,
+	K_ECHECS,
+	K_JUSQUA,
+	/* statistiques' series */
+	K_SERIE,
+	K_DEBUT,
+	K_CONSOMMATIONS,
+	K_RECHARGEMENTS,
+	K_FENETRE_ANNULATION,
+	/* the live feed */
+	K_TICKET,
+	K_PAR,
 	K__MAX
 };
 extern const char *const key_names[K__MAX];

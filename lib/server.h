@@ -1,7 +1,10 @@
 /*
- * The request loop shared by every binary of cgi-bin/: accept (FastCGI, or one
- * request as plain CGI), parse, authorize, validate, run the handler inside one
- * transaction, write the reply. A binary is a route table and its handlers.
+ * What a binary of cgi-bin/ is made of: an area (its name, its route table, the
+ * size of the state its steps share within a request) and its handlers, run by
+ * the shared request path (request.c), transports (transport.c) and loop
+ * (server.c, writer.c). The route table is the one source of every fact about
+ * an endpoint: its path, the right and OAuth scope it needs, the pool that
+ * serves it; the front servers' configurations are generated from it.
  */
 #ifndef TENP5_SERVER_H
 #define TENP5_SERVER_H
@@ -16,40 +19,57 @@
 #include "field.h"
 #include "parse.h"
 #include "reply.h"
+#include "transport.h"
 
 struct req;
 
 /* A handler fills `out` (the reply object, which already holds "status") and
- * returns the status; the loop writes the reply. */
+ * returns the status; the loop writes the reply. It runs inside the request's
+ * transaction, after the credential and right were checked in it. */
 typedef enum status (*handler_fn)(struct req *r, json_object *out);
+
+/* An optional step run before the transaction, for slow work that must not
+ * hold the write lock (scrypt). Its results go to r->ctx. */
+typedef enum status (*prepare_fn)(struct req *r, json_object *out);
 
 enum route_flag {
 	R_GET = 1 << 0,           /* GET is accepted as well as POST */
 	R_PUBLIC = 1 << 1,        /* no credential needed */
-	R_WRITE = 1 << 2,         /* changes data: BEGIN IMMEDIATE, idRequete */
+	R_WRITE = 1 << 2,         /* changes data: BEGIN IMMEDIATE */
 	R_RAW = 1 << 3,           /* not a JSON API reply: the handler fills r->raw */
 	R_SESSION = 1 << 4,       /* only for a person logged in with a password: no API
 	                             key, OAuth token or card can change credentials */
+	R_STREAM = 1 << 5,        /* a stream (the live feed): its handler answers by
+	                             itself, outside any transaction, for as long as it
+	                             lasts; the front server must not buffer it */
 };
-
-/* An optional step run before the transaction, for slow work that must not
- * hold the write lock (scrypt). Its results stay in the area's own file. */
-typedef enum status (*prepare_fn)(struct req *r, json_object *out);
 
 struct route {
 	const char *path;  /* after "/api/", e.g. "client/payer"; or a whole path
 	                      from the site's root, e.g. "/oauth/token" */
 	handler_fn handler;
 	prepare_fn prepare;
-	int right;         /* minimum droit (unless R_PUBLIC) */
+	enum right right;  /* the least right it needs (unless R_PUBLIC) */
+	unsigned scope;    /* the SCOPE_* an OAuth token needs: 0 means admin,
+	                      SCOPE_ANY any token */
 	unsigned flags;
+	const char *pool;  /* the pool serving it; NULL: the area's own */
 	uint64_t takes;    /* FB(FLD_...) of the fields it reads */
 	uint64_t needs;    /* those of them that are required */
 };
 
+struct area {
+	const char *name;           /* the binary, its log's name, its default pool */
+	const struct route *routes;
+	size_t n;
+	size_t ctx_size;            /* bytes of r->ctx, zeroed for each request */
+	int (*serve)(const struct area *); /* its own FastCGI server (the feed's), or NULL */
+};
+
 /* A streamed list: the loop steps st after the handler and writes one element
  * per row through row(), which formats it into buf (cap bytes) and returns its
- * length, or -1 if it does not fit. With a limit, column 0 must be the row id. */
+ * length, or -1 if it does not fit or a look-up failed (the answer is then
+ * cut, see io_abort). With a limit, column 0 must be the row id. */
 typedef int (*row_fn)(sqlite3_stmt *st, char *buf, size_t cap);
 
 struct stream {
@@ -72,9 +92,11 @@ struct raw_reply {
 struct req {
 	unsigned long id;
 	int64_t now;                /* ms since the epoch, read once per request */
+	const struct area *area;
+	const struct route *route;  /* NULL: no such endpoint */
 	const char *method;
 	const char *remote_addr;
-	const struct route *route;
+	const char *authorization;  /* the Authorization header, "" when absent */
 	struct params params;
 	struct value v[FLD__MAX];   /* the route's validated fields */
 	struct principal who;
@@ -83,19 +105,23 @@ struct req {
 	unsigned char fp[32];       /* the idRequete fingerprint, when one is given */
 	unsigned scope_missing;     /* the scope a token lacked (droits_insuffisants) */
 	enum key secret;            /* a reply key holding a secret shown once, or K__MAX */
-	const char *authorization;  /* the Authorization header, "" when absent */
 	struct raw_reply raw;
-	void *io;                   /* the transport, private to server.c */
+	void *ctx;                  /* the area's per-request state (area->ctx_size) */
+
+	/* The request path's own state. */
+	struct io io;
+	json_object *out;           /* the reply being built */
+	char *replay;               /* a stored answer to send again (idRequete) */
+	enum status st;             /* the answer's status */
+	enum status fields;         /* the fields' verdict: told only once the credential
+	                               and its right passed, as a stranger learns nothing */
+	bool answered;              /* already written (a streamed list, a preflight) */
 };
 
-/* The route whose path ends uri's path (query and trailing slash aside): an
- * API route "client/payer" matches ".../api/client/payer", a route starting
- * with "/" matches that path under any prefix. NULL if none. */
-const struct route *server_find_route(const char *uri, const struct route *routes, size_t n);
-
-/* Runs the loop (or, with the argument --routes, prints the route table).
- * Returns the process exit code. */
-int server_main(int argc, char **argv, const char *prog, const struct route *routes, size_t n);
+/* Runs the loop (or, with the argument --routes, prints the route table as
+ * JSON lines; with --routes=tsv, as "path area pool flags" lines for the
+ * front servers' configurations). Returns the process exit code. */
+int server_main(int argc, char **argv, const struct area *a);
 
 /* Asks the loop to stream rows of st as the array `key` after the handler's
  * keys; limit > 0 cuts the list and adds "suivant". */
@@ -104,6 +130,12 @@ void req_stream(struct req *r, enum key key, sqlite3_stmt *st, row_fn row, int64
 /* A CGI/FastCGI variable of the request ("" when absent): HTTP_HOST,
  * HTTP_COOKIE, HTTPS... */
 const char *req_env(const struct req *r, const char *name);
+
+/* The path the site is mounted under ("" at the root, "/bar" on a shared
+ * host), from the normalised path the front server routed on; only ever
+ * "" or "/" and segments of [A-Za-z0-9._~-], so it is safe in a page, a
+ * header or a URL. */
+const char *req_base(const struct req *r, char *buf, size_t cap);
 
 /* Sets the raw reply: HTTP code, content type, body (taken, may be NULL). */
 void req_raw(struct req *r, int http, const char *type, char *body, size_t len);
@@ -116,11 +148,11 @@ int req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf
 void req_secret(struct req *r, enum key k);
 
 /* ST_OK if the caller's right is at least `right`, else ST_DROITS_INSUFFISANTS. */
-enum status req_require(const struct req *r, int right);
+enum status req_require(const struct req *r, enum right right);
 
 /* ST_OK if the caller is user_id or has at least `right`: the "if other"
  * rule of utilisateur/mdp, carte and fiche. */
-enum status req_require_self(const struct req *r, int64_t user_id, int right);
+enum status req_require_self(const struct req *r, int64_t user_id, enum right right);
 
 /* Journals an administrative change made by the caller: detail (taken, may be
  * NULL) gets "requete" set to the endpoint. Returns 1, or 0 on error. */

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rand.h"
 #include "token.h"
+#include "crypto.h"
 
 #define RANDOM_LEN 30
 #define CHECK_LEN 6
@@ -18,6 +18,7 @@ static const char *const prefixes[TOK__MAX] = {
 	[TOK_REFRESH]       = "10p5rt_",
 	[TOK_CODE]          = "10p5ac_",
 	[TOK_CLIENT_SECRET] = "10p5cs_",
+	[TOK_TICKET]        = "10p5tk_",
 };
 
 static const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -8,7 +8,7 @@
 #ifndef TENP5_TOKEN_H
 #define TENP5_TOKEN_H
 
-#include "sha256.h"
+#include "crypto.h"
 
 enum token_kind {
 	TOK_INVALID = -1,
@@ -18,6 +18,7 @@ enum token_kind {
 	TOK_REFRESH,
 	TOK_CODE,
 	TOK_CLIENT_SECRET,
+	TOK_TICKET,         /* a live feed's single-use ticket */
 	TOK__MAX
 };
 

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs 10p5 in the foreground: one FastCGI pool per API area (spawn-fcgi opens
 # the socket, multiwatch keeps N workers alive on it) and nginx in front.
-# Ctrl-C or SIGTERM stops everything this script started, by PID.
+# One SIGINT (Ctrl-C) or SIGTERM stops everything this script started: each
+# pool and nginx run in a session of their own, so the signal reaches this
+# script alone, which stops them in order, by PID, and kills what is still
+# there after STOP_GRACE seconds.
 #
 # Environment: BIN (build directory), PORT, DATA (state directory), ADMIN_LOGIN
 # and ADMIN_MDP (first president of an empty database), POOL_<AREA> (workers
 # per area), ACCESS_LOG (path, or "off"), EXTRA_CONF (a file of nginx
 # directives added to the server block, e.g. the benchmark's reference
 # location), WRAP (a command the workers run under, by absolute path, e.g.
-# valgrind), and any
+# valgrind), WWW (the web app's directory), STOP_GRACE (seconds, 5), and any
 # TENP5_* setting.
 set -euo pipefail
 
@@ -22,11 +25,12 @@ log=$DATA/log
 mkdir -p "$run/tmp" "$log"
 export TENP5_DB=${TENP5_DB:-$DATA/10p5.db}
 
-# Pools: "socket binary workers". Payments go through a single writer (see
-# nginx/api.conf), which commits the payments queued behind each other
+# Pools: "socket binary workers". Payments go through a single writer (the
+# client area's writes), which commits the payments queued behind each other
 # together; the client area's reads have their own pool. Logins cost ~40 ms
 # of scrypt each, which the workers run at idle CPU priority (lib/password.c),
-# so a storm of logins cannot starve the till. multiwatch respawns a worker
+# so a storm of logins cannot starve the till. The live feed is one process,
+# whose threads hold every subscriber (lib/feed.c). multiwatch respawns a worker
 # that dies, giving up only on a crash loop (100 deaths, each within 2 s of
 # its start), and stops its workers with SIGTERM, honoured between requests.
 pools=(
@@ -38,6 +42,7 @@ pools=(
 	"cle cle ${POOL_CLE:-1}"
 	"app app ${POOL_APP:-1}"
 	"oauth oauth ${POOL_OAUTH:-2}"
+	"evenements evenements 1"
 )
 
 exec 9>"$run/lock"
@@ -46,13 +51,38 @@ if ! flock -n 9; then
 	exit 1
 fi
 
+# nginx holds a descriptor per client and per request to a pool: take all the
+# system allows (at most 65536), for nginx and the pools alike.
+nofile=$(ulimit -Hn)
+{ [ "$nofile" = unlimited ] || [ "$nofile" -gt 65536 ]; } && nofile=65536
+ulimit -n "$nofile"
+connections=$((nofile / 2 > 16384 ? 16384 : nofile / 2))
+
 "$BIN/bin/10p5-admin" init
 "$BIN/bin/10p5-admin" bootstrap
 
+# Each part is the leader of a session of its own (setsid does not fork a
+# process that leads no group, which a background job of a script does not):
+# its PID is its process group's, which the stop below kills whole if it
+# lingers.
 pids=()
 stop() {
+	local deadline left
 	trap - EXIT INT TERM
-	((${#pids[@]})) && kill -TERM "${pids[@]}" 2>/dev/null || true
+	((${#pids[@]})) || return 0
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	deadline=$((SECONDS + ${STOP_GRACE:-5}))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		left=0
+		for p in "${pids[@]}"; do
+			kill -0 -- "-$p" 2>/dev/null && left=1
+		done
+		[ "$left" = 0 ] && break
+		sleep 0.05
+	done
+	for p in "${pids[@]}"; do
+		kill -KILL -- "-$p" 2>/dev/null || true
+	done
 	wait 2>/dev/null || true
 }
 trap stop EXIT
@@ -62,35 +92,49 @@ trap 'exit 143' TERM
 for p in "${pools[@]}"; do
 	read -r sock bin workers <<<"$p"
 	# A pool of one worker commits the writes queued behind each other
-	# together (group commit, see lib/server.c); with more, it cannot.
+	# together (group commit, see lib/writer.c); with more, it cannot.
 	group=1
 	[ "$workers" = 1 ] && group=${TENP5_GROUP:-16}
-	TENP5_GROUP=$group spawn-fcgi -n -s "$run/$sock.sock" -M 0600 -- \
+	TENP5_GROUP=$group setsid spawn-fcgi -n -s "$run/$sock.sock" -M 0600 -- \
 		"$(command -v multiwatch)" -f "$workers" -r 100 -t 2000 -s TERM -- ${WRAP:-} "$BIN/cgi-bin/$bin" \
-		>>"$log/$bin.log" 2>&1 &
+		>>"$log/$bin.log" 2>&1 </dev/null &
 	pids+=($!)
 	echo $! >"$run/$sock.pid" # multiwatch's: its children are the pool's workers
 done
 
 user=""
 [ "$(id -u)" = 0 ] && user="user root;"  # sockets are 0600, owned by the caller
+access=${ACCESS_LOG:-$log/nginx-access.log}
+[ "$access" = off ] || access="$access tenp5" # the format without query strings
 sed -e "s|@USER@|$user|" -e "s|@PORT@|$PORT|g" -e "s|@RUN@|$run|g" -e "s|@LOG@|$log|g" \
-	-e "s|@CONF@|$conf|g" -e "s|@ACCESS_LOG@|${ACCESS_LOG:-$log/nginx-access.log}|g" \
+	-e "s|@NOFILE@|$nofile|g" -e "s|@CONNECTIONS@|$connections|g" \
+	-e "s|@CONF@|$conf|g" -e "s|@ACCESS_LOG@|$access|g" \
 	-e "s|@EXTRA@|${EXTRA_CONF:+include $EXTRA_CONF;}|" \
 	"$conf/10p5.conf.in" >"$run/nginx.conf"
-sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" -e "s|@WWW@|${WWW:-$(dirname "$conf")/www}|g" "$conf/api.conf" >"$run/api.conf"
+sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" -e "s|@WWW@|${WWW:-$(dirname "$conf")/www}|g" \
+	-e "s|@ROUTES@|$run/routes.conf|g" "$conf/api.conf" >"$run/api.conf"
+sed -e "s|@RUN@|$run|g" -e "s|@CONF@|$conf|g" "$BIN/nginx/routes.conf" >"$run/routes.conf"
 sed -i "s|include $conf/api.conf;|include $run/api.conf;|" "$run/nginx.conf"
-nginx -e "$log/nginx-error.log" -p "$run" -c "$run/nginx.conf" -g 'daemon off;' &
+setsid nginx -e "$log/nginx-error.log" -p "$run" -c "$run/nginx.conf" -g 'daemon off;' </dev/null &
 pids+=($!)
 
-for _ in $(seq 100); do
-	if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/coucou" 2>/dev/null; then
-		echo "10p5 is listening on http://127.0.0.1:$PORT/api/ (data: $DATA, logs: $log)"
-		break
+# Ready when the API answers through nginx: waited for on a generous
+# deadline (a busy machine starts slowly), giving up early if a part died.
+deadline=$((SECONDS + ${START_DEADLINE:-120}))
+until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/coucou" 2>/dev/null; do
+	for p in "${pids[@]}"; do
+		if ! kill -0 "$p" 2>/dev/null; then
+			echo "10p5: a part stopped while starting (see $log)" >&2
+			exit 1
+		fi
+	done
+	if [ "$SECONDS" -ge "$deadline" ]; then
+		echo "10p5: not answering after ${START_DEADLINE:-120} s (see $log)" >&2
+		exit 1
 	fi
-	kill -0 "${pids[@]}" 2>/dev/null || break
 	sleep 0.05
 done
+echo "10p5 is listening on http://127.0.0.1:$PORT/ (web app), /api/ (API) (data: $DATA, logs: $log)"
 
 # Whichever part stops first stops the rest.
 wait -n "${pids[@]}" || true

@@ -6,10 +6,14 @@ DATA=$(mktemp -d /tmp/10p5-cgi.XXXXXX)
 DB=$DATA/10p5.db
 export TENP5_DB=$DB
 
-# cgi AREA METHOD URI BODY [CONTENT_TYPE]: sets HEADERS, REPLY and CODE.
+# cgi AREA METHOD URI BODY [CONTENT_TYPE]: sets HEADERS, REPLY and CODE. The
+# route is what the front server's rewrite rule would name: the path after
+# /api/.
 cgi() {
-	local out
+	local out path=${3%%\?*}
 	out=$(printf '%s' "$4" | env -i PATH="$PATH" TENP5_DB="$DB" GATEWAY_INTERFACE=CGI/1.1 \
+		${TENP5_BUSY_TIMEOUT:+TENP5_BUSY_TIMEOUT=$TENP5_BUSY_TIMEOUT} \
+		REDIRECT_TENP5_ROUTE="${path#*/api/}" REDIRECT_URL="$path" \
 		REQUEST_METHOD="$2" REQUEST_URI="$3" QUERY_STRING="${3#*\?}" CONTENT_LENGTH="${#4}" \
 		CONTENT_TYPE="${5:-application/x-www-form-urlencoded}" REMOTE_ADDR=192.0.2.7 \
 		"$BIN/cgi-bin/$1" 2>>"$DATA/cgi.log")
@@ -38,17 +42,32 @@ is "$CODE $(st)" "404 requete_inconnue" "an unknown path is a 404"
 cgi client GET /api/client/payer ""
 is "$CODE $(st)" "405 methode_non_autorisee" "a GET on payer is a 405"
 like "$HEADERS" "Allow: POST" "with an Allow header"
-out=$(env -i TENP5_DB="$DB" REQUEST_METHOD=POST REQUEST_URI=/api/client/payer CONTENT_LENGTH=999999 \
+out=$(env -i TENP5_DB="$DB" REQUEST_METHOD=POST TENP5_ROUTE=client/payer CONTENT_LENGTH=999999 \
 	"$BIN/cgi-bin/client" </dev/null 2>>"$DATA/cgi.log")
 like "$out" "Status: 413" "a declared body over the cap is a 413 before any read"
 like "$out" '"status":"requete_trop_grande"' "with its JSON status"
 cgi client POST /api/client/payer "jeton=$J&idCarte=CGI1&montant=1" text/plain
 is "$(st)" requete_malforme "an unknown content type is malformed"
-out=$(env -i TENP5_DB="$DATA/nodir/x.db" REQUEST_METHOD=GET REQUEST_URI=/api/coucou \
+out=$(env -i TENP5_DB="$DATA/nodir/x.db" REQUEST_METHOD=GET TENP5_ROUTE=coucou \
 	"$BIN/cgi-bin/divers" 2>"$DATA/err.log" </dev/null)
 like "$out" '"status":"erreur_bdd"' "with an unusable database path the binary answers erreur_bdd"
 unlike "$out" "nodir|sqlite|unable" "without telling the client where or why"
 like "$(cat "$DATA/err.log")" "cannot open the database" "and says why on stderr, for the server's log"
+# Opening the database costs a CGI request no write lock: while another
+# connection holds it (a payment's commit, a backup), reads answer at once.
+setsid sqlite3 "$DB" "BEGIN IMMEDIATE;" ".shell touch $DATA/locked" ".shell sleep 60" >/dev/null 2>&1 &
+lock_pid=$!
+for _ in $(seq 1000); do [ -e "$DATA/locked" ] && break; sleep 0.01; done
+export TENP5_BUSY_TIMEOUT=300
+cgi divers GET /api/coucou ""
+is "$(st)" ok "coucou answers while another connection holds the write lock"
+cgi client POST /api/client/fiche "jeton=$J&idCarte=CGI1"
+is "$(st)" ok "so does a fiche"
+cgi client POST /api/client/payer "jeton=$J&idCarte=CGI1&montant=1"
+is "$(st)" erreur_bdd "while a payment, which needs the lock, gives up after TENP5_BUSY_TIMEOUT"
+unset TENP5_BUSY_TIMEOUT
+kill -- -"$lock_pid" 2>/dev/null
+wait "$lock_pid" 2>/dev/null
 "$ADMIN" -d "$DB" check >/dev/null
 ok $? "the ledger invariant holds"
 echo "1..$T_N"

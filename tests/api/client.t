@@ -78,7 +78,7 @@ is "$(st) $(val .montant) $(val .soldeNouveau)" "ok 2 56.7" "two drinks cost the
 tx=$(val .idTransaction)
 is "$(sql "SELECT amount, qty FROM transactions WHERE id = $tx")" "200|2" "the row records the quantity"
 call client/payer "jeton=$B&idCarte=AHS0DIEX&quantite=0"
-is "$(st)" paiement_negatif "a quantity of 0 is refused"
+is "$(st) $(val .champ)" "requete_malforme quantite" "a quantity of 0 is malformed (quantite is 1-1000)"
 call client/payer "jeton=$B&idCarte=AHS0DIEX&montant=1&quantite=1"
 is "$(st)" requete_malforme "montant and quantite together are malformed"
 call client/payer "jeton=$B&idCarte=AHS0DIEX"

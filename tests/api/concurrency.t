@@ -52,4 +52,43 @@ is "$(sql "SELECT balance FROM clients WHERE card = 'DRAIN1'")" 0 "the card is a
 ok "$(grep -c erreur_bdd "$DATA"/*.out | awk -F: '{s += $2} END {print s}')" "no request answered erreur_bdd"
 ledger_ok
 ok $? "the ledger invariant holds over the whole database"
+# --- rights are resolved inside the write's transaction ----------------------
+# A worker is held between reading a payment and running it (the window in
+# which a right once checked could go stale); meanwhile another writer demotes
+# the payer, deletes them, or revokes their key. The payment must then be
+# refused, and change nothing.
+HOLD=$(mktemp -u /tmp/10p5-hold.XXXXXX)
+next_stack TENP5_TEST_PAUSE="run:$HOLD"
+P=$(admin_jeton)
+call client/ajouter "jeton=$P&idCarte=RACE1&solde=50"
+# held_pay CREDENTIAL-ARGS... -- CHANGE-SQL: a payment held before its
+# transaction while CHANGE-SQL commits; prints the payment's answer.
+held_pay() {
+	local out=$DATA/held.out sqlc=$1
+	shift
+	: >"$HOLD"
+	curl -s "$@" --data-binary "idCarte=RACE1&montant=1" "$URL/api/client/payer" >"$out" &
+	local pid=$!
+	for _ in $(seq 1000); do [ -e "$HOLD.held" ] && break; sleep 0.01; done
+	sql "$sqlc"
+	rm -f "$HOLD"
+	wait "$pid"
+	jq -r .status "$out"
+}
+add_user "$P" race1 race1-secret-1 2
+T=$(login race1 race1-secret-1)
+is "$(held_pay "UPDATE users SET droit = 1 WHERE login = 'race1'" --data-urlencode "jeton=$T")" \
+	droits_insuffisants "a member demoted while their payment waits is refused"
+add_user "$P" race2 race2-secret-1 2
+T=$(login race2 race2-secret-1)
+is "$(held_pay "UPDATE users SET deleted_ms = 1 WHERE login = 'race2'" --data-urlencode "jeton=$T")" \
+	jeton_invalide "a member deleted while their payment waits is refused"
+call cle/creer "jeton=$P&nom=caisse&droit=2"
+K=$(val .cle) KID=$(val .id)
+is "$(held_pay "DELETE FROM api_keys WHERE id = $KID" -H "Authorization: ApiKey $K")" \
+	jeton_invalide "a key revoked while its payment waits is refused"
+is "$(sql "SELECT balance, (SELECT count(*) FROM transactions) FROM clients WHERE card = 'RACE1'")" "5000|1" \
+	"none of the three payments changed anything"
+ledger_ok
+ok $? "the ledger invariant holds"
 finish

@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 
 # hdr NAME: the value of a header of the last reply (first one, no CR).
-hdr() { tr -d '\r' <<<"$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
 # raw KEY: the literal text of a top-level number in the last reply, as sent.
 raw() { grep -oE "\"$1\":-?[0-9.eE+]+" <<<"$REPLY" | head -1 | cut -d: -f2; }
 JSON='application/json; charset=utf-8'
@@ -46,10 +45,10 @@ call client/nope "jeton=$P"
 is "$CODE $(st) $(hdr Content-Type)" "404 requete_inconnue $JSON" "an unknown verb in a known area is 404 from the worker"
 call carte/ "jeton=$P"
 is "$CODE $(st)" "404 requete_inconnue" "an area prefix alone is not a route"
-get index.html
-is "$CODE $(st)" "404 requete_inconnue" "a path outside /api/ is 404 requete_inconnue"
+get nowhere.html
+is "$CODE $(st)" "404 requete_inconnue" "a path that is neither the API nor a file of the web app is 404 requete_inconnue"
 get ""
-is "$CODE $(st)" "404 requete_inconnue" "so is the root"
+like "$CODE $HEADERS" "^200 .*Content-Security-Policy: default-src 'self'" "the root is the web app, under a strict content security policy"
 get api/coucou -X PUT
 is "$CODE $REPLY" '405 {"status":"methode_non_autorisee"}' "PUT on coucou is 405 with a JSON body"
 is "$(hdr Content-Type) | $(hdr Allow)" "$JSON | GET, POST, OPTIONS" "with the JSON Content-Type and an Allow header"
@@ -102,6 +101,18 @@ is "$(val 'keys | join(",")')" "benefices,clientsNb,consommationsNb,dettes,factu
 	"the reply has exactly the SPEC's keys"
 call statistiques "jeton=$E"
 is "$(st)" droits_insuffisants "BDE (droit 1) cannot read the figures"
+# The largest values the API accepts cannot make a later read fail: packs of
+# 1000 drinks at the ceiling, paid twice, still add up.
+call prix/modifier "jeton=$P&quantite=1000&prix=1000"
+is "$(st)" ok "a pack of 1000 drinks may cost the ceiling, 1000"
+for c in BIG1 BIG2; do
+	call client/ajouter "jeton=$P&idCarte=$c&solde=1000"
+	call client/payer "jeton=$B&idCarte=$c&quantite=1000"
+	is "$(st) $(val .montant)" "ok 1000" "$c pays for 1000 drinks"
+done
+call statistiques "jeton=$B"
+is "$(st) $(raw recettes) $(raw consommationsNb)" "ok 2004 2003" "statistiques still answers, with every sum exact"
+call prix/modifier "jeton=$P&quantite=1000"
 
 # carte/info
 call utilisateur/ajouter "jeton=$P&login=cartier&mdp=cartier-secret-1&droit=1&idCarte=CAFE01"
@@ -125,6 +136,23 @@ call carte/info "jeton=$E"
 is "$(st) $(val .champ)" "requete_malforme idCarte" "a missing idCarte is malformed"
 call carte/info "jeton=$E&idCarte=bad-card"
 is "$(st) $(val .champ)" "requete_malforme idCarte" "a card id outside [A-Za-z0-9] is malformed"
+# Walking the card-id space is limited per credential: TENP5_PROBE_FAILS (30)
+# look-ups of cards that are nobody's, then trop_de_tentatives.
+E2=$(login bde bde-secret-1)
+s=""
+for i in $(seq 30); do
+	call carte/info "jeton=$E2&idCarte=$(printf 'PROBE%03d' "$i")"
+	[ "$(st)" = ok ] || s+="$i:$(st) "
+done
+is "$s" "" "30 look-ups of unknown cards answer"
+call carte/info "jeton=$E2&idCarte=PROBE031"
+is "$(jv '.status, .attente > 0')" "trop_de_tentatives true" "the 31st waits, with attente"
+call carte/info "jeton=$E2&idCarte=STA"
+is "$(st)" trop_de_tentatives "so does a look-up of a known card, from that session"
+call carte/info "jeton=$E&idCarte=STA"
+is "$(st) $(val .client)" "ok STA" "another session of the same user is another credential"
+is "$(sql "SELECT count(*) FROM journal WHERE event = 'verrou' AND detail LIKE '%consultation%'")" 1 \
+	"the lock-out is journaled"
 
 # prix/liste and prix/modifier
 prices() { sql "SELECT group_concat(qty || ':' || price, ' ') FROM (SELECT qty, price FROM prices ORDER BY qty)"; }
@@ -192,6 +220,41 @@ is "$(raw soldeNouveau)" -0.05 "a negative balance of 5 cents is written -0.05"
 call client/fiche "jeton=$B&idCarte=MNY3"
 like "$REPLY" '"montant":8\.5,' "streamed ledger rows write 8.5 too"
 like "$REPLY" '"solde":8\.5[,}]' "and so does the fiche's balance"
+
+# statistiques over time: a later evening, hour by hour (the test clock moves
+# a day, then an hour at a time).
+clock_forward 86400
+P=$(admin_jeton)
+B=$(login bar bar-secret-1)
+call prix/modifier "jeton=$P&quantite=2&prix=2.5"
+call client/ajouter "jeton=$B&idCarte=EVE1&solde=50"
+call client/payer "jeton=$B&idCarte=EVE1&montant=1.5"
+t0=$(sql "SELECT date_ms FROM transactions WHERE id = $(val .idTransaction)")
+call client/payer "jeton=$B&idCarte=EVE1&quantite=2"
+call client/payer "jeton=$B&idCarte=EVE1&montant=7"
+call annuler "jeton=$B&idTransaction=$(val .idTransaction)"
+clock_forward 3600
+B=$(login bar bar-secret-1)
+call client/recharger "jeton=$B&idCarte=EVE1&montant=10"
+clock_forward 3600
+B=$(login bar bar-secret-1) # a session lives 5 idle minutes
+call statistiques "jeton=$B&depuis=$t0&jusqua=$((t0 + 3 * 3600000))&pas=3600"
+is "$(st) $(val '.serie | length')" "ok 3" "statistiques with depuis, jusqua and pas gives one bucket an hour"
+is "$(val '.serie | map("\(.debut - '"$t0"') \(.recettes) \(.consommations) \(.rechargements)") | join(", ")')" \
+	"0 4 3 0, 3600000 0 0 10, 7200000 0 0 0" \
+	"each bucket: its start, takings (1.5 + 2.5, not the cancelled 7), drinks, top-ups; empty hours too"
+is "$(val '.recettes * 100 | round') $(raw clientsNb)" "$(sql "SELECT sum(amount) FROM transactions WHERE type = 3 AND valid") $(sql "SELECT count(*) FROM clients")" \
+	"the figures beside the series still cover everything"
+call statistiques "jeton=$B&depuis=$t0"
+is "$(st) $(val '.serie | length')" "ok 3" "jusqua defaults to now, pas to an hour"
+call statistiques "jeton=$B&depuis=$t0&jusqua=$t0"
+is "$(st) $(val .champ)" "requete_malforme jusqua" "jusqua not after depuis is malformed"
+call statistiques "jeton=$B&depuis=$t0&jusqua=$((t0 + 30 * 86400000))&pas=60"
+is "$(st) $(val .champ)" "requete_malforme pas" "more than 1000 buckets is malformed"
+call statistiques "jeton=$B&depuis=$t0&pas=59"
+is "$(st) $(val .champ)" "requete_malforme pas" "a bucket under a minute is malformed"
+get api/v1/me -H "Authorization: Bearer $B"
+is "$(st) $(val .fenetreAnnulation)" "ok 120" "v1/me tells the cancel window, in seconds"
 
 ledger_ok
 ok $? "the ledger invariant holds"

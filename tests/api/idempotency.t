@@ -69,6 +69,19 @@ call client/payer "jeton=$T&idCarte=IDEM1&montant=1"
 call client/payer "jeton=$T&idCarte=IDEM1&montant=1"
 is "$(sql "SELECT count(*) FROM transactions WHERE type = 3 AND amount = 100 AND valid")" 3 "two plain payments charge twice"
 
+# Every value of a repeated field is in the fingerprint: a retry of app/creer
+# with another list of redirect_uri is another request, not a replay.
+A=https://a.example.org/cb B=https://b.example.org/cb C=https://c.example.org/cb
+call app/creer "jeton=$P&nom=Portail&redirect_uri=$A&redirect_uri=$B&idRequete=app-1"
+is "$(st) $(val '.redirect_uri | join(" ")')" "ok $A $B" "an app is registered with two redirect URIs"
+call app/creer "jeton=$P&nom=Portail&redirect_uri=$A&redirect_uri=$C&idRequete=app-1"
+is "$(st) $(val .champ)" "requete_malforme idRequete" "the same idRequete with another second redirect_uri is refused, not replayed"
+call app/creer "jeton=$P&nom=Portail&redirect_uri=$A&idRequete=app-1"
+is "$(st) $(val .champ)" "requete_malforme idRequete" "so is one with a redirect_uri fewer"
+call app/creer "jeton=$P&nom=Portail&redirect_uri=$A&redirect_uri=$B&idRequete=app-1"
+is "$(st) $(val .client_secret)" "ok null" "the same list replays the first answer, without its secret"
+is "$(sql "SELECT count(*) FROM apps")" 1 "one app exists"
+
 ledger_ok
 ok $? "the ledger invariant holds"
 finish

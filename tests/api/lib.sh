@@ -59,6 +59,16 @@ unlike() { # unlike GOT REGEX NAME
 
 diag() { printf '# %s\n' "$*"; }
 
+# The test clock: test builds add the offset this file holds (ms) to their
+# wall clock, so a suite ages sessions and lock-outs without sleeping. The file
+# keeps its length, since workers read it through a shared mapping.
+CLOCK_MS=0
+clock_set() { # clock_set MS
+	CLOCK_MS=$1
+	printf '%-31s\n' "$1" | dd of="$DATA/clock" conv=notrunc status=none
+}
+clock_forward() { clock_set $((CLOCK_MS + $1 * 1000)); } # clock_forward SECONDS
+
 free_port() {
 	local p
 	for _ in $(seq 50); do
@@ -80,7 +90,8 @@ start_stack() {
 	fi
 	DB=$DATA/10p5.db
 	STACK_ENV=("$@")
-	set -- "$@" TENP5_ADDR_FAILS="${TENP5_ADDR_FAILS:-1000}"
+	[ -f "$DATA/clock" ] || clock_set 0
+	set -- "$@" TENP5_ADDR_FAILS="${TENP5_ADDR_FAILS:-1000}" TENP5_TEST_CLOCK="$DATA/clock"
 	if [ -n "${VALGRIND:-}" ]; then
 		# Every worker under memcheck; scrypt made cheap so logins stay quick.
 		set -- "$@" TENP5_SCRYPT_N=1024 TENP5_BUSY_TIMEOUT=30000 \
@@ -89,15 +100,22 @@ start_stack() {
 	for try in 1 2 3; do
 		[ "${REUSE:-}" = 1 ] && [ -n "$PORT" ] || PORT=$(free_port)
 		URL=http://127.0.0.1:$PORT
+		rm -f "$DATA/run.out" # a restart must not read the last run's
 		if [ "${STACK:-nginx}" = apache ]; then
 			start_apache "$@"
 		else
-			env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" ACCESS_LOG=off \
+			# ACCESS_LOG=on keeps nginx's access log in the data directory.
+			env "$@" BIN="$BIN" PORT="$PORT" DATA="$DATA" \
+				ACCESS_LOG="$([ "${ACCESS_LOG:-off}" = on ] && echo "$DATA/log/nginx-access.log" || echo off)" \
 				ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
 				"$ROOT/nginx/run.sh" >"$DATA/run.out" 2>&1 &
 			STACK_PID=$!
 		fi
-		for _ in $(seq 200); do
+		# Ready when it says so (run.sh waits on the API itself) or, for
+		# Apache, when coucou answers: a generous deadline, since a busy
+		# machine starts slowly, and a dead launcher ends the wait.
+		local deadline=$((SECONDS + 180))
+		while [ "$SECONDS" -lt "$deadline" ]; do
 			if grep -q "is listening" "$DATA/run.out" 2>/dev/null ||
 				{ [ "${STACK:-nginx}" = apache ] && curl -sf -o /dev/null "$URL/api/coucou"; }; then
 				trap 'stop_stack' EXIT
@@ -117,15 +135,16 @@ start_stack() {
 # The area binaries (build/cgi-bin also holds their object files).
 binaries() { find "$BIN/cgi-bin" -maxdepth 1 -type f -perm -u+x ! -name '*.o' | sort; }
 
-# The shared-host deployment: each binary copied as <area>.cgi next to
-# apache/htaccess, the database outside the web root, and Apache in the
+# The shared-host deployment: each binary copied as <area>.cgi next to the
+# generated .htaccess and the web app, the database outside the web root, and Apache in the
 # foreground with the minimal server of apache/httpd.conf.in. Run as root,
 # Apache serves as www-data, so the state directory is given to that user.
 start_apache() {
 	local www=$DATA/www kv setenv="" user group
 	mkdir -p "$www" "$DATA/run" "$DATA/log"
 	for b in $(binaries); do cp "$b" "$www/${b##*/}.cgi"; done
-	sed "s|^SetEnv TENP5_DB .*|SetEnv TENP5_DB $DB|" "$ROOT/apache/htaccess" >"$www/.htaccess"
+	cp -r "$ROOT"/www/. "$www/"
+	sed "s|^SetEnv TENP5_DB .*|SetEnv TENP5_DB $DB|" "$BIN/apache/htaccess" >"$www/.htaccess"
 	for kv in "$@"; do setenv+="SetEnv ${kv%%=*} \"${kv#*=}\""$'\n'; done
 	env "$@" TENP5_DB="$DB" "$ADMIN" init >/dev/null
 	env "$@" TENP5_DB="$DB" ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
@@ -224,7 +243,28 @@ split_reply() {
 
 st() { jq -r .status <<<"$REPLY"; }        # the reply's status
 val() { jq -r "$1" <<<"$REPLY"; }          # val '.soldeNouveau'
+# jv 'EXPR, EXPR': several values of the reply, space-separated (strings bare,
+# anything else as JSON: null, true, numbers).
+jv() { jq -r "[$1] | map(if type == \"string\" then . else tojson end) | join(\" \")" <<<"$REPLY"; }
 sql() { sqlite3 -batch -noheader "$DB" "$1"; }
+# hdr NAME: the first value of a header of the last reply (without the name
+# and the CR), "" if absent.
+hdr() {
+	local line name=${1,,}
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ ${line,,} == "$name:"* ]]; then
+			line=${line:${#name}+1}
+			printf '%s\n' "${line#"${line%%[! ]*}"}"
+			return
+		fi
+	done <<<"$HEADERS"
+}
+# balance CARD: a client's balance in cents, from the database.
+balance() { sql "SELECT balance FROM clients WHERE card = '$1'"; }
+# sha TEXT: the SHA-256 of TEXT in upper-case hex, as sqlite's hex() shows it
+# (and as X'...' takes it).
+sha() { local h; h=$(printf %s "$1" | sha256sum); h=${h%% *}; printf '%s\n' "${h^^}"; }
 
 # login LOGIN MDP: prints a fresh jeton.
 login() {

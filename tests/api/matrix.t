@@ -8,8 +8,9 @@
 
 # SPEC §3: the right each endpoint needs ("self" routes: 1 on one's own
 # account, 3 on another's) and, SPEC §5, the scope an OAuth token needs.
+# (utilisateur/deconnexion needs none: logging out is idempotent, SPEC §5.)
 declare -A RIGHT=(
-	[utilisateur/deconnexion]=0 [utilisateur/mdp]=1 [utilisateur/carte]=1
+	[utilisateur/mdp]=1 [utilisateur/carte]=1
 	[utilisateur/liste]=3 [utilisateur/fiche]=1 [utilisateur/ajouter]=3
 	[utilisateur/droit]=3 [utilisateur/supprimer]=3
 	[client/ajouter]=1 [client/recharger]=2 [client/payer]=2 [client/vidange]=2
@@ -18,11 +19,12 @@ declare -A RIGHT=(
 	[prix/liste]=1 [prix/modifier]=3 [v1/me]=0
 	[cle/creer]=1 [cle/liste]=1 [cle/supprimer]=1
 	[app/creer]=3 [app/liste]=3 [app/supprimer]=3
+	[utilisateur/verrous]=3 [utilisateur/deverrouiller]=3
 )
 # Credentials are changed by a person logged in with a password only.
 SESSION_ONLY=" utilisateur/mdp utilisateur/carte cle/creer "
 declare -A SCOPE=(
-	[v1/me]=any [utilisateur/deconnexion]=any
+	[v1/me]=any
 	[utilisateur/fiche]=lecture [utilisateur/liste]=lecture [client/liste]=lecture
 	[client/fiche]=lecture [carte/info]=lecture [transactions]=lecture
 	[statistiques]=lecture [prix/liste]=lecture
@@ -42,7 +44,7 @@ done)
 is "$mismatch" "" "every route declares the SPEC's right"
 is "$(jq -r 'select(.session) | .path' "$DATA/routes" | sort | tr '\n' ' ')" "cle/creer utilisateur/carte utilisateur/mdp " \
 	"exactly the credential-changing endpoints are for password sessions only"
-paths=$(jq -r .path "$DATA/routes" | grep -v '^utilisateur/deconnexion$' | sort)
+paths=$(jq -r .path "$DATA/routes" | sort)
 
 P=$(admin_jeton)
 for d in 0 1 2 3; do add_user "$P" "u$d" "u$d-secret-1" "$d"; done

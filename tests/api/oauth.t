@@ -13,18 +13,6 @@
 
 # Helpers avoid spawning processes where bash can do the work: this file makes
 # several hundred requests.
-# hdr NAME: the first value of a header of the last reply (no CR).
-hdr() {
-	local line name=${1,,}
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		if [[ ${line,,} == "$name:"* ]]; then
-			line=${line:${#name}+1}
-			printf '%s\n' "${line#"${line%%[! ]*}"}"
-			return
-		fi
-	done <<<"$HEADERS"
-}
 # urlenc VALUE / urldec VALUE: percent-encoding both ways.
 urlenc() {
 	local LC_ALL=C s=$1 out='' c i
@@ -76,8 +64,6 @@ verifier() {
 	for ((i = 0; i < 64; i++)); do v+=${set:RANDOM % 66:1}; done
 	printf '%s\n' "$v"
 }
-# sha_hex TEXT: the SHA-256 of TEXT in upper-case hex, as sqlite's hex() shows it.
-sha_hex() { local h; h=$(printf %s "$1" | sha256sum); h=${h%% *}; printf '%s\n' "${h^^}"; }
 # vals FILTER...: several simple jq paths of the last reply in one jq run,
 # space-separated.
 vals() { local IFS=,; jq -r "[$*] | map(tostring) | join(\" \")" <<<"$REPLY"; }
@@ -148,7 +134,7 @@ refresh() { local t=$1; shift; post oauth/token "grant_type=refresh_token&refres
 # tokens: AT and RT from the last token reply.
 tokens() { read -r AT RT <<<"$(vals .access_token .refresh_token)"; SECRETS+=("$AT" "$RT"); }
 # code_id CODE: the oauth_codes row of a code (the family of its tokens).
-code_id() { sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha_hex "$1")'"; }
+code_id() { sql "SELECT id FROM oauth_codes WHERE hex(hash) = '$(sha "$1")'"; }
 # new_family STATE: bar grants lecture to app A and the code is exchanged;
 # sets FAMILY (the code's row), AT and RT.
 new_family() {
@@ -241,7 +227,7 @@ like "$CA" '^app_[A-Za-z0-9]+$' "the client_id is app_ and letters"
 like "$SA" '^10p5cs_[A-Za-z0-9]{36}$' "the client_secret starts with 10p5cs_"
 is "$(val .nom)|$(val '.redirect_uri | join(" ")')" "$NOM_A|$RA $RA2" "the reply gives the name and both redirect_uri"
 APPA_ID=$(sql "SELECT id FROM apps WHERE client_id = '$CA'")
-is "$(sql "SELECT hex(secret_hash) FROM apps WHERE id = $APPA_ID")" "$(sha_hex "$SA")" \
+is "$(sql "SELECT hex(secret_hash) FROM apps WHERE id = $APPA_ID")" "$(sha "$SA")" \
 	"the apps row keeps the SHA-256 of the secret"
 is "$(sql "SELECT typeof(secret_hash), length(secret_hash) FROM apps WHERE id = $APPA_ID")" "blob|32" \
 	"a 32-byte digest, not the secret itself"
@@ -315,6 +301,30 @@ like "$PAGE" 'type="password" name="mdp"' "the form asks for the password"
 like "$PAGE" 'name="decision" value="autoriser"' "the form has an Autoriser button"
 like "$PAGE" 'name="decision" value="refuser"' "the form has a Refuser button"
 is "$(sql 'SELECT count(*) FROM oauth_codes')" 0 "showing the page issues no code"
+like "$cookie" '; Path=/oauth/authorize;' "the CSRF cookie is scoped to the page's fixed path"
+like "$(hdr Content-Security-Policy)" "form-action 'self'" "authorize: CSP form-action 'self': the password goes nowhere else"
+
+# The page's form and cookie never echo the raw request line: a doubled slash
+# would make the form protocol-relative (a host named "oauth"), and a path
+# holding ";Max-Age=...;Path=/" would inject cookie attributes.
+KEEP_PAGE=$PAGE KEEP_JAR=$JAR
+AZQ=$(azq "$CA" "$RA" lecture s-path "$(pkce "$(verifier)")")
+split_reply "$(curl -s -D - -w '\n%{http_code}' --path-as-is "$URL//oauth/authorize?$AZQ")"
+unlike "$REPLY" 'action="//' "a GET of //oauth/authorize never renders a protocol-relative form"
+unlike "$(hdr Set-Cookie)" 'Path=//' "nor a cookie scoped to //"
+split_reply "$(curl -s -D - -w '\n%{http_code}' --path-as-is \
+	"$URL/oauth/;Max-Age=99999999;Path=/;x/oauth/authorize?$AZQ")"
+unlike "$(hdr Set-Cookie)" 'Max-Age|Path=/;' "a path holding cookie attributes sets no such cookie"
+unlike "$REPLY" 'Max-Age' "nor shows them in the page"
+# A Cookie header naming the CSRF cookie without "=": once a read past the
+# header's end.
+az_page "$AZQ"
+get "oauth/authorize" -H "Cookie: 10p5_csrf" --data-urlencode "csrf=x" --data-urlencode "client_id=$CA" \
+	--data-urlencode "redirect_uri=$RA" --data-urlencode "response_type=code" \
+	--data-urlencode "code_challenge=$(pkce "$(verifier)")" --data-urlencode "code_challenge_method=S256" \
+	--data-urlencode "login=bar" --data-urlencode "mdp=bar-secret-1" --data-urlencode "decision=autoriser"
+is "$CODE" 403 "a Cookie header of a bare 10p5_csrf is a forged form (403), read within its bounds"
+PAGE=$KEEP_PAGE JAR=$KEEP_JAR
 
 az_post login=bar mdp=bar-secret-1 decision=autoriser
 is "$CODE" 302 "authorize: logging in and approving answers 302"
@@ -325,7 +335,7 @@ is "$(qparam state "$LOC")" "$STATE" "the state comes back unchanged"
 ok "$(has_param error "$LOC"; echo $((!$?)))" "and no error"
 is "$(hdr Referrer-Policy)" no-referrer "the redirect sends no Referer along"
 is "$(hdr Cache-Control)" no-store "the redirect is not cached"
-is "$(sql "SELECT count(*), hex(hash) = '$(sha_hex "$C1")', redirect_uri, challenge, scopes, used_ms IS NULL,
+is "$(sql "SELECT count(*), hex(hash) = '$(sha "$C1")', redirect_uri, challenge, scopes, used_ms IS NULL,
 	expires_ms - created_ms, user_id = $BAR_ID, app_id = $APPA_ID FROM oauth_codes")" \
 	"1|1|$RA|$(pkce "$VA")|6|1|60000|1|1" \
 	"oauth_codes: one row, hashed, bound to redirect_uri, challenge, scopes, user, app; 60 s"
@@ -348,7 +358,7 @@ is "$(sql "SELECT used_ms IS NOT NULL FROM oauth_codes WHERE id = $C1_ID")" 1 "o
 is "$(sql "SELECT group_concat(kind || ':' || (family = $C1_ID) || ':' || scopes || ':' || (user_id = $BAR_ID) || ':' ||
 	(expires_ms - created_ms), ' ') FROM (SELECT * FROM oauth_tokens ORDER BY kind)")" \
 	"1:1:6:1:3600000 2:1:6:1:2592000000" "oauth_tokens: an access and a refresh row of the code's family, 1 h and 30 days"
-is "$(sql "SELECT count(*) FROM oauth_tokens WHERE hex(hash) IN ('$(sha_hex "$AT1")', '$(sha_hex "$RT1")')")" 2 \
+is "$(sql "SELECT count(*) FROM oauth_tokens WHERE hex(hash) IN ('$(sha "$AT1")', '$(sha "$RT1")')")" 2 \
 	"oauth_tokens keeps the SHA-256 of both tokens"
 
 bearer client/fiche "idCarte=CAFE01" "$AT1"
@@ -373,7 +383,7 @@ tokens
 AT2=$AT RT2=$RT
 ok "$([ "$AT2" != "$AT1" ] && [ "$RT2" != "$RT1" ]; echo $?)" "refresh: new access and refresh tokens"
 is "$(vals .scope .user.login)" "lecture caisse bar" "refresh: same scope, same user"
-is "$(sql "SELECT used_ms IS NOT NULL, revoked_ms IS NULL FROM oauth_tokens WHERE hex(hash) = '$(sha_hex "$RT1")'")" "1|1" \
+is "$(sql "SELECT used_ms IS NOT NULL, revoked_ms IS NULL FROM oauth_tokens WHERE hex(hash) = '$(sha "$RT1")'")" "1|1" \
 	"oauth_tokens: the old refresh token is marked used"
 is "$(sql "SELECT count(*) FROM oauth_tokens WHERE family = $C1_ID")" 4 "the new pair joins the code's family"
 bearer client/liste "" "$AT2"
@@ -861,7 +871,7 @@ grant bar bar-secret-1 "$CA" "$RA" lecture s-61 "$VL"
 exchange "$AZ_CODE" "$RA" "$VL" -u "$CA:$SA"
 is "$CODE $(val .expires_in)" "200 1" "TENP5_ACCESS_TTL=1: expires_in is 1"
 tokens
-sleep 2.1
+clock_forward 2 # past the 1 s lifetimes, on the test clock
 exchange "$KE" "$RA" "$VE" -u "$CA:$SA"
 rfc_error 400 invalid_grant "an expired code is invalid_grant"
 bearer client/liste "" "$AT"

@@ -31,11 +31,11 @@ rebase
 # checks on all replies at the end: content type, JSON shape, HTTP code, leaks.
 REPLIES=$DATA/replies
 : >"$REPLIES"
-post() { # post PATH BODY [curl args...]: call, and keep the reply
+keep() { # keep PATH BODY [curl args...]: call, and keep the reply
 	call "$@"
 	printf '%s\x1f%s\x1f%s\x1f%s\x1e' "$1" "$CODE" "$HEADERS" "$REPLY" >>"$REPLIES"
 }
-json() { post "$1" "$2" -H 'Content-Type: application/json' "${@:3}"; }
+json() { keep "$1" "$2" -H 'Content-Type: application/json' "${@:3}"; }
 uri() { # percent-encodes every byte outside [A-Za-z0-9._~-]
 	local LC_ALL=C s=$1 out= h i
 	for ((i = 0; i < ${#s}; i++)); do
@@ -61,7 +61,7 @@ sc() {
 refused() {
 	local want=$1 name=$2 now
 	shift 2
-	post "$@"
+	keep "$@"
 	now=$(snap)
 	is "$CODE $(sc) | $now" "$want | $BASE" "$name"
 	BASE=$now # one wrongful change must not fail every later check
@@ -81,7 +81,7 @@ accepted() {
 	local name=$1 cents=$2 before after tx
 	shift 2
 	before=$(sql "SELECT balance FROM clients WHERE card = 'ABCD'")
-	post "$@"
+	keep "$@"
 	tx=0
 	[[ $REPLY =~ \"idTransaction\":([0-9]+) ]] && tx=${BASH_REMATCH[1]}
 	after=$(sql "SELECT balance FROM clients WHERE card = 'ABCD'")
@@ -94,9 +94,9 @@ PAY="jeton=$B&idCarte=ABCD"
 
 # form-urlencoded: "+", escapes, UTF-8
 call utilisateur/ajouter "jeton=$P&login=espace&mdp=mot+de+passe+1&droit=1"
-post utilisateur/connexion "login=espace&mdp=mot%20de%20passe%201"
+keep utilisateur/connexion "login=espace&mdp=mot%20de%20passe%201"
 is "$(st)" ok "'+' in a form value decodes to a space (password set with '+', login with %20)"
-post utilisateur/connexion "login=espace&mdp=mot%2Bde%2Bpasse%2B1"
+keep utilisateur/connexion "login=espace&mdp=mot%2Bde%2Bpasse%2B1"
 is "$(st)" identifiants_invalides "a %2B is a literal '+', not a space"
 rebase
 refused "200 requete_malforme login" "a login 'a+b' is 'a b': the space is malformed" \
@@ -224,7 +224,7 @@ refused "200 montant_trop_eleve -" "a huge amount with decimals is montant_trop_
 # Yes and no alternate (the flag starts at 0), so each word is seen to act.
 for b in true false 1 0 vrai faux oui non TRUE FALSE Oui Non VRAI NON; do
 	case ${b,,} in true | 1 | vrai | oui) want=1 ;; *) want=0 ;; esac
-	post client/decouvert "jeton=$P&idCarte=ABCD&decouvert=$b"
+	keep client/decouvert "jeton=$P&idCarte=ABCD&decouvert=$b"
 	is "$(sc) $(sql "SELECT overdraft FROM clients WHERE card = 'ABCD'")" "ok - $want" "decouvert=$b is accepted as $want"
 done
 rebase
@@ -236,7 +236,7 @@ done
 # card ids and logins
 C32=$(printf 'C%.0s' $(seq 32))
 refused "200 requete_malforme idCarte" "a 33-character card id is malformed" client/payer "jeton=$B&idCarte=${C32}D&montant=1"
-post client/ajouter "jeton=$B&idCarte=$C32&solde=1"
+keep client/ajouter "jeton=$B&idCarte=$C32&solde=1"
 is "$(st) $(sql "SELECT balance FROM clients WHERE card = '$C32'")" "ok 100" "a 32-character card id is accepted"
 rebase
 refused "200 requete_malforme idCarte" "a card id with a non-ASCII letter is malformed" \
@@ -244,7 +244,7 @@ refused "200 requete_malforme idCarte" "a card id with a non-ASCII letter is mal
 L30=$(printf 'l%.0s' $(seq 30))
 refused "200 requete_malforme login" "a 31-character login is malformed" \
 	utilisateur/connexion "login=${L30}x&mdp=whatever-1"
-post utilisateur/connexion "login=$L30&mdp=whatever-1"
+keep utilisateur/connexion "login=$L30&mdp=whatever-1"
 is "$(st)" identifiants_invalides "a 30-character login has the right shape (unknown account)"
 rebase
 
@@ -265,7 +265,7 @@ for s in "${INJ[@]}"; do
 		client/payer "$(jq -cn --arg j "$B" --arg c "$s" '{jeton: $j, idCarte: $c, montant: 1}')"
 done
 for s in "${INJ[@]}" "' OR '1'='1" "cible-secret-1' --"; do
-	post utilisateur/connexion "login=cible&mdp=$(uri "$s")"
+	keep utilisateur/connexion "login=cible&mdp=$(uri "$s")"
 	is "$(sc) | $(snap)" "identifiants_invalides - | $BASE" "mdp \"$s\" is identifiants_invalides, nothing opened"
 done
 J30="' OR '1'='1' --$(printf 'x%.0s' $(seq 15))"
@@ -288,7 +288,7 @@ refused "413 requete_trop_grande -" "a body of 64 KiB + 1 is 413 requete_trop_gr
 { printf '%s' "{\"jeton\":\"$B\",\"idCarte\":\"ABCD\",\"pad\":\""; pad 65536; printf '",%s}' '"montant":1'; } >"$body"
 refused_json "413 requete_trop_grande -" "a JSON body over 64 KiB is 413" client/payer "@$body"
 keys() { seq -f 'k%g=' "$1" | paste -sd '&'; }
-post client/fiche "jeton=$B&idCarte=ABCD&$(keys 998)"
+keep client/fiche "jeton=$B&idCarte=ABCD&$(keys 998)"
 is "$CODE $(st) $(val .idCarte)" "200 ok ABCD" "exactly 1000 parameters are accepted"
 refused "413 requete_trop_grande -" "1001 parameters are 413 requete_trop_grande" \
 	client/payer "$PAY&montant=1&$(keys 998)"
@@ -306,16 +306,23 @@ refused_json "413 requete_trop_grande -" "1500 JSON keys are 413" client/payer "
 refused "413 requete_trop_grande -" "a 1 MB value is 413" client/payer "@$body"
 is "$(val .status)" requete_trop_grande "and the 413 body is JSON with its status"
 
-# numbers out of range
-refused "200 transaction_inconnue -" "idTransaction=99999999999999999999 is transaction_inconnue" \
+# numbers out of range: refused, never clamped (SPEC §2)
+refused "200 requete_malforme idTransaction" "idTransaction=99999999999999999999 is malformed" \
 	annuler "jeton=$B&idTransaction=99999999999999999999"
+refused "200 requete_malforme idTransaction" "an idTransaction past 2^53 is malformed" \
+	annuler "jeton=$B&idTransaction=9007199254740992"
 refused "200 requete_malforme idTransaction" "a negative idTransaction is malformed" annuler "jeton=$B&idTransaction=-1"
 refused "200 requete_malforme idTransaction" "a fractional idTransaction is malformed" annuler "jeton=$B&idTransaction=1.0"
 refused "200 requete_malforme limite" "limite=99999999999999999999 is malformed" \
 	transactions "jeton=$P&limite=99999999999999999999"
 refused "200 requete_malforme limite" "limite=0 is malformed" transactions "jeton=$P&limite=0"
-refused "200 produit_inconnu -" "quantite=99999999999999999999 is produit_inconnu" \
+refused "200 requete_malforme quantite" "quantite=99999999999999999999 is malformed" \
 	client/payer "$PAY&quantite=99999999999999999999"
+refused "200 requete_malforme quantite" "quantite=1001 is malformed (1-1000)" client/payer "$PAY&quantite=1001"
+refused "200 requete_malforme quantite" "prix/modifier: quantite=99999999999999999999 is malformed" \
+	prix/modifier "jeton=$P&quantite=99999999999999999999&prix=1"
+refused "200 requete_malforme apres" "apres=99999999999999999999 is malformed" \
+	transactions "jeton=$P&apres=99999999999999999999"
 
 # header-like values
 refused "200 requete_malforme idCarte" "a CRLF in idCarte is malformed" \
@@ -349,7 +356,7 @@ front() { # front REGEX APACHE_CODES NAME PATH BODY [curl args...]
 		call "$@"
 		like "$CODE" "^($codes)\$" "$name (Apache: its own $CODE page)"
 	else
-		post "$@"
+		keep "$@"
 		like "$CODE $(sc)" "$re" "$name"
 	fi
 }
@@ -370,13 +377,13 @@ refused "200 requete_malforme idRequete" "a 65-character idRequete is malformed"
 	client/payer "$PAY&montant=1&idRequete=${R64}x"
 accepted "a 64-character idRequete is accepted" 100 client/payer "$PAY&montant=1&idRequete=$R64"
 first=$REPLY
-post client/payer "$PAY&montant=1&idRequete=$R64"
+keep client/payer "$PAY&montant=1&idRequete=$R64"
 is "$REPLY | $(snap)" "$first | $BASE" "the same idRequete and values answer the first reply and charge nothing"
 refused "200 requete_malforme idRequete" "the same idRequete with another montant is malformed and charges nothing" \
 	client/payer "$PAY&montant=2&idRequete=$R64"
 refused "200 requete_malforme idRequete" "the same idRequete on another card is malformed" \
 	client/payer "jeton=$B&idCarte=$C32&montant=1&idRequete=$R64"
-post utilisateur/mdp "jeton=$P&login=cible&mdp=cible-secret-2&idRequete=mdp-1"
+keep utilisateur/mdp "jeton=$P&login=cible&mdp=cible-secret-2&idRequete=mdp-1"
 is "$(sc)" "ok -" "a password change with an idRequete goes through"
 rebase
 hash=$(sql "SELECT password FROM users WHERE login = 'cible'")

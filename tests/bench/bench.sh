@@ -11,6 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 DUR=${BENCH_SECONDS:-5}
 OUT=${BENCH_OUT:-$here/results.md}
 rows=()
+feed_rows=()
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -139,7 +140,7 @@ bench "fiche 1K by API key" 16 api/client/fiche "idCarte=H1K" "Bearer $K"
 row "\`client/fiche\`, 1 000 transactions, API key" 16 "" "" ""
 for c in 1 16 64; do
 	bench "client/liste" "$c" api/client/liste "jeton=$B"
-	row "\`client/liste\` (100 004 clients)" "$c" "" "" ""
+	row "\`client/liste\` (101 004 clients)" "$c" "" "" ""
 done
 for c in 1 16 64; do
 	bench transactions "$c" api/transactions "jeton=$P&limite=100&apres=500000"
@@ -161,6 +162,73 @@ row "\`client/payer\` during a login storm (c=16)" 16 "$PAY16" "alone" "≥ 0.8 
 for area in client divers; do
 	eval "rss_${area}_end=$(rss VmRSS $area) anon_${area}_end=$(rss RssAnon $area)"
 done
+
+say "== the live feed: subscribers while payments run"
+# The subscribers come from several loopback addresses, 100 each, as a bar's
+# phones would. W of them follow every transaction (tills, wall screens); the
+# others each follow a card of their own (CARD0000, CARD0001...). First, the
+# payments on one card as in the runs above, the others' cards idle; then
+# payments going round a thousand cards, each followed.
+call cle/creer "jeton=$P&nom=feed&droit=2"
+FK=$(val .cle)
+feed_rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$(pool_pids evenements | awk '{ print $1 }')/status"; }
+nginx_rss() { # the nginx workers' own memory, in all, kB
+	local s=0 p
+	for p in $(pgrep -P "$(cat "$DATA/run/nginx.pid")"); do
+		s=$((s + $(awk '$1 == "RssAnon:" { print $2 }' "/proc/$p/status")))
+	done
+	echo "$s"
+}
+# feed_run N W CARDS: payments at c=16 (on PAY, or round CARDS cards) with N
+# subscribers connected; adds a row to the feed's table.
+feed_run() {
+	local n=$1 w=$2 cards=$3 r0 g0 r1 g1 start expected got deadline sse_pid what card
+	r0=$(feed_rss RssAnon) g0=$(nginx_rss)
+	"$BIN/tests/sse" "$PORT" "ApiKey $FK" "$n" "$w" >"$DATA/sse.out" 2>&1 &
+	sse_pid=$!
+	deadline=$((SECONDS + 120))
+	until grep -q '^ready' "$DATA/sse.out" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.05; done
+	sleep 1 # let the idle subscribers settle before measuring memory
+	r1=$(feed_rss RssAnon) g1=$(nginx_rss)
+	start=$(sql "SELECT max(id) FROM journal")
+	if [ "$cards" = 0 ]; then
+		bench "payer, $n subscribers" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
+		what="on one card; $w follow everything, $((n - w)) their own idle card"
+		ref=$PAYF0
+	else
+		WRK_CARDS=$cards bench "payer over $cards cards, $n subscribers" 16 api/client/payer \
+			"jeton=$B&idCarte=%CARD%&montant=0.01"
+		what="round $cards cards; $w follow everything, $((n - w)) a card each"
+		ref=$PAYC0
+	fi
+	# Every transaction goes to the W that follow everything, and to the
+	# follower of its card if it has one.
+	expected=$(sql "SELECT count(*) * $w + sum(CASE WHEN c.card GLOB 'CARD[0-9]*' AND
+		CAST(substr(c.card, 5) AS INTEGER) < $((n - w)) THEN 1 ELSE 0 END)
+		FROM journal j JOIN clients c ON c.id = j.client_id WHERE j.id > $start AND j.event = 'transaction'")
+	deadline=$((SECONDS + 60))
+	got=0
+	while [ "$got" != "$expected" ] && [ "$SECONDS" -lt "$deadline" ]; do
+		kill -USR1 "$sse_pid"
+		sleep 0.2
+		got=$(grep '^EVENTS' "$DATA/sse.out" | tail -1 | cut -d' ' -f2)
+		got=$((got + 0))
+	done
+	kill -TERM "$sse_pid"
+	wait "$sse_pid"
+	read -r _ open total doubles p50 p99 max <<<"$(grep '^RESULT' "$DATA/sse.out")"
+	say "  $n subscribers: $open open, $total events of $expected expected, $doubles doubled, delivery p50 $p50 ms, p99 $p99 ms, max $max ms"
+	say "  memory: feed $(mb "$r0") → $(mb "$r1") MB own, nginx workers $(mb "$g0") → $(mb "$g1") MB own"
+	feed_rows+=("| $n | $what | $open | $RPS | $(awk -v a="$RPS" -v b="$ref" 'BEGIN { printf "%.2f", a / b }') | $p50 | $p99 | $max | $((expected - total)) | $doubles | $(( (r1 - r0) / n )) kB + $(( (g1 - g0) / n )) kB | $(mb "$r1") MB |")
+}
+bench "payer, no subscriber" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
+PAYF0=$RPS
+for n in 1 100 1000; do
+	feed_run "$n" $((n < 5 ? n : 5)) 0
+done
+WRK_CARDS=1000 bench "payer over 1000 cards, no subscriber" 16 api/client/payer "jeton=$B&idCarte=%CARD%&montant=0.01"
+PAYC0=$RPS
+feed_run 1000 5 1000
 "$ADMIN" -d "$DB" check >/dev/null
 ledger=$?
 lost=$(sql "SELECT count(*) FROM clients WHERE card = 'PAY' AND balance != 100000000 - (SELECT count(*) FROM transactions t WHERE t.client_id = clients.id AND type = 3)")
@@ -188,4 +256,17 @@ rm -rf "$refdir"
 	echo "  divers $(mb $anon_divers_start) → $(mb $anon_divers_end) MB own, $(mb $rss_divers_start) → $(mb $rss_divers_end) MB in all."
 	echo "- WAL bytes written during the read-only runs (fiche, liste, transactions): $((w1 - w0))."
 	echo "- Ledger check after the run: $([ "$ledger" = 0 ] && echo passed || echo FAILED); payments lost: $lost."
+	echo
+	echo "## The live feed"
+	echo
+	echo "Payments at c=16 with subscribers connected, against the same payments with none just"
+	echo "before (\"× none\"). Delivery: an event's arrival at its subscriber minus the transaction's"
+	echo "date (which precedes the commit), over every event delivered. Lost: events a subscriber"
+	echo "should have had and did not, once payments stopped; doubled: an id seen twice. Memory per"
+	echo "idle subscriber: the growth of the feed process's own memory (RssAnon) and of nginx's"
+	echo "workers', divided by the subscribers."
+	echo
+	echo "| subscribers | payments, who follows what | open | payments/s | × none | delivery p50 ms | p99 ms | max ms | lost | doubled | memory per idle subscriber (feed + nginx) | feed in all |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${feed_rows[@]}"
 } | tee "$OUT"

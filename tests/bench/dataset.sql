@@ -1,6 +1,6 @@
 -- The benchmark's data set: 100 000 ordinary clients with nine transactions
--- each, three clients with 1 000, 10 000 and 100 000 transactions, and a card
--- to pay from: about a million ledger rows in all. Balances are computed from
+-- each, three clients with 1 000, 10 000 and 100 000 transactions, a card to
+-- pay from and a thousand more: about a million ledger rows in all. Balances are computed from
 -- the rows, so the ledger invariant holds.
 BEGIN;
 INSERT INTO users (login, password, droit, created_ms)
@@ -11,23 +11,29 @@ INSERT INTO clients (card, balance, overdraft, created_ms)
 SELECT printf('C%06d', i), 0, 0, 0 FROM n;
 INSERT INTO clients (card, balance, overdraft, created_ms)
 VALUES ('H1K', 0, 0, 0), ('H10K', 0, 0, 0), ('H100K', 0, 0, 0), ('PAY', 0, 0, 0);
+-- A thousand cards for the live feed's runs: payments go round them, each
+-- followed by a subscriber of its own.
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)
+INSERT INTO clients (card, balance, overdraft, created_ms)
+SELECT printf('CARD%04d', i), 0, 0, 0 FROM n;
 
 -- Creations: 50.00 for ordinary cards, 1000.00 for the long histories, and
 -- a million for the card the payment runs draw on (the benchmark raises the
 -- ceiling): grouped commits take more than 100 000 payments in a run.
 INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)
 SELECT 1, c.id, u.id, 1700000000000 + c.id,
-    CASE WHEN c.card LIKE 'C%' THEN 5000 WHEN c.card = 'PAY' THEN 100000000 ELSE 100000 END, 0
+    CASE WHEN c.card LIKE 'CARD%' THEN 10000000 WHEN c.card LIKE 'C%' THEN 5000
+    WHEN c.card = 'PAY' THEN 100000000 ELSE 100000 END, 0
 FROM clients c, users u WHERE u.login = 'bench';
 
 -- Ordinary cards: one top-up and seven drinks.
 INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)
 SELECT 2, c.id, u.id, 1700100000000 + c.id, 1000, 0
-FROM clients c, users u WHERE u.login = 'bench' AND c.card LIKE 'C%';
+FROM clients c, users u WHERE u.login = 'bench' AND c.card GLOB 'C[0-9]*';
 WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 7)
 INSERT INTO transactions (type, client_id, user_id, date_ms, amount, qty)
 SELECT 3, c.id, u.id, 1700200000000 + c.id * 10 + k.j, 150, 1
-FROM clients c, users u, k WHERE u.login = 'bench' AND c.card LIKE 'C%';
+FROM clients c, users u, k WHERE u.login = 'bench' AND c.card GLOB 'C[0-9]*';
 
 -- The long histories: payments of 0.01.
 WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 99999)

@@ -1,7 +1,8 @@
 -- wrk script for `make bench`: the request comes from the environment
--- (WRK_METHOD, WRK_BODY urlencoded, WRK_AUTH header), every answer is checked
--- for HTTP 200 and "status":"ok", and done() prints one machine-readable line:
--- RESULT <req/s> <p50 ms> <p99 ms> <bad answers> <requests>
+-- (WRK_METHOD, WRK_BODY urlencoded, WRK_AUTH header; with WRK_CARDS=n, each
+-- request's %CARD% is the next of CARD0000 .. CARD<n-1>), every answer is
+-- checked for HTTP 200 and "status":"ok", and done() prints one
+-- machine-readable line: RESULT <req/s> <p50 ms> <p99 ms> <bad answers> <requests>
 local method = os.getenv("WRK_METHOD") or "GET"
 local body = os.getenv("WRK_BODY")
 local auth = os.getenv("WRK_AUTH")
@@ -14,6 +15,16 @@ if body and body ~= "" then
 end
 if auth and auth ~= "" then
 	wrk.headers["Authorization"] = auth
+end
+
+local cards = tonumber(os.getenv("WRK_CARDS") or "0")
+local turn = 0
+if cards > 0 then
+	function request()
+		turn = turn + 1
+		return wrk.format(nil, nil, nil,
+			(string.gsub(body, "%%CARD%%", string.format("CARD%04d", turn % cards))))
+	end
 end
 
 function setup(thread)

@@ -1,11 +1,10 @@
-/* Unit tests for lib/auth.c (sessions) and lib/limit.c (failed logins). */
+/* Unit tests for lib/auth.c: sessions and their lifetime. */
 #include "../tap.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
-#include "limit.h"
 #include "log.h"
-#include "sha256.h"
+#include "crypto.h"
 
 static char dir[] = "/tmp/10p5-unit-auth.XXXXXX";
 static struct params p;
@@ -17,7 +16,7 @@ with_jeton(const char *jeton, int64_t now, struct principal *who, enum auth_reas
 
 	snprintf(body, sizeof body, "jeton=%s", jeton);
 	form_parse(&p, body, strlen(body), &(const char *){ NULL });
-	return auth_principal(&p, "", now, who, why);
+	return auth_principal(&p, "", now, AUTH_WRITE, who, why);
 }
 
 static int64_t
@@ -54,7 +53,7 @@ main(void)
 	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('prez', 'x', 3, 0)", "");
 
 	form_parse(&p, (char[]){ "" }, 0, &(const char *){ NULL });
-	is_int(auth_principal(&p, "", t0, &who, &why), ST_JETON_INVALIDE, "no jeton is refused");
+	is_int(auth_principal(&p, "", t0, AUTH_WRITE, &who, &why), ST_JETON_INVALIDE, "no jeton is refused");
 	is_int(why, AR_ABSENT, "as absent");
 	ok(auth_session_open(1, 2, true, t0, token), "a session opens");
 	is_int(strlen(token), 30, "its jeton has 30 characters");
@@ -88,25 +87,6 @@ main(void)
 	ok(auth_sessions_purge(t0 + 10 * 86400000LL), "old sessions are purged");
 	is_int(used_ms(), -1, "all of them");
 
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0), 0, "no failure, no wait");
-	for (int i = 0; i < cfg.login_max_fails - 1; i++)
-		limit_fail(LIMIT_LOGIN, "bob", t0 + i);
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + 10), 0, "below the limit, no wait");
-	limit_fail(LIMIT_LOGIN, "bob", t0 + 10);
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + 10), (cfg.fail_window_ms + 999) / 1000,
-	    "at the limit, wait for the window to close");
-	is_int(limit_wait(LIMIT_CARD, "bob", t0 + 10), 0, "a card of the same name is another key");
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms), 0, "the window closes");
-	limit_fail(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms);
-	is_int(limit_wait(LIMIT_LOGIN, "bob", t0 + cfg.fail_window_ms), 0,
-	    "a failure after the window starts a new count");
-	for (int i = 0; i < cfg.addr_max_fails; i++)
-		limit_fail(LIMIT_ADDR, "10.0.0.1", t0);
-	ok(limit_wait(LIMIT_ADDR, "10.0.0.1", t0) > 0, "an address has its own, larger limit");
-	limit_undo(LIMIT_ADDR, "10.0.0.1");
-	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "taking one failure back reopens it");
-	limit_clear(LIMIT_ADDR, "10.0.0.1");
-	is_int(limit_wait(LIMIT_ADDR, "10.0.0.1", t0), 0, "a clear forgets it");
 	db_close();
 	{
 		char cmd[200];

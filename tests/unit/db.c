@@ -22,7 +22,7 @@ main(void)
 {
 	char path[128], copy[128];
 	sqlite3_stmt *a, *b;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int bad = 0;
 
 	log_init("unit-db");
@@ -40,7 +40,8 @@ main(void)
 	    "every migration is applied");
 	ok(db_prepare("PRAGMA journal_mode") && db_row(&st, "PRAGMA journal_mode", "") == 1 &&
 	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0, "the journal is WAL");
-	sqlite3_reset(st);
+	if (st)
+		sqlite3_reset(st);
 	is_int(db_int("PRAGMA synchronous", -999), 2, "commits are durable (synchronous = FULL)");
 	is_int(db_int("PRAGMA foreign_keys", -999), 1, "foreign keys are enforced");
 	db_close();

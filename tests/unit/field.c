@@ -51,12 +51,14 @@ test_money(void)
 	{
 		int64_t v;
 
-		ok(field_parse(FT_MONEY, "99999999999999999999999", &v) && v > ((int64_t)1 << 61),
-		    "a huge amount saturates instead of wrapping");
-		ok(field_parse(FT_MONEY, "-99999999999999999999999.99", &v) && v < -((int64_t)1 << 61),
-		    "a huge negative amount saturates too");
-		ok(field_parse(FT_MONEY, "92233720368547758.07", &v) && v > 0,
+		ok(field_parse(FT_MONEY, "99999999999999999999999", &v) && v == MONEY_MAX,
+		    "a huge amount reads as MONEY_MAX (montant_trop_eleve), never wraps");
+		ok(field_parse(FT_MONEY, "-99999999999999999999999.99", &v) && v == -MONEY_MAX,
+		    "a huge negative amount reads as -MONEY_MAX");
+		ok(field_parse(FT_MONEY, "92233720368547758.07", &v) && v == MONEY_MAX,
 		    "INT64_MAX cents does not overflow");
+		ok(field_parse(FT_MONEY, "999999999999999.99", &v) && v == MONEY_MAX - 1,
+		    "the largest amount below the cap reads exactly");
 	}
 }
 
@@ -98,14 +100,28 @@ test_shapes(void)
 	shape(FT_ID, "-0", 0, "id");
 	shape(FT_ID, "1.5", 0, "id");
 	shape(FT_ID, "abc", 0, "id");
-	ok(field_parse(FT_ID, "99999999999999999999", &v) && v > 0, "a huge id saturates positive");
+	shape(FT_ID, "9007199254740991", 1, "id");
+	shape(FT_ID, "9007199254740992", 0, "id");
+	shape(FT_ID, "99999999999999999999", 0, "id");
 	shape(FT_LIMIT, "1", 1, "limite");
 	shape(FT_LIMIT, "10000", 1, "limite");
 	shape(FT_LIMIT, "0", 0, "limite");
 	shape(FT_LIMIT, "10001", 0, "limite");
 	shape(FT_LIMIT, "99999999999999999999", 0, "limite");
-	shape(FT_INT, "-3", 1, "integer");
-	shape(FT_INT, "3a", 0, "integer");
+	shape(FT_QTY, "1", 1, "quantite");
+	shape(FT_QTY, "1000", 1, "quantite");
+	shape(FT_QTY, "0", 0, "quantite");
+	shape(FT_QTY, "-3", 0, "quantite");
+	shape(FT_QTY, "1001", 0, "quantite");
+	shape(FT_QTY, "3a", 0, "quantite");
+	shape(FT_QTY, "99999999999999999999", 0, "quantite");
+	shape(FT_QTY, "9223372036854775808", 0, "quantite");
+	shape(FT_DATE, "1764547200000", 1, "date");
+	shape(FT_DATE, "-1", 0, "date");
+	shape(FT_STEP, "60", 1, "pas");
+	shape(FT_STEP, "86400", 1, "pas");
+	shape(FT_STEP, "59", 0, "pas");
+	shape(FT_STEP, "86401", 0, "pas");
 	shape(FT_REQUEST_ID, "550e8400-e29b-41d4-a716-446655440000", 1, "idRequete");
 	shape(FT_REQUEST_ID, "a b", 0, "idRequete");
 	{

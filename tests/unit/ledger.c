@@ -40,6 +40,8 @@ main(void)
 	is_int(ledger_effect(TX_RECHARGEMENT, 5), 5, "a top-up adds");
 	is_int(ledger_effect(TX_PAIEMENT, 5), -5, "a payment subtracts");
 	is_int(ledger_effect(TX_VIDANGE, 5), -5, "emptying subtracts");
+	is_int(ledger_effect(TX_AJUSTEMENT, -5), -5, "an adjustment moves by its signed amount");
+	is_int(ledger_effect(TX_AJUSTEMENT, 5), 5, "either way");
 	is_int(ledger_check(&c, -1), ST_SOLDE_INSUFFISANT, "no overdraft: below zero is refused");
 	is_int(ledger_check(&c, 0), ST_OK, "zero is fine");
 	is_int(ledger_check(&c, cfg.ceiling + 1), ST_MONTANT_TROP_ELEVE, "above the ceiling is refused");
@@ -90,6 +92,24 @@ main(void)
 	is_int(s.drinks, 2, "drinks");
 	is_int(s.openings, 1000, "initial balances");
 	is_int(s.clients, 1, "clients");
+
+	/* Type 5, the adjustment an import writes. */
+	db_begin(true);
+	ok(ledger_post(&who, 4000, &c, TX_AJUSTEMENT, -20, 0, &tx), "a negative adjustment is posted");
+	is_int(c.balance, 730, "the balance moves down by it");
+	ok(!db_exec("INSERT INTO transactions (type, client_id, user_id, date_ms, amount) VALUES (5, 1, 1, 0, 0)", ""),
+	    "an adjustment of nothing is refused");
+	ok(!db_exec("INSERT INTO transactions (type, client_id, user_id, date_ms, amount) VALUES (6, 1, 1, 0, 1)", ""),
+	    "there is no type 6");
+	db_commit();
+	is_int(ledger_verify(count_bad, &bad), 0, "the invariant counts the adjustment");
+	ok(ledger_stats(&s) && s.payments == 250 && s.openings == 1000 && s.drinks == 2,
+	    "which is neither takings, drinks nor an opening");
+	ledger_get(tx, &t);
+	db_begin(true);
+	ok(ledger_flip(&who, 5000, &t, &c, false) && c.balance == 750, "cancelling it gives the amount back");
+	db_commit();
+	is_int(ledger_verify(count_bad, &bad), 0, "and the invariant still holds");
 	db_close();
 	{
 		char cmd[200];

@@ -1,5 +1,7 @@
-/* Unit tests for lib/parse.c: form-urlencoded and JSON bodies, hostile input. */
+/* Unit tests for lib/parse.c: form-urlencoded and JSON bodies, the Cookie and
+ * Authorization headers, HTTP Basic credentials; hostile input on guarded buffers. */
 #include "../tap.h"
+#include "crypto.h"
 #include "parse.h"
 
 static struct params p;
@@ -182,9 +184,114 @@ test_utf8(void)
 	ok(utf8_valid("\xEF\xBF\xBF", 3), "U+FFFF is valid");
 }
 
+/* A C string whose terminator is the last byte before an unmapped page. */
+static const char *
+guarded_str(const char *s)
+{
+	size_t n = strlen(s);
+	char *b = guarded(n + 1);
+
+	memcpy(b, s, n + 1);
+	return b;
+}
+
+static int
+cookie_is(const char *header, const char *name, const char *want)
+{
+	const char *v;
+	size_t len;
+
+	if (!cookie_find(guarded_str(header), name, &v, &len))
+		return want == NULL;
+	return want && strlen(want) == len && memcmp(v, want, len) == 0;
+}
+
+static void
+test_cookies(void)
+{
+	ok(cookie_is("10p5_csrf=abc", "10p5_csrf", "abc"), "a lone cookie");
+	ok(cookie_is("a=1; 10p5_csrf=abc; b=2", "10p5_csrf", "abc"), "a cookie among others");
+	ok(cookie_is("x10p5_csrf=no; 10p5_csrf=yes", "10p5_csrf", "yes"), "a longer name does not match");
+	ok(cookie_is("10p5_csrfx=no", "10p5_csrf", NULL), "nor does a name it prefixes");
+	ok(cookie_is("10p5_csrf", "10p5_csrf", NULL), "a name without = is no cookie (the heap over-read)");
+	ok(cookie_is("10p5_csrf;", "10p5_csrf", NULL), "nor with a ; after it");
+	ok(cookie_is("a=1; 10p5_csrf", "10p5_csrf", NULL), "nor at the end of a list");
+	ok(cookie_is("10p5_csrf=", "10p5_csrf", ""), "an empty value is found, empty");
+	ok(cookie_is("  10p5_csrf = abc  ;", "10p5_csrf", "abc"), "blanks around name and value are ignored");
+	ok(cookie_is("", "10p5_csrf", NULL), "an empty header holds nothing");
+	ok(cookie_is(";;; ;", "10p5_csrf", NULL), "nor a header of separators");
+	ok(cookie_is("a=b=c", "a", "b=c"), "a value may hold =");
+	{
+		const char *full = "a=1; 10p5_csrf=abcdef; b=2";
+		int all = 1;
+
+		for (size_t n = 0; n <= strlen(full); n++) {
+			char *b = guarded(n + 1);
+			const char *v;
+			size_t len;
+
+			memcpy(b, full, n);
+			b[n] = '\0';
+			(void)cookie_find(b, "10p5_csrf", &v, &len);
+			if (n < 15 && v)
+				all = 0;
+		}
+		ok(all, "every truncation of a header is parsed within its end");
+	}
+}
+
+static void
+test_authorization(void)
+{
+	const char *c;
+
+	is_int(authorization_parse(guarded_str(""), &c), AUTH_NONE, "no header");
+	is_int(authorization_parse(guarded_str("Bearer abc"), &c), AUTH_BEARER, "Bearer");
+	is_str(c, "abc", "its credential");
+	is_int(authorization_parse(guarded_str("bearer   abc"), &c), AUTH_BEARER, "any case, several blanks");
+	is_int(authorization_parse(guarded_str("ApiKey 10p5_x"), &c), AUTH_APIKEY, "ApiKey");
+	is_int(authorization_parse(guarded_str("Basic Zm9vOmJhcg=="), &c), AUTH_BASIC, "Basic");
+	is_int(authorization_parse(guarded_str("Bearer"), &c), AUTH_INVALID, "a scheme without credential");
+	ok(c == NULL, "gives no credential");
+	is_int(authorization_parse(guarded_str("Bearer "), &c), AUTH_INVALID, "nor with a blank after it");
+	is_int(authorization_parse(guarded_str("Bearer a b"), &c), AUTH_INVALID, "two credentials");
+	is_int(authorization_parse(guarded_str("Bearer a "), &c), AUTH_INVALID, "a trailing blank");
+	is_int(authorization_parse(guarded_str("Bearerx abc"), &c), AUTH_INVALID, "a longer scheme name");
+	is_int(authorization_parse(guarded_str("Digest abc"), &c), AUTH_INVALID, "another scheme");
+	is_int(authorization_parse(guarded_str(" Bearer abc"), &c), AUTH_INVALID, "a leading blank");
+}
+
+static void
+test_basic(void)
+{
+	char out[64], *id, *secret;
+
+	ok(basic_parse(guarded_str("YXBwX3g6czNjcmV0"), out, sizeof out, &id, &secret), "id:secret");
+	is_str(id, "app_x", "the id");
+	is_str(secret, "s3cret", "the secret");
+	ok(basic_parse(guarded_str("YSUyMGI6YyUzQWQ="), out, sizeof out, &id, &secret),
+	    "form-encoded halves");
+	is_str(id, "a b", "the id is decoded");
+	is_str(secret, "c:d", "the secret is decoded");
+	ok(basic_parse(guarded_str("YTpiOmM="), out, sizeof out, &id, &secret), "a : in the secret");
+	is_str(secret, "b:c", "splits at the first :");
+	ok(!basic_parse(guarded_str("YWJj"), out, sizeof out, &id, &secret), "no : is refused");
+	ok(!basic_parse(guarded_str("YQBiOmM="), out, sizeof out, &id, &secret), "a NUL byte is refused");
+	ok(!basic_parse(guarded_str("YTpi%"), out, sizeof out, &id, &secret), "bad base64 is refused");
+	ok(!basic_parse(guarded_str("YSUyOmI="), out, sizeof out, &id, &secret), "a bad escape is refused");
+	ok(!basic_parse(guarded_str("YWFhYWFhYWFhYWFhYWFhYTpi"), out, 8, &id, &secret),
+	    "too long for the buffer is refused");
+	ok(!basic_parse(guarded_str(""), out, sizeof out, &id, &secret), "nothing is refused");
+}
+
 int
 main(void)
 {
+	if (!crypto_init())
+		return 2;
+	test_cookies();
+	test_authorization();
+	test_basic();
 	test_form();
 	test_form_sizes();
 	test_duplicates();

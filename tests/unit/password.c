@@ -1,4 +1,5 @@
-/* Unit tests for lib/password.c: scrypt through libscrypt, wrapped once. */
+/* Unit tests for lib/password.c: scrypt through libscrypt, wrapped once, and
+ * the bcrypt hashes imported from the PHP version. */
 #include <sched.h>
 #include <time.h>
 
@@ -26,6 +27,35 @@ main(void)
 	is_int(password_check("not a hash", "x"), -1, "an unreadable hash is an error");
 	is_int(sched_getscheduler(0), SCHED_OTHER,
 	    "after scrypt (run at idle priority) the process is back at normal priority");
+
+	/* bcrypt hashes kept from the PHP version (these from htpasswd -B). */
+	{
+		const char *b10 = "$2y$10$5OcfbXsJdZPSLhCdQewyF.AUWnBGh1k/LdvIojJ.j/NNkxN6ixL7e";
+		const char *b04 = "$2y$04$UbyaYKOV/8kzbMcc/hk2OuxSuXW4hI8W6GvGh/6UANTu2YpJv9F7u";
+		char other[61];
+
+		is_int(password_kind(h1), PW_SCRYPT, "our hashes are scrypt");
+		is_int(password_kind(b10), PW_BCRYPT, "PHP's $2y$ hashes are bcrypt");
+		is_int(password_check(b10, "correct horse"), 1, "a bcrypt hash matches its password");
+		is_int(password_check(b10, "correct horsE"), 0, "and not another");
+		is_int(password_check(b04, "vieux mot de passe"), 1, "at any cost from 04");
+		strcpy(other, b04);
+		other[2] = 'b';
+		is_int(password_kind(other), PW_BCRYPT, "$2b$ is bcrypt too");
+		is_int(password_check(other, "vieux mot de passe"), 1, "and checks the same");
+		other[58] = other[58] == 'F' ? 'G' : 'F';
+		is_int(password_check(other, "vieux mot de passe"), 0,
+		    "a hash differing in its last characters does not match");
+		strcpy(other, b04);
+		memcpy(other + 4, "15", 2);
+		is_int(password_kind(other), PW_UNKNOWN, "a cost above 14 is not accepted");
+		is_int(password_check(other, "x"), -1, "and is unreadable");
+		is_int(password_kind("$2y$10$short"), PW_UNKNOWN, "a truncated bcrypt hash is unknown");
+		is_int(password_kind("$2x$04$UbyaYKOV/8kzbMcc/hk2OuxSuXW4hI8W6GvGh/6UANTu2YpJv9F7u"),
+		    PW_UNKNOWN, "so is the flawed $2x$ variant");
+		is_int(password_check("$1$abc$0123456789abcdef012345", "x"), -1, "and an MD5 crypt hash");
+	}
+
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	password_waste("whatever");
 	clock_gettime(CLOCK_MONOTONIC, &b);

@@ -1,0 +1,52 @@
+/*
+ * Area "evenements": the live feed (SPEC §6). Tickets for browsers, whose
+ * EventSource cannot send a header, and the stream itself, which lib/feed.c
+ * serves: every subscriber of a stack in one process.
+ */
+#include "config.h"
+#include "db_feed.h"
+#include "feed.h"
+#include "server.h"
+#include "token.h"
+
+#define TICKET_TTL_MS 30000
+
+/* A single-use ticket, valid 30 s, standing for the caller's credential (a
+ * stream opened with it follows the credential's right, and ends with it).
+ * Statuses: erreur_bdd, erreur_generique. */
+static enum status
+h_ticket(struct req *r, json_object *out)
+{
+	char ticket[TOKEN_MAX];
+	unsigned char hash[SHA256_LEN];
+
+	if (!token_make(TOK_TICKET, ticket))
+		return ST_ERREUR_GENERIQUE;
+	token_hash(ticket, hash);
+	if (!ticket_insert(hash, r->who.kind, r->who.token_id, r->now, r->now + TICKET_TTL_MS))
+		return ST_ERREUR_BDD;
+	reply_str(out, K_TICKET, ticket);
+	reply_int(out, K_EXPIRATION, r->now + TICKET_TTL_MS);
+	wipe(ticket, sizeof ticket);
+	return ST_OK;
+}
+
+static const struct route routes[] = {
+	{ .path = "evenements/ticket", .handler = h_ticket, .right = RIGHT_BAR,
+	  .scope = SCOPE_LECTURE, .flags = R_WRITE },
+	/* The stream checks its credential itself (a ticket, or the header):
+	 * R_PUBLIC only means the usual check is not the one. */
+	{ .path = "evenements", .handler = feed_stream, .flags = R_PUBLIC | R_GET | R_STREAM,
+	  .takes = FB(FLD_TICKET) | FB(FLD_CLIENT) | FB(FLD_TYPES) | FB(FLD_DEPUIS) },
+};
+
+static const struct area area = {
+	.name = "evenements", .routes = routes, .n = sizeof routes / sizeof routes[0],
+	.serve = feed_serve,
+};
+
+int
+main(int argc, char **argv)
+{
+	return server_main(argc, argv, &area);
+}

@@ -1,0 +1,1057 @@
+/*
+ * The live feed. An event is one journal row of a kind the feed shows,
+ * rendered as SSE text ("id:", "event:", "data:") once for each shape a
+ * subscriber may see: right 2 (and OAuth tokens with lecture) and right 3;
+ * NULL where that shape sees nothing of it. Subscribers keep the id of the
+ * last event they handled; resuming from an id replays what follows it, as
+ * long as it is within the last cfg.feed_history journal entries, else the
+ * client is told to start afresh (event: reinitialiser).
+ *
+ * Threads (FastCGI): connection threads accept, read whole requests and write
+ * answers and streams; they never touch the database. The main thread runs
+ * every database job they hand it (a request of another route, a stream's
+ * credential), follows the journal (PRAGMA data_version, every 10 ms), and
+ * re-checks streams' credentials. Locks: job_mutex (the job queue),
+ * reg_mutex (the subscribers and their conditions), ring.lock (events). None
+ * is held while writing to a peer.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcgiapp.h>
+
+#include "clock.h"
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "db_feed.h"
+#include "feed.h"
+#include "log.h"
+#include "request.h"
+#include "respond.h"
+#include "token.h"
+
+enum feed_kind {
+	FK_TRANSACTION,
+	FK_ANNULATION,
+	FK_REFAIRE,
+	FK_CLIENT,
+	FK_PRIX,
+	FK_UTILISATEUR,
+	FK__MAX
+};
+
+static const char *const feed_kind_words[FK__MAX] = {
+	[FK_TRANSACTION] = "transaction",
+	[FK_ANNULATION]  = "annulation",
+	[FK_REFAIRE]     = "refaire",
+	[FK_CLIENT]      = "client",
+	[FK_PRIX]        = "prix",
+	[FK_UTILISATEUR] = "utilisateur",
+};
+
+enum shape {
+	SHAPE_BAR,       /* right 2, or an OAuth token with lecture */
+	SHAPE_PRESIDENT, /* right 3 */
+	SHAPE__MAX
+};
+
+struct event {
+	int64_t id;
+	enum feed_kind kind;
+	char card[33];              /* "" when it concerns no card */
+	char *text[SHAPE__MAX];     /* malloc'd; text[1] may be text[0]; NULL: not shown */
+};
+
+#define HEARTBEAT_MS 10000  /* a comment line at least this often */
+#define CHECK_MS 10000      /* credentials re-checked this often: fin within 30 s */
+#define RETRY_MS 3000       /* what clients are told to wait before coming back */
+#define BATCH_MAX 1000      /* journal rows read at once */
+#define OUT_MAX (64 * 1024) /* bytes a subscriber copies out of the ring at once */
+
+/* --- rendering ------------------------------------------------------------ */
+
+static void
+add_json(json_object *o, enum key k, json_object *v)
+{
+	json_object_object_add_ex(o, key_names[k], v, JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
+/* Copies key k of detail (when present) into o. */
+static void
+copy_key(json_object *o, json_object *detail, enum key k)
+{
+	json_object *v;
+
+	if (detail && json_object_object_get_ex(detail, key_names[k], &v))
+		add_json(o, k, json_object_get(v));
+}
+
+static char *
+sse(int64_t id, enum feed_kind kind, json_object *data)
+{
+	const char *json = json_object_to_json_string_ext(data,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t n = strlen(json) + 64;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "id: %" PRId64 "\nevent: %s\ndata: %s\n\n", id, feed_kind_words[kind],
+		    json);
+	return s;
+}
+
+static void
+event_free(struct event *e)
+{
+	if (e->text[1] != e->text[0])
+		free(e->text[1]);
+	free(e->text[0]);
+	e->text[0] = e->text[1] = NULL;
+}
+
+/* Renders a feed_rows row into *e. Returns 1, 0 when it shows nothing to
+ * anyone, -1 out of memory. */
+static int
+render(sqlite3_stmt *st, struct event *e)
+{
+	const char *word = (const char *)sqlite3_column_text(st, 1);
+	const char *card = (const char *)sqlite3_column_text(st, 3);
+	const char *text = (const char *)sqlite3_column_text(st, 6);
+	json_object *detail = text ? json_tokener_parse(text) : NULL, *o = json_object_new_object();
+	json_object *bar = NULL, *requete;
+	const char *req = detail && json_object_object_get_ex(detail, key_names[K_REQUETE], &requete)
+	    ? json_object_get_string(requete) : "";
+	int shown = 1;
+
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(st, 0);
+	snprintf(e->card, sizeof e->card, "%s", card ? card : "");
+	if (strcmp(word, "transaction") == 0 || strcmp(word, "annulation") == 0 ||
+	    strcmp(word, "refaire") == 0) {
+		/* The transaction as it stood then: valid unless this cancels it. */
+		e->kind = word[0] == 't' ? FK_TRANSACTION : word[0] == 'a' ? FK_ANNULATION : FK_REFAIRE;
+		reply_int(o, K_ID, sqlite3_column_int64(st, 7));
+		reply_int(o, K_TYPE, sqlite3_column_int64(st, 8));
+		reply_str(o, K_CLIENT, e->card);
+		reply_str(o, K_UTILISATEUR, (const char *)sqlite3_column_text(st, 12));
+		reply_int(o, K_DATE, sqlite3_column_int64(st, 11));
+		reply_money(o, K_MONTANT, sqlite3_column_int64(st, 9));
+		reply_int(o, K_QTE, sqlite3_column_int64(st, 10));
+		reply_bool(o, K_VALIDE, e->kind != FK_ANNULATION);
+		reply_money(o, K_SOLDE_NOUVEAU, sqlite3_column_int64(st, 5));
+		e->text[SHAPE_PRESIDENT] = e->text[SHAPE_BAR] = sse(e->id, e->kind, o);
+	} else if (strcmp(word, "client") == 0) {
+		e->kind = FK_CLIENT;
+		reply_str(o, K_ID_CARTE, e->card);
+		reply_str(o, K_REQUETE, req);
+		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
+		copy_key(o, detail, K_SOLDE);
+		if (strcmp(req, "client/decouvert") != 0) {
+			json_object_deep_copy(o, &bar, NULL);
+			e->text[SHAPE_BAR] = sse(e->id, e->kind, bar);
+		}
+		copy_key(o, detail, K_DECOUVERT); /* presidents only */
+		e->text[SHAPE_PRESIDENT] = sse(e->id, e->kind, o);
+	} else if (strcmp(word, "prix") == 0) {
+		json_object *v;
+
+		e->kind = FK_PRIX;
+		copy_key(o, detail, K_QUANTITE);
+		if (detail && json_object_object_get_ex(detail, key_names[K_PRIX], &v))
+			add_json(o, K_PRIX, json_object_get(v));
+		else
+			reply_str(o, K_PRIX, NULL); /* removed */
+		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
+		e->text[SHAPE_PRESIDENT] = e->text[SHAPE_BAR] = sse(e->id, e->kind, o);
+	} else if (strcmp(word, "utilisateur") == 0 || strcmp(word, "verrou") == 0) {
+		/* Staff administration and lock-outs: presidents only, and never a
+		 * secret (the journal's details hold none). */
+		e->kind = FK_UTILISATEUR;
+		reply_str(o, K_REQUETE, *req ? req : "verrou");
+		copy_key(o, detail, K_LOGIN);
+		copy_key(o, detail, K_DROIT);
+		copy_key(o, detail, K_TYPE);
+		copy_key(o, detail, K_ADRESSE);
+		copy_key(o, detail, K_JUSQUA);
+		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
+		reply_str(o, K_PAR, (const char *)sqlite3_column_text(st, 13));
+		e->text[SHAPE_PRESIDENT] = sse(e->id, e->kind, o);
+	} else
+		shown = 0;
+	json_object_put(o);
+	json_object_put(bar);
+	json_object_put(detail);
+	if (shown && !e->text[SHAPE_PRESIDENT]) {
+		event_free(e);
+		return -1;
+	}
+	return shown;
+}
+
+/* --- subscribers ------------------------------------------------------------ */
+
+struct sub {
+	pthread_cond_t cond;     /* signalled with reg_mutex */
+	bool pending;            /* events, an end, or shutdown to look at */
+	int64_t last;            /* the last event id handled */
+	bool reinit;             /* to be told to start afresh */
+	enum shape shape;
+	unsigned types;          /* bits of enum feed_kind */
+	char card[33];           /* "" for every card */
+	enum cred_kind kind;     /* the credential, re-checked every CHECK_MS */
+	int64_t token_id;
+	bool oauth;
+	int64_t next_check;
+	enum status end;         /* ST_OK while it goes on; else fin's status */
+	enum auth_reason why;
+	struct sub *prev, *next; /* every subscriber */
+	struct sub *same;        /* the next following the same card, or every card */
+};
+
+static bool
+wants(const struct sub *s, enum shape shape, const struct event *e)
+{
+	return e->text[shape] && (s->types & (1u << e->kind)) &&
+	    (!s->card[0] || strcmp(s->card, e->card) == 0);
+}
+
+/* Parses types=a,b into bits. Returns 1, or 0 on an unknown kind. */
+static int
+parse_types(const char *s, unsigned *out)
+{
+	*out = 0;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		int found = 0;
+
+		for (int k = 0; k < FK__MAX; k++) {
+			if (strlen(feed_kind_words[k]) == n && strncmp(feed_kind_words[k], s, n) == 0) {
+				*out |= 1u << k;
+				found = 1;
+			}
+		}
+		if (!found)
+			return 0;
+		s += n;
+		s += *s == ',';
+	}
+	return 1;
+}
+
+/* Whether who may follow the feed, and with which shape: right 2 at least,
+ * and for an OAuth token the lecture scope. */
+static enum status
+may_follow(struct req *r, const struct principal *who, enum shape *shape)
+{
+	if (!(who->scopes & (SCOPE_LECTURE | SCOPE_ADMIN))) {
+		r->scope_missing = SCOPE_LECTURE;
+		return ST_DROITS_INSUFFISANTS;
+	}
+	if (who->droit < RIGHT_BAR)
+		return ST_DROITS_INSUFFISANTS;
+	*shape = who->droit >= RIGHT_PRESIDENT ? SHAPE_PRESIDENT : SHAPE_BAR;
+	return ST_OK;
+}
+
+/* Resolves the stream's credential (the Authorization header, or a ticket
+ * spent now), checks it may follow, and reads the filters and the resume
+ * point into *s. Runs where the database is (the main thread, or the CGI
+ * process). Returns ST_OK, or the refusal (r->out may hold raison/champ). */
+static enum status
+subscribe(struct req *r, struct sub *s)
+{
+	const char *last = req_env(r, "HTTP_LAST_EVENT_ID");
+	enum auth_reason why = AR_ABSENT;
+	enum status st;
+	int64_t v;
+
+	/* A credential never travels in a URL: a ticket does. */
+	if (params_get(&r->params, field_defs[FLD_JETON].wire))
+		return req_malformed(r, FLD_JETON);
+	if (params_get(&r->params, field_defs[FLD_BEARER_TOKEN].wire))
+		return req_malformed(r, FLD_BEARER_TOKEN);
+	if (r->fields != ST_OK)
+		return r->fields;
+	if (*r->authorization) {
+		st = auth_principal(&r->params, r->authorization, r->now, AUTH_READ, &r->who, &why);
+		auth_touch(&r->who, r->now);
+	} else if (r->v[FLD_TICKET].set) {
+		unsigned char h[SHA256_LEN];
+		enum ticket_use u = TICKET_UNKNOWN;
+		enum cred_kind kind;
+		int64_t id;
+
+		token_hash(r->v[FLD_TICKET].s, h);
+		if (token_kind(r->v[FLD_TICKET].s) == TOK_TICKET) {
+			if (!db_begin(true))
+				return ST_ERREUR_BDD;
+			u = ticket_use(h, r->now, &kind, &id);
+			if (u == TICKET_ERROR || !db_commit()) {
+				db_rollback();
+				return ST_ERREUR_BDD;
+			}
+		}
+		why = u == TICKET_EXPIRED ? AR_EXPIRE : AR_INCONNU;
+		st = u == TICKET_OK ? auth_recheck(kind, id, r->now, &r->who, &why) : ST_JETON_INVALIDE;
+	} else
+		st = ST_JETON_INVALIDE;
+	if (st == ST_JETON_INVALIDE)
+		reply_str(r->out, K_RAISON, auth_reason_words[why]);
+	if (st != ST_OK || (st = may_follow(r, &r->who, &s->shape)) != ST_OK)
+		return st;
+	s->types = (1u << FK__MAX) - 1;
+	if (params_get(&r->params, "types") && r->v[FLD_TYPES].set &&
+	    !parse_types(r->v[FLD_TYPES].s, &s->types))
+		return req_malformed(r, FLD_TYPES);
+	snprintf(s->card, sizeof s->card, "%s", r->v[FLD_CLIENT].set ? r->v[FLD_CLIENT].s : "");
+	s->kind = r->who.kind;
+	s->token_id = r->who.token_id;
+	s->oauth = r->who.kind == CRED_OAUTH;
+	s->next_check = r->now + CHECK_MS;
+	s->end = ST_OK;
+	s->last = -1; /* live only, unless a resume point says otherwise */
+	if (*last) {
+		if (!field_parse(FT_ID, last, &v))
+			return req_malformed(r, FLD_DEPUIS);
+		s->last = v;
+	} else if (r->v[FLD_DEPUIS].set)
+		s->last = r->v[FLD_DEPUIS].i;
+	return ST_OK;
+}
+
+/* Whether the credential of s still may follow; sets its end otherwise. */
+static void
+recheck(struct sub *s, int64_t now)
+{
+	struct principal who;
+	struct req dummy = { 0 };
+	enum shape shape;
+	enum status st = auth_recheck(s->kind, s->token_id, now, &who, &s->why);
+
+	if (st == ST_OK)
+		st = may_follow(&dummy, &who, &shape);
+	if (st == ST_ERREUR_BDD)
+		return; /* the database failing is no verdict: try again later */
+	if (st == ST_OK)
+		s->shape = shape; /* a president demoted to bar sees less at once */
+	s->end = st;
+	s->next_check = now + CHECK_MS;
+}
+
+static void
+write_headers(struct io *io)
+{
+	char retry[32];
+
+	io_puts(io, "Status: 200 OK\r\n"
+	    "Content-Type: text/event-stream; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Accel-Buffering: no\r\n"
+	    "Access-Control-Allow-Origin: *\r\n\r\n");
+	snprintf(retry, sizeof retry, "retry: %d\n\n", RETRY_MS);
+	io_puts(io, retry);
+	io->headers_sent = true;
+}
+
+static void
+write_fin(struct io *io, enum status st, enum auth_reason why)
+{
+	json_object *o = json_object_new_object();
+
+	reply_str(o, K_STATUS, status_defs[st].word);
+	if (st == ST_JETON_INVALIDE)
+		reply_str(o, K_RAISON, auth_reason_words[why]);
+	io_puts(io, "event: fin\ndata: ");
+	io_puts(io, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	io_puts(io, "\n\n");
+	json_object_put(o);
+}
+
+static void
+write_reinit(struct io *io)
+{
+	io_puts(io, "event: reinitialiser\ndata: {}\n\n");
+}
+
+/* --- the CGI stream --------------------------------------------------------- */
+
+/* Writes the events after s->last read from the journal (CGI: no ring), up
+ * to BATCH_MAX rows. Returns how many rows were read, or -1 on error. */
+static int
+stream_rows(struct io *io, struct sub *s)
+{
+	sqlite3_stmt *st = feed_rows(s->last, BATCH_MAX);
+	int rc, n = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		struct event e;
+		int shown = render(st, &e);
+
+		if (shown < 0) {
+			sqlite3_reset(st);
+			return -1;
+		}
+		s->last = sqlite3_column_int64(st, 0);
+		if (shown && wants(s, s->shape, &e))
+			io_puts(io, e.text[s->shape]);
+		event_free(&e);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+/* Where a resume point stands against what can be replayed: 1 when the
+ * client must start afresh (too old, or from another database). */
+static bool
+too_far(int64_t last, int64_t newest)
+{
+	return last > newest || last < newest - cfg.feed_history;
+}
+
+enum status
+feed_stream(struct req *r, json_object *out)
+{
+	struct sub s = { 0 };
+	int64_t newest, until, beat, version = -1;
+	enum status st;
+
+	(void)out;
+	if ((st = subscribe(r, &s)) != ST_OK)
+		return st;
+	if ((newest = feed_newest()) < 0)
+		return ST_ERREUR_BDD;
+	write_headers(&r->io);
+	r->answered = true;
+	if (s.last >= 0 && too_far(s.last, newest))
+		write_reinit(&r->io);
+	if (s.last < 0 || too_far(s.last, newest))
+		s.last = newest;
+	until = mono_ms() + cfg.feed_cgi_ms;
+	beat = mono_ms() + HEARTBEAT_MS;
+	while (mono_ms() < until) {
+		int64_t v = db_int("PRAGMA data_version", -1), now = now_ms();
+
+		if (v != version) {
+			int n;
+
+			version = v;
+			while ((n = stream_rows(&r->io, &s)) == BATCH_MAX)
+				;
+			if (n < 0)
+				break;
+		}
+		if (now >= s.next_check)
+			recheck(&s, now);
+		if (s.end != ST_OK) {
+			write_fin(&r->io, s.end, s.why);
+			break;
+		}
+		if (mono_ms() >= beat) {
+			io_puts(&r->io, ": ping\n\n");
+			beat = mono_ms() + HEARTBEAT_MS;
+		}
+		if (!io_flush(&r->io))
+			break;
+		usleep(250000);
+	}
+	return ST_OK;
+}
+
+/* --- the FastCGI server: the ring -------------------------------------------- */
+
+static struct {
+	pthread_rwlock_t lock;
+	struct event *ev;       /* cap slots, circular: ev[(start + i) % cap] */
+	size_t cap, start, n;
+	int64_t newest;         /* the newest journal id looked at */
+} ring = { .lock = PTHREAD_RWLOCK_INITIALIZER };
+
+/* The index (0..n) of the first event with id > last; under ring.lock. */
+static size_t
+ring_after(int64_t last)
+{
+	size_t lo = 0, hi = ring.n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ring.ev[(ring.start + mid) % ring.cap].id <= last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Appends events (taken) and forgets those out of reach; under the lock. */
+static void
+ring_push(struct event *batch, size_t n, int64_t newest)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ring.n == ring.cap) {
+			event_free(&ring.ev[ring.start]);
+			ring.start = (ring.start + 1) % ring.cap;
+			ring.n--;
+		}
+		ring.ev[(ring.start + ring.n) % ring.cap] = batch[i];
+		ring.n++;
+	}
+	if (newest > ring.newest)
+		ring.newest = newest;
+	while (ring.n > 0 && ring.ev[ring.start].id < ring.newest - cfg.feed_history) {
+		event_free(&ring.ev[ring.start]);
+		ring.start = (ring.start + 1) % ring.cap;
+		ring.n--;
+	}
+}
+
+/* --- the FastCGI server: threads, jobs, subscribers ------------------------ */
+
+enum job_kind {
+	JOB_REQUEST,   /* run another route's request through the pipeline */
+	JOB_SUBSCRIBE, /* check a stream's credential and register it */
+};
+
+struct job {
+	enum job_kind kind;
+	struct req *r;
+	struct sub *sub;
+	bool done;
+	struct job *next;
+};
+
+static pthread_mutex_t job_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_ready = PTHREAD_COND_INITIALIZER, job_done = PTHREAD_COND_INITIALIZER;
+static struct job *jobs;
+
+static pthread_mutex_t reg_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct sub *subs;
+/* The subscribers by the card they follow (those following every card in
+ * everyone), so that a batch of events wakes its card's followers without a
+ * look at the others. */
+#define CARD_BUCKETS 1024
+static struct sub *by_card[CARD_BUCKETS], *everyone;
+
+static struct sub **
+followers(const char *card)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (!*card)
+		return &everyone;
+	for (; *card; card++)
+		h = (h ^ (unsigned char)*card) * 16777619u;
+	return &by_card[h % CARD_BUCKETS];
+}
+
+/* Adds s to the registry. Under reg_mutex. */
+static void
+enlist(struct sub *s)
+{
+	struct sub **list = followers(s->card);
+
+	s->prev = NULL;
+	s->next = subs;
+	if (subs)
+		subs->prev = s;
+	subs = s;
+	s->same = *list;
+	*list = s;
+}
+
+/* Takes s out of the registry. Under reg_mutex. */
+static void
+delist(struct sub *s)
+{
+	struct sub **p;
+
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		subs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	for (p = followers(s->card); *p; p = &(*p)->same) {
+		if (*p == s) {
+			*p = s->same;
+			break;
+		}
+	}
+}
+
+/* Wakes s to look at the ring. Under reg_mutex. */
+static void
+wake(struct sub *s)
+{
+	if (!s->pending) {
+		s->pending = true;
+		pthread_cond_signal(&s->cond);
+	}
+}
+
+static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_empty = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t accept_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int threads, spare; /* all connection threads; those not serving one */
+static pthread_attr_t thread_attr;
+static const struct area *feed_area;
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Hands a job to the main thread and waits for it to be done. */
+static void
+run_job(struct job *j)
+{
+	pthread_mutex_lock(&job_mutex);
+	j->next = jobs;
+	jobs = j;
+	pthread_cond_signal(&job_ready);
+	while (!j->done)
+		pthread_cond_wait(&job_done, &job_mutex);
+	pthread_mutex_unlock(&job_mutex);
+}
+
+/* The main thread: runs the waiting jobs (newest first is fine: each waits
+ * alone for its own). */
+static void
+do_jobs(void)
+{
+	struct job *list, *j;
+
+	pthread_mutex_lock(&job_mutex);
+	list = jobs;
+	jobs = NULL;
+	pthread_mutex_unlock(&job_mutex);
+	for (j = list; j; j = j->next) {
+		struct req *r = j->r;
+
+		if (j->kind == JOB_REQUEST) {
+			req_begin(r);
+			if (req_read(r) && req_prepare(r))
+				req_run(r);
+			continue;
+		}
+		req_begin(r);
+		if (!req_read(r))
+			continue;
+		if ((r->st = subscribe(r, j->sub)) == ST_OK) {
+			int64_t newest = ring.newest; /* the main thread is its only writer */
+
+			j->sub->reinit = j->sub->last >= 0 && too_far(j->sub->last, newest);
+			if (j->sub->last < 0 || j->sub->reinit)
+				j->sub->last = newest;
+			pthread_mutex_lock(&reg_mutex);
+			enlist(j->sub);
+			pthread_mutex_unlock(&reg_mutex);
+		}
+	}
+	pthread_mutex_lock(&job_mutex);
+	for (j = list; j; j = j->next)
+		j->done = true;
+	pthread_cond_broadcast(&job_done);
+	pthread_mutex_unlock(&job_mutex);
+}
+
+/* Copies the events after s->last that s takes, in shape, into out (OUT_MAX
+ * at most). Returns the bytes copied; *more when some are left for the next
+ * round; *overrun when the ring forgot events s had not handled yet (a
+ * subscriber too slow to keep up). */
+static size_t
+collect(struct sub *s, enum shape shape, char *out, bool *more, bool *overrun)
+{
+	size_t w = 0, i;
+
+	*more = false;
+	pthread_rwlock_rdlock(&ring.lock);
+	if ((*overrun = too_far(s->last, ring.newest))) {
+		s->last = ring.newest;
+		pthread_rwlock_unlock(&ring.lock);
+		return 0;
+	}
+	for (i = ring_after(s->last); i < ring.n; i++) {
+		const struct event *e = &ring.ev[(ring.start + i) % ring.cap];
+
+		if (wants(s, shape, e)) {
+			size_t n = strlen(e->text[shape]);
+
+			if (w + n > OUT_MAX) {
+				*more = w > 0;
+				if (w > 0)
+					break;
+				n = OUT_MAX; /* cannot happen: an event is far smaller */
+			}
+			memcpy(out + w, e->text[shape], n);
+			w += n;
+		}
+		s->last = e->id;
+	}
+	if (i == ring.n && ring.newest > s->last)
+		s->last = ring.newest; /* past rows the feed does not show */
+	pthread_rwlock_unlock(&ring.lock);
+	return w;
+}
+
+/* A stream, from its registration to its end, in its connection's thread. */
+static void
+follow(struct req *r, struct sub *s)
+{
+	char *out = malloc(OUT_MAX);
+	int64_t beat = mono_ms() + HEARTBEAT_MS;
+
+	write_headers(&r->io);
+	if (s->reinit)
+		write_reinit(&r->io);
+	pthread_mutex_lock(&reg_mutex);
+	s->pending = true; /* what happened between subscribing and now */
+	while (out && !stopping) {
+		enum status end;
+		enum shape shape;
+		bool more, overrun;
+		size_t n;
+
+		while (!s->pending && !stopping && mono_ms() < beat) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1; /* a bounded wait: the heartbeat's clock is monotonic */
+			pthread_cond_timedwait(&s->cond, &reg_mutex, &ts);
+		}
+		s->pending = false;
+		end = s->end;
+		shape = s->shape; /* the main thread's re-checks may change it */
+		pthread_mutex_unlock(&reg_mutex);
+		if (end != ST_OK) {
+			write_fin(&r->io, end, s->why);
+			io_flush(&r->io);
+			pthread_mutex_lock(&reg_mutex);
+			break;
+		}
+		n = collect(s, shape, out, &more, &overrun);
+		if (overrun)
+			write_reinit(&r->io);
+		if (n > 0)
+			io_write(&r->io, out, n);
+		if (mono_ms() >= beat) {
+			io_puts(&r->io, ": ping\n\n");
+			beat = mono_ms() + HEARTBEAT_MS;
+		}
+		if (!io_flush(&r->io)) {
+			pthread_mutex_lock(&reg_mutex);
+			break; /* the client went away */
+		}
+		pthread_mutex_lock(&reg_mutex);
+		if (more)
+			s->pending = true;
+	}
+	delist(s);
+	pthread_mutex_unlock(&reg_mutex);
+	free(out);
+}
+
+static bool
+stream_route(const struct req *r)
+{
+	const char *name = io_env(&r->io, "TENP5_ROUTE");
+
+	for (size_t i = 0; i < feed_area->n; i++)
+		if (strcmp(feed_area->routes[i].path, name) == 0)
+			return feed_area->routes[i].flags & R_STREAM;
+	return false;
+}
+
+/* Serves one open connection: a stream, or any other route's request. */
+static void
+serve_connection(struct req *r)
+{
+	struct job j = { .r = r };
+	struct sub s = { 0 };
+
+	if (!stream_route(r)) {
+		j.kind = JOB_REQUEST;
+		run_job(&j);
+		req_end(r);
+		return;
+	}
+	pthread_cond_init(&s.cond, NULL);
+	j.kind = JOB_SUBSCRIBE;
+	j.sub = &s;
+	run_job(&j);
+	if (r->st == ST_OK && !r->answered) {
+		r->answered = true;
+		follow(r, &s);
+	}
+	req_end(r); /* the JSON refusal, or the stream's clean end */
+	pthread_cond_destroy(&s.cond);
+}
+
+static void *connection_thread(void *arg);
+
+/* Starts one more connection thread. Under pool_mutex. */
+static void
+spawn(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, &thread_attr, connection_thread, NULL) == 0) {
+		threads++;
+		spare++;
+	} else
+		log_error("cannot start a thread: %s", strerror(errno));
+}
+
+/* Takes connections one after the other; another thread is started when
+ * none is left spare, up to cfg.feed_max, and a thread ends when too many
+ * are spare. */
+static void *
+connection_thread(void *arg)
+{
+	struct req r;
+
+	(void)arg;
+	if (!req_init(&r, feed_area, false)) {
+		log_error("out of memory");
+		stopping = 1;
+	}
+	while (!stopping) {
+		int fd;
+
+		pthread_mutex_lock(&accept_mutex);
+		fd = stopping ? -1 : transport_accept(0, 1000);
+		pthread_mutex_unlock(&accept_mutex);
+		if (fd == -2)
+			stopping = 1;
+		if (fd < 0) {
+			bool extra;
+
+			pthread_mutex_lock(&pool_mutex);
+			extra = spare > 8;
+			pthread_mutex_unlock(&pool_mutex);
+			if (extra)
+				break;
+			continue;
+		}
+		pthread_mutex_lock(&pool_mutex);
+		if (--spare == 0 && threads < cfg.feed_max)
+			spawn();
+		pthread_mutex_unlock(&pool_mutex);
+		if (transport_wait(&r.io, fd, mono_ms() + cfg.read_timeout_ms) && io_open(&r.io, fd))
+			serve_connection(&r);
+		pthread_mutex_lock(&pool_mutex);
+		spare++;
+		if (spare > 8) {
+			/* Enough others wait for connections: this one goes (without
+			 * leaving spare counted twice). */
+			spare--;
+			threads--;
+			pthread_mutex_unlock(&pool_mutex);
+			req_free(&r);
+			pthread_mutex_lock(&pool_mutex);
+			pthread_cond_broadcast(&pool_empty);
+			pthread_mutex_unlock(&pool_mutex);
+			return NULL;
+		}
+		pthread_mutex_unlock(&pool_mutex);
+	}
+	req_free(&r);
+	pthread_mutex_lock(&pool_mutex);
+	threads--;
+	spare--;
+	pthread_cond_broadcast(&pool_empty);
+	pthread_mutex_unlock(&pool_mutex);
+	return NULL;
+}
+
+/* Reads the journal's new rows into the ring and wakes the subscribers they
+ * concern. The journal's newest id is read first: rows up to it were all
+ * committed before, and ids grow in commit order (writers are serialised),
+ * so none can appear below it later. Returns 1, or 0 on error. */
+static int
+follow_journal(void)
+{
+	struct event *batch = calloc(BATCH_MAX, sizeof *batch);
+	int64_t newest = feed_newest();
+	int ok = batch && newest >= 0;
+
+	while (ok && ring.newest < newest) {
+		sqlite3_stmt *st = feed_rows(ring.newest, BATCH_MAX);
+		int64_t seen = ring.newest;
+		size_t n = 0, rows = 0;
+		int rc = SQLITE_ERROR;
+
+		while (st && (rc = db_step(st)) == SQLITE_ROW) {
+			int shown;
+
+			if (sqlite3_column_int64(st, 0) > newest)
+				break; /* committed since: the next turn's */
+			if ((shown = render(st, &batch[n])) < 0)
+				break;
+			seen = sqlite3_column_int64(st, 0);
+			n += (size_t)shown;
+			rows++;
+		}
+		if (st)
+			sqlite3_reset(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+			for (size_t i = 0; i < n; i++)
+				event_free(&batch[i]);
+			ok = 0;
+			break;
+		}
+		if (rows < BATCH_MAX)
+			seen = newest; /* the rest up to newest are rows the feed does not show */
+		pthread_rwlock_wrlock(&ring.lock);
+		ring_push(batch, n, seen);
+		pthread_rwlock_unlock(&ring.lock);
+		pthread_mutex_lock(&reg_mutex);
+		for (struct sub *s = everyone; n > 0 && s; s = s->same)
+			wake(s);
+		for (size_t i = 0; i < n; i++)
+			for (struct sub *s = batch[i].card[0] ? *followers(batch[i].card) : NULL; s; s = s->same)
+				if (strcmp(s->card, batch[i].card) == 0)
+					wake(s);
+		pthread_mutex_unlock(&reg_mutex);
+	}
+	free(batch);
+	return ok;
+}
+
+/* Re-checks the credentials that are due, once per credential. */
+static void
+recheck_all(int64_t now)
+{
+	pthread_mutex_lock(&reg_mutex);
+	for (struct sub *s = subs; s; s = s->next) {
+		if (s->end != ST_OK || s->next_check > now)
+			continue;
+		recheck(s, now);
+		/* Others holding the same credential share the verdict. */
+		for (struct sub *o = s->next; o; o = o->next) {
+			if (o->kind == s->kind && o->token_id == s->token_id && o->end == ST_OK &&
+			    o->next_check <= now) {
+				o->end = s->end;
+				o->why = s->why;
+				o->shape = s->shape;
+				o->next_check = s->next_check;
+				if (o->end != ST_OK)
+					wake(o);
+			}
+		}
+		if (s->end != ST_OK)
+			wake(s);
+	}
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+int
+feed_serve(const struct area *a)
+{
+	sigset_t block, old;
+	struct sigaction sa;
+	int64_t version = -1, checked = 0, idle = 0, newest;
+	struct timespec ts;
+
+	feed_area = a;
+	ring.cap = (size_t)cfg.feed_history;
+	if (!(ring.ev = calloc(ring.cap, sizeof *ring.ev)))
+		return 1;
+	/* The ring starts with what can be replayed. */
+	if ((newest = feed_newest()) < 0) {
+		log_error("cannot read the journal");
+		return 1;
+	}
+	ring.newest = newest > cfg.feed_history ? newest - cfg.feed_history : 0;
+	if (!follow_journal())
+		log_error("cannot load the journal's last events");
+	transport_init(0);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	/* Signals are the main thread's: connection threads block them. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	pthread_attr_init(&thread_attr);
+	pthread_attr_setdetachstate(&thread_attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&thread_attr, 256 * 1024);
+	pthread_mutex_lock(&pool_mutex);
+	spawn();
+	spawn();
+	pthread_mutex_unlock(&pool_mutex);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	while (!stopping) {
+		int64_t v, now;
+
+		pthread_mutex_lock(&job_mutex);
+		if (!jobs) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 10 * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&job_ready, &job_mutex, &ts);
+		}
+		pthread_mutex_unlock(&job_mutex);
+		db_heal();
+		do_jobs();
+		v = db_int("PRAGMA data_version", -1);
+		if (v != version) {
+			version = v;
+			if (!follow_journal())
+				version = -1; /* try again at the next turn */
+		}
+		now = now_ms();
+		if (now - checked >= 1000) {
+			checked = now;
+			recheck_all(now);
+		}
+		if (mono_ms() - idle >= 1000) {
+			idle = mono_ms();
+			(void)auth_flush_usage(now, false);
+			db_checkpoint(false);
+		}
+	}
+	/* Shutdown: every stream ends cleanly, then the threads go. */
+	pthread_mutex_lock(&reg_mutex);
+	for (struct sub *s = subs; s; s = s->next)
+		pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&reg_mutex);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3;
+	pthread_mutex_lock(&pool_mutex);
+	while (threads > 0) {
+		/* Jobs still waiting are answered, so their threads can end. */
+		pthread_mutex_unlock(&pool_mutex);
+		do_jobs();
+		pthread_mutex_lock(&pool_mutex);
+		if (pthread_cond_timedwait(&pool_empty, &pool_mutex, &ts) == ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&pool_mutex);
+	(void)auth_flush_usage(now_ms(), true);
+	db_close();
+	return 0;
+}

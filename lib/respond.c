@@ -1,0 +1,206 @@
+/*
+ * Answers. Business refusals are HTTP 200 with their status word, as the
+ * Android app expects; a credential that came in the Authorization header
+ * gets 401 and 403 instead (RFC 6750). Storage and internal errors show
+ * nothing of what the handler had added.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+#include "hooks.h"
+#include "log.h"
+#include "respond.h"
+
+static int
+http_code(const struct req *r, enum status st, const char **reason)
+{
+	if (r->who.via_header && st == ST_JETON_INVALIDE) {
+		*reason = "Unauthorized";
+		return 401;
+	}
+	if (r->who.via_header && st == ST_DROITS_INSUFFISANTS) {
+		*reason = "Forbidden";
+		return 403;
+	}
+	*reason = status_defs[st].reason;
+	return status_defs[st].http;
+}
+
+static void
+send_headers(struct req *r, enum status st)
+{
+	struct io *io = &r->io;
+	const char *reason;
+	char line[256];
+	int code = http_code(r, st, &reason);
+
+	snprintf(line, sizeof line, "Status: %d %s\r\n", code, reason);
+	io_puts(io, line);
+	io_puts(io, "Content-Type: application/json; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Access-Control-Allow-Origin: *\r\n");
+	if (st == ST_METHODE_NON_AUTORISEE)
+		io_puts(io, r->route && (r->route->flags & R_GET) ? "Allow: GET, POST, OPTIONS\r\n"
+		    : "Allow: POST, OPTIONS\r\n");
+	if (code == 401)
+		io_puts(io, "WWW-Authenticate: Bearer realm=\"10p5\", error=\"invalid_token\"\r\n");
+	if (code == 403 && r->scope_missing) {
+		char words[64];
+
+		auth_scopes_format(r->scope_missing, words, sizeof words);
+		snprintf(line, sizeof line, "WWW-Authenticate: Bearer realm=\"10p5\", "
+		    "error=\"insufficient_scope\", scope=\"%s\"\r\n", words);
+		io_puts(io, line);
+	}
+	io_puts(io, r->raw.headers); /* a handler's own (a cookie) */
+	io_puts(io, "\r\n");
+	io->headers_sent = true;
+}
+
+/* Writes the streamed list and closes the object. Returns 0 if it had to stop
+ * half-way: the caller then cuts the answer. */
+static int
+send_stream(struct req *r)
+{
+	struct io *io = &r->io;
+	char row[1024], tail[64];
+	int64_t count = 0, last = 0;
+	bool cut = false;
+	int rc;
+
+	io_puts(io, ",\"");
+	io_puts(io, key_names[r->stream.key]);
+	io_puts(io, "\":[");
+	while ((rc = db_step(r->stream.st)) == SQLITE_ROW) {
+		int n;
+
+		if (r->stream.limit > 0 && count == r->stream.limit) {
+			cut = true;
+			break;
+		}
+		if ((n = r->stream.row(r->stream.st, row + 1, sizeof row - 1)) < 0 || hook_fail("row")) {
+			sqlite3_reset(r->stream.st);
+			return 0;
+		}
+		row[0] = ',';
+		if (count == 0)
+			io_write(io, row + 1, (size_t)n);
+		else
+			io_write(io, row, (size_t)n + 1);
+		last = sqlite3_column_int64(r->stream.st, 0);
+		count++;
+	}
+	sqlite3_reset(r->stream.st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return 0;
+	io_puts(io, "]");
+	if (cut) {
+		snprintf(tail, sizeof tail, ",\"%s\":%" PRId64, key_names[K_SUIVANT], last);
+		io_puts(io, tail);
+	}
+	io_puts(io, "}");
+	return 1;
+}
+
+/* Writes the JSON reply for status st from r->out. */
+static void
+send_reply(struct req *r, enum status st)
+{
+	json_object *out = r->out, *bare = NULL;
+	const char *text;
+	size_t len;
+
+	if (st == ST_ERREUR_BDD || st == ST_ERREUR_GENERIQUE) {
+		/* Whatever the handler added before failing stays private. */
+		out = bare = json_object_new_object();
+		reply_str(out, K_STATUS, status_defs[st].word);
+	} else {
+		const char *reason;
+		int code = http_code(r, st, &reason);
+
+		reply_str(out, K_STATUS, status_defs[st].word);
+		if (st == ST_REQUETE_MALFORME && r->champ)
+			reply_str(out, K_CHAMP, r->champ);
+		if (code == 401 || code == 403) {
+			json_object *e = json_object_new_object();
+
+			reply_str(e, K_CODE, code == 401 ? "UNAUTHORIZED" : "FORBIDDEN");
+			reply_str(e, K_MESSAGE, code == 401 ?
+			    "Identifiant de connexion absent, inconnu, expiré ou révoqué" :
+			    r->scope_missing ? "Portée (scope) insuffisante pour cette requête" :
+			    "Droits insuffisants pour cette requête");
+			json_object_object_add_ex(out, key_names[K_ERROR], e,
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+		}
+	}
+	text = json_object_to_json_string_length(out,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	send_headers(r, st);
+	if (st == ST_OK && r->stream.key != K__MAX) {
+		io_write(&r->io, text, len - 1); /* all but the closing brace */
+		if (!send_stream(r)) {
+			log_error("a list failed half-way: its answer is cut");
+			io_abort(&r->io);
+		}
+	} else
+		io_write(&r->io, text, len);
+	json_object_put(bare);
+}
+
+static const char *
+reason_phrase(int http)
+{
+	switch (http) {
+	case 200: return "OK";
+	case 302: return "Found";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	default: return "Error";
+	}
+}
+
+/* Writes a raw reply (R_RAW routes). */
+static void
+send_raw(struct req *r)
+{
+	char line[128];
+
+	snprintf(line, sizeof line, "Status: %d %s\r\nContent-Type: %s\r\n", r->raw.http,
+	    reason_phrase(r->raw.http), r->raw.type ? r->raw.type : "text/plain; charset=utf-8");
+	io_puts(&r->io, line);
+	io_puts(&r->io, "X-Content-Type-Options: nosniff\r\n");
+	io_puts(&r->io, r->raw.headers);
+	io_puts(&r->io, "\r\n");
+	if (r->raw.body)
+		io_write(&r->io, r->raw.body, r->raw.len);
+}
+
+void
+respond(struct req *r)
+{
+	if (r->replay) {
+		send_headers(r, ST_OK);
+		io_puts(&r->io, r->replay);
+	} else if (r->raw.http && r->st == ST_OK)
+		send_raw(r);
+	else
+		send_reply(r, r->st);
+}
+
+void
+respond_preflight(struct req *r)
+{
+	io_puts(&r->io, "Status: 204 No Content\r\n"
+	    "Access-Control-Allow-Origin: *\r\n"
+	    "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
+	    "Access-Control-Allow-Headers: Authorization, Content-Type\r\n"
+	    "Access-Control-Max-Age: 86400\r\n\r\n");
+	r->io.headers_sent = true;
+	r->answered = true;
+}

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# The live feed (SPEC §6): each kind of event, in order, shaped by the
+# subscriber's right; filters; tickets (single-use, 30 s) and credentials
+# refused in a URL; resume by id across a disconnect, a killed feed process
+# and a restart of the whole stack, every event exactly once; fin when the
+# credential goes; a comment line while nothing happens.
+. "$(dirname "$0")/lib.sh"
+if [ "${STACK:-nginx}" = apache ]; then
+	# Plain CGI (shared hosting): a stream lasts TENP5_FEED_CGI_SECONDS and
+	# ends; the client comes back with Last-Event-ID and loses nothing.
+	start_stack TENP5_FEED_CGI_SECONDS=3
+	P=$(admin_jeton)
+	tk() { call evenements/ticket "jeton=$P"; val .ticket; }
+	call client/ajouter "jeton=$P&idCarte=CGIF1&solde=50"
+	t0=$SECONDS
+	get "api/evenements?depuis=0&ticket=$(tk)" -N --max-time 30
+	like "$CODE $(hdr Content-Type)" "^200 text/event-stream" "under CGI, the feed streams text/event-stream"
+	ok "$([ $((SECONDS - t0)) -ge 2 ] && [ $((SECONDS - t0)) -le 15 ]; echo $?)" \
+		"for TENP5_FEED_CGI_SECONDS (3), then ends ($((SECONDS - t0)) s)"
+	ids=$(sed -n 's/^id: //p' <<<"$REPLY" | tr '\n' ' ')
+	is "$ids" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE event IN ('utilisateur', 'transaction', 'client')")" \
+		"replaying the journal from depuis=0"
+	last=${ids% }
+	last=${last##* }
+	call client/payer "jeton=$P&idCarte=CGIF1&montant=2"
+	get "api/evenements?ticket=$(tk)" -N --max-time 30 -H "Last-Event-ID: $last"
+	is "$(sed -n 's/^id: //p' <<<"$REPLY" | tr '\n' ' ')" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE id > $last AND event = 'transaction'")" \
+		"the reconnect with Last-Event-ID gets what happened since, once"
+	finish
+fi
+start_stack
+P=$(admin_jeton)
+add_user "$P" bar bar-secret-1 2
+add_user "$P" bde bde-secret-1 1
+B=$(login bar bar-secret-1)
+E=$(login bde bde-secret-1)
+
+# sse NAME [curl args...] QUERY: opens a stream in the background into
+# $DATA/sse.NAME (the query after /api/evenements?).
+sse() {
+	local name=$1
+	shift
+	curl -sN --max-time 120 "${@:1:$#-1}" "$URL/api/evenements?${!#}" >"$DATA/sse.$name" 2>/dev/null &
+	eval "SSE_$name=$!"
+}
+sse_stop() { local v="SSE_$1"; kill "${!v}" 2>/dev/null; wait "${!v}" 2>/dev/null; }
+# sse_wait NAME REGEX: waits (30 s at most) until the stream holds REGEX.
+sse_wait() {
+	local deadline=$((SECONDS + 30))
+	until grep -qE "$2" "$DATA/sse.$1" 2>/dev/null; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.02
+	done
+}
+sse_ids() { sed -n 's/^id: //p' "$DATA/sse.$1" | tr '\n' ' '; }
+sse_events() { sed -n 's/^event: //p' "$DATA/sse.$1" | tr '\n' ' '; }
+# sse_data NAME EVENT: the data lines of one kind of event, one per line.
+sse_data() { awk -v e="$2" '/^event: / { k = substr($0, 8) } /^data: / && k == e { print substr($0, 7) }' "$DATA/sse.$1"; }
+ticket() { call evenements/ticket "jeton=$1"; val .ticket; }
+newest() { sql "SELECT max(id) FROM journal"; }
+
+# --- tickets ---------------------------------------------------------------
+call evenements/ticket "jeton=$B"
+like "$(jv '.status, .ticket')" '^ok 10p5tk_[A-Za-z0-9]{36}$' "a bar member gets a ticket (10p5tk_...)"
+is "$(val '.expiration - now * 1000 | . > 25000 and . < 35000')" true "valid 30 s"
+TK=$(val .ticket)
+is "$(sql "SELECT count(*) FROM tickets WHERE hash = X'$(sha "$TK")'")" 1 "only its hash is stored"
+call evenements/ticket "jeton=$E"
+is "$(st)" droits_insuffisants "BDE (right 1) gets none"
+
+get "api/evenements?ticket=$TK" --max-time 2 -N
+like "$CODE $(hdr Content-Type)" "^200 text/event-stream" "the ticket opens a stream of text/event-stream"
+like "$REPLY" $'^retry: [0-9]+\n' "which tells clients when to come back"
+get "api/evenements?ticket=$TK"
+is "$CODE $(jv '.status, .raison')" "200 jeton_invalide inconnu" "a ticket works once"
+TK=$(ticket "$B")
+clock_forward 31
+get "api/evenements?ticket=$TK"
+is "$(jv '.status, .raison')" "jeton_invalide expire" "and for 30 s"
+B=$(login bar bar-secret-1)
+P=$(admin_jeton)
+get "api/evenements?jeton=$B"
+is "$CODE $(jv '.status, .champ')" "200 requete_malforme jeton" "a jeton in the URL is refused"
+get "api/evenements?bearer_token=$B&ticket=$(ticket "$B")"
+is "$(jv '.status, .champ')" "requete_malforme bearer_token" "so is a bearer_token, even with a ticket"
+get "api/evenements" -H "Authorization: Bearer $E"
+is "$CODE $(st)" "403 droits_insuffisants" "right 1 with the Authorization header: HTTP 403"
+get "api/evenements"
+is "$CODE $(jv '.status, .raison')" "200 jeton_invalide absent" "no credential at all: jeton_invalide absent"
+TK=$(ticket "$B")
+sql "UPDATE users SET droit = 1 WHERE login = 'bar'"
+get "api/evenements?ticket=$TK"
+is "$CODE $(st)" "200 droits_insuffisants" "a ticket follows its credential's right now: demoted, refused"
+sql "UPDATE users SET droit = 2 WHERE login = 'bar'"
+get "api/evenements?types=transaction,chat&ticket=$(ticket "$B")"
+is "$(jv '.status, .champ')" "requete_malforme types" "an unknown kind in types is malformed"
+
+# --- each kind, in order, shaped by right -----------------------------------
+sse bar "ticket=$(ticket "$B")"
+sse prez "ticket=$(ticket "$P")"
+sse one "client=FEED1&ticket=$(ticket "$B")"
+sse prices "types=prix&ticket=$(ticket "$B")"
+sse_wait bar '^retry' && sse_wait prez '^retry' && sse_wait one '^retry' && sse_wait prices '^retry'
+start=$(newest)
+call client/ajouter "jeton=$P&idCarte=FEED1&solde=50"
+call client/ajouter "jeton=$B&idCarte=FEED2&solde=20"
+call client/payer "jeton=$B&idCarte=FEED1&montant=1.5"
+tx=$(val .idTransaction)
+call annuler "jeton=$B&idTransaction=$tx"
+call refaire "jeton=$B&idTransaction=$tx"
+call client/decouvert "jeton=$P&idCarte=FEED1&decouvert=oui"
+call prix/modifier "jeton=$P&quantite=3&prix=4"
+call utilisateur/ajouter "jeton=$P&login=nouveau&mdp=nouveau-secret-1&droit=2"
+call cle/creer "jeton=$P&nom=cachee&droit=2"
+KEY=$(val .cle)
+call prix/modifier "jeton=$P&quantite=3"
+sse_wait prez '"quantite":3,"prix":null' && sse_wait bar '"quantite":3,"prix":null' &&
+	sse_wait prices '"quantite":3,"prix":null' && sse_wait one 'event: refaire'
+is "$(sse_events prez)" \
+	"transaction client transaction client transaction annulation refaire client prix utilisateur prix " \
+	"a president sees every kind: transactions, a cancel, a redo, clients, prices, users"
+is "$(sse_events bar)" "transaction client transaction client transaction annulation refaire prix prix " \
+	"a bar member sees the same but the overdraft change and the staff's administration"
+is "$(sse_ids prez)" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE id > $start AND event != 'cle'")" \
+	"the ids are the journal's, in order"
+is "$(sse_data bar transaction | sed -n 3p)" \
+	"{\"id\":$tx,\"type\":3,\"client\":\"FEED1\",\"utilisateur\":\"bar\",\"date\":$(sql "SELECT date_ms FROM transactions WHERE id = $tx"),\"montant\":1.5,\"qte\":0,\"valide\":true,\"soldeNouveau\":48.5}" \
+	"a transaction event is the transaction object and the new balance"
+is "$(sse_data bar annulation | jq -c '[.id, .valide, .soldeNouveau]')" "[$tx,false,50]" \
+	"an annulation shows the row cancelled and the balance after"
+is "$(sse_data bar refaire | jq -c '[.id, .valide, .soldeNouveau]')" "[$tx,true,48.5]" "a refaire, the row valid again"
+is "$(sse_data bar client | jq -c 'keys')" $'["date","idCarte","requete","solde"]\n["date","idCarte","requete","solde"]' \
+	"a bar member's client events never hold decouvert"
+is "$(sse_data prez client | jq -c '[.requete, .decouvert]' | tr '\n' ' ')" \
+	'["client/ajouter",false] ["client/ajouter",false] ["client/decouvert",true] ' "a president's do"
+is "$(sse_data prez utilisateur | jq -c '[.requete, .login, .droit, .par]')" \
+	'["utilisateur/ajouter","nouveau",2,"prez"]' "a user event: what was done, to whom, by whom"
+unlike "$(cat "$DATA"/sse.*)" "nouveau-secret|${KEY:-no-key}|10p5_|mdp" "no stream shows a password, a key or a secret"
+is "$(sse_events one)" "transaction client transaction annulation refaire " "client=FEED1: that card's events only"
+is "$(sse_events prices)" "prix prix " "types=prix: prices only"
+sse_stop prez
+sse_stop one
+sse_stop prices
+
+# --- resume: a disconnect, a killed feed process, a restart ------------------
+last=$(sse_ids bar | awk '{ print $NF }')
+sse_stop bar
+for i in 1 2 3; do call client/payer "jeton=$B&idCarte=FEED2&montant=1"; done
+sse back -H "Last-Event-ID: $last" "ticket=$(ticket "$B")"
+sse_wait back 'soldeNouveau":17[,}]'
+is "$(sse_ids back)" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE id > $last AND event = 'transaction'")" \
+	"Last-Event-ID after a disconnect: every event since, once"
+last=$(sse_ids back | awk '{ print $NF }')
+old=$(pool_pids evenements)
+kill -9 $old
+sse_stop back
+for i in 1 2 3; do call client/payer "jeton=$B&idCarte=FEED2&montant=1"; done
+for _ in $(seq 500); do
+	new=$(pool_pids evenements)
+	[ -n "$new" ] && [ "$new" != "$old" ] && break
+	sleep 0.02
+done
+sse again "depuis=$last&ticket=$(ticket "$B")"
+sse_wait again 'soldeNouveau":14[,}]'
+is "$(sse_ids again)" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE id > $last AND event = 'transaction'")" \
+	"after kill -9 of the feed's process: depuis= replays what it missed, once"
+last=$(sse_ids again | awk '{ print $NF }')
+sse_stop again
+stop_stack
+REUSE=1 start_stack
+B=$(login bar bar-secret-1)
+P=$(admin_jeton)
+call client/payer "jeton=$B&idCarte=FEED2&montant=1"
+sse restart -H "Last-Event-ID: $last" "ticket=$(ticket "$B")"
+sse_wait restart 'soldeNouveau":13[,}]'
+is "$(sse_ids restart)" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE id > $last AND event IN ('transaction', 'client', 'prix')")" \
+	"after a restart of the whole stack: the same"
+get "api/evenements?depuis=999999999&ticket=$(ticket "$B")" --max-time 2 -N
+like "$REPLY" $'event: reinitialiser' "an id from another database (past the newest): reinitialiser"
+sse_stop restart
+
+# --- fin: the credential goes, the stream ends (checked every 10 s) ------------
+call cle/creer "jeton=$P&nom=mur&droit=2"
+K1=$(val .cle) K1_ID=$(val .id)
+add_user "$P" demote demote-secret-1 2
+D=$(login demote demote-secret-1)
+call cle/creer "jeton=$D&nom=mur2&droit=2"
+K2=$(val .cle)
+S=$(login bar bar-secret-1)
+sse revoked -H "Authorization: ApiKey $K1" ""
+sse demoted -H "Authorization: ApiKey $K2" ""
+sse expired "ticket=$(ticket "$S")"
+sse_wait revoked '^retry' && sse_wait demoted '^retry' && sse_wait expired '^retry'
+t0=$SECONDS
+call cle/supprimer "jeton=$P&id=$K1_ID"
+call utilisateur/droit "jeton=$P&login=demote&droit=1"
+sse_wait revoked '^event: fin' && sse_wait demoted '^event: fin'
+ok "$([ $((SECONDS - t0)) -le 30 ]; echo $?)" "a key revoked and a user demoted end their streams within 30 s ($((SECONDS - t0)) s)"
+clock_forward 400 # the session of the third, idle, expires
+sse_wait expired '^event: fin'
+ok $? "so does a session that expires"
+is "$(sse_data revoked fin)" '{"status":"jeton_invalide","raison":"inconnu"}' "a revoked key: fin, jeton_invalide inconnu"
+is "$(sse_data demoted fin)" '{"status":"droits_insuffisants"}' "a user demoted to 1: fin, droits_insuffisants"
+is "$(sse_data expired fin)" '{"status":"jeton_invalide","raison":"expire"}' "an expired session: fin, jeton_invalide expire"
+
+# --- liveness -------------------------------------------------------------------
+B=$(login bar bar-secret-1)
+sse quiet "ticket=$(ticket "$B")"
+sse_wait quiet '^: ' 
+ok $? "a stream with nothing to say sends a comment line (within 10 s)"
+sse_stop quiet
+finish

@@ -1,0 +1,101 @@
+/* Unit tests for lib/limit.c: counting, windows per kind, journaled lock-outs,
+ * lifting them, known addresses. */
+#include "../tap.h"
+#include "limit.h"
+#include "unitdb.h"
+
+static int64_t
+journaled(const char *event)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (db_row(&st, "SELECT count(*) FROM journal WHERE event = ?1", "s", event) == 1) {
+		n = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return n;
+}
+
+int
+main(void)
+{
+	int64_t t0 = 1700000000000, win, id = 0;
+	struct limit_key bob = { LIMIT_LOGIN_ADDR, "bob", "10.0.0.1" };
+	struct limit_key bob_other = { LIMIT_LOGIN_ADDR, "bob", "10.0.0.2" };
+	struct limit_key bob_day = { LIMIT_LOGIN, "bob", "" };
+	struct limit_key cards = { LIMIT_CARDS, "", "10.0.0.1" };
+	struct limit_key probe = { LIMIT_PROBE, "", "s:7" };
+	struct limit_lock lk;
+	sqlite3_stmt *st;
+	int n;
+
+	if (!unitdb_open("unit-limit"))
+		return 2;
+	win = cfg.fail_window_ms;
+	ok(db_begin(true), "a transaction");
+
+	is_int(limit_wait(&bob, t0), 0, "no failure, no wait");
+	for (int i = 0; i < cfg.login_max_fails - 1; i++)
+		limit_fail(&bob, t0 + i);
+	is_int(limit_wait(&bob, t0 + 10), 0, "below the limit, no wait");
+	is_int(journaled("verrou"), 0, "and no lock-out journaled");
+	limit_fail(&bob, t0 + 10);
+	is_int(limit_wait(&bob, t0 + 10), (win + 999) / 1000, "at the limit, wait for the window to close");
+	is_int(journaled("verrou"), 1, "the lock-out is journaled once, as it starts");
+	limit_fail(&bob, t0 + 11);
+	is_int(journaled("verrou"), 1, "not again for later failures");
+	is_int(limit_wait(&bob_other, t0 + 10), 0, "the same login from another address is another key");
+	is_int(limit_wait(&cards, t0 + 10), 0, "the address's cards are another key");
+	is_int(limit_wait(&bob, t0 + win), 0, "the window closes");
+	limit_fail(&bob, t0 + win);
+	is_int(limit_wait(&bob, t0 + win), 0, "a failure after the window starts a new count");
+
+	for (int i = 0; i < cfg.login_day_fails; i++)
+		limit_fail(&bob_day, t0 + i * 1000);
+	ok(limit_wait(&bob_day, t0 + win * 2) > 0, "the login's daily count outlasts the short window");
+	is_int(limit_wait(&bob_day, t0 + 86400000 + 1000 * cfg.login_day_fails), 0,
+	    "and ends after a day");
+
+	for (int i = 0; i < cfg.addr_max_fails; i++)
+		limit_fail(&cards, t0);
+	ok(limit_wait(&cards, t0) > 0, "unknown cards lock their address at TENP5_ADDR_FAILS");
+	limit_undo(&cards);
+	is_int(limit_wait(&cards, t0), 0, "taking one failure back reopens it");
+	limit_fail(&cards, t0);
+	for (int i = 0; i < cfg.probe_max_fails; i++)
+		limit_fail(&probe, t0);
+	ok(limit_wait(&probe, t0) > 0, "a credential's unknown look-ups lock at TENP5_PROBE_FAILS");
+
+	n = 0;
+	st = limit_locks(t0 + 5);
+	while (st && db_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 1) == LIMIT_CARDS) {
+			id = sqlite3_column_int64(st, 0);
+			is_str((const char *)sqlite3_column_text(st, 3), "10.0.0.1", "the list names the address");
+			is_int(sqlite3_column_int64(st, 5), t0 + win, "and when the lock-out ends");
+		}
+		n++;
+	}
+	if (st)
+		sqlite3_reset(st);
+	is_int(n, 3, "three lock-outs now: the cards' address, the credential's look-ups, bob's day");
+	is_int(limit_lift(id, t0 + 5, &lk), 1, "a president lifts the address's");
+	is_int(lk.kind, LIMIT_CARDS, "which is described");
+	is_str(lk.addr, "10.0.0.1", "with its address");
+	is_int(limit_wait(&cards, t0 + 5), 0, "the address may try again");
+	is_int(limit_lift(id, t0 + 5, &lk), 0, "a lifted lock-out is gone");
+	is_int(limit_lift(999999, t0 + 5, &lk), 0, "an unknown one is no lock-out");
+
+	is_int(limit_known(1, "10.0.0.9"), 0, "an address nobody logged in from is unknown");
+	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('bob', 'x', 2, 0)", "");
+	ok(limit_remember(1, "10.0.0.9", t0), "a successful login is remembered");
+	is_int(limit_known(1, "10.0.0.9"), 1, "the address is then known for that user");
+	is_int(limit_known(2, "10.0.0.9"), 0, "not for another");
+	ok(limit_purge(t0 + 100LL * 86400000), "purging after 100 days");
+	is_int(limit_known(1, "10.0.0.9"), 0, "forgets the address");
+	is_int(db_int("SELECT count(*) FROM limits", -1), 0, "and every finished window");
+	db_rollback();
+	unitdb_close();
+	return done_testing();
+}

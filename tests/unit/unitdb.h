@@ -1,0 +1,40 @@
+/*
+ * A throw-away database for the unit tests that need one: created in a fresh
+ * directory with every migration, removed at the end.
+ */
+#ifndef TENP5_UNITDB_H
+#define TENP5_UNITDB_H
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+
+static char unitdb_dir[] = "/tmp/10p5-unit.XXXXXX";
+
+/* Loads the configuration from the environment and opens a new database.
+ * Returns 1, or 0 (the test should bail out). */
+static __attribute__((unused)) int
+unitdb_open(const char *name)
+{
+	char path[128];
+
+	log_init(name);
+	if (!config_load() || !crypto_init() || !mkdtemp(unitdb_dir))
+		return 0;
+	snprintf(path, sizeof path, "%s/t.db", unitdb_dir);
+	return db_open(path, true);
+}
+
+static __attribute__((unused)) void
+unitdb_close(void)
+{
+	char cmd[200];
+
+	db_close();
+	snprintf(cmd, sizeof cmd, "rm -rf %s", unitdb_dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", unitdb_dir);
+}
+
+#endif

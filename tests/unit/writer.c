@@ -1,0 +1,230 @@
+/*
+ * Unit tests for lib/writer.c (with lib/transport.c and lib/request.c): the
+ * group-commit writer driven over a real Unix socket by hand-made FastCGI
+ * requests. Writes of one turn share one commit; a refusal stays private to
+ * its request; a failed commit fails the whole group; a stalled peer delays
+ * nobody past the read deadline; a read of the turn sees its writes.
+ */
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "../tap.h"
+#include "clock.h"
+#include "server.h"
+#include "unitdb.h"
+#include "writer.h"
+
+/* test/add: adds the price of `quantite` drinks (13 is refused). */
+static enum status
+h_add(struct req *r, json_object *out)
+{
+	(void)out;
+	if (r->v[FLD_QUANTITE].i == 13)
+		return ST_PRODUIT_INCONNU;
+	return db_exec("INSERT INTO prices (qty, price) VALUES (?1, 100)", "i", r->v[FLD_QUANTITE].i)
+	    ? ST_OK : ST_ERREUR_BDD;
+}
+
+/* test/count: how many prices there are. */
+static enum status
+h_count(struct req *r, json_object *out)
+{
+	(void)r;
+	reply_int(out, K_QUANTITE, db_int("SELECT count(*) FROM prices", -1));
+	return ST_OK;
+}
+
+static const struct route routes[] = {
+	{ .path = "test/add", .handler = h_add, .flags = R_PUBLIC | R_WRITE,
+	  .takes = FB(FLD_QUANTITE), .needs = FB(FLD_QUANTITE) },
+	{ .path = "test/count", .handler = h_count, .flags = R_PUBLIC },
+};
+static const struct area area = { .name = "test", .routes = routes, .n = 2 };
+
+static int commits, refuse_commit;
+
+static int
+on_commit(void *arg)
+{
+	(void)arg;
+	commits++;
+	return refuse_commit; /* non-zero turns the COMMIT into a ROLLBACK */
+}
+
+static void
+record(unsigned char *b, size_t *n, int type, const void *content, size_t len)
+{
+	unsigned char h[8] = { 1, (unsigned char)type, 0, 1, (unsigned char)(len >> 8),
+		(unsigned char)(len & 0xff), 0, 0 };
+
+	memcpy(b + *n, h, 8);
+	memcpy(b + *n + 8, content, len);
+	*n += 8 + len;
+}
+
+static void
+param(unsigned char *p, size_t *n, const char *name, const char *value)
+{
+	p[(*n)++] = (unsigned char)strlen(name);
+	p[(*n)++] = (unsigned char)strlen(value);
+	memcpy(p + *n, name, strlen(name));
+	*n += strlen(name);
+	memcpy(p + *n, value, strlen(value));
+	*n += strlen(value);
+}
+
+/* A FastCGI request for route with body, whole or (half) cut after its
+ * parameters' first bytes. */
+static size_t
+request(unsigned char *b, const char *route, const char *body, int half)
+{
+	static const unsigned char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
+	unsigned char p[512];
+	char len[24];
+	size_t n = 0, pn = 0;
+
+	snprintf(len, sizeof len, "%zu", strlen(body));
+	param(p, &pn, "REQUEST_METHOD", "POST");
+	param(p, &pn, "TENP5_ROUTE", route);
+	param(p, &pn, "CONTENT_LENGTH", len);
+	record(b, &n, 1, begin, sizeof begin);
+	record(b, &n, 4, p, pn);
+	if (half)
+		return 16 + 11; /* the BEGIN record, then the parameters cut short */
+	record(b, &n, 4, "", 0);
+	record(b, &n, 5, body, strlen(body));
+	record(b, &n, 5, "", 0);
+	return n;
+}
+
+static int
+client(const char *path, const char *route, const char *body, int half)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	unsigned char b[1024];
+	size_t n = request(b, route, body, half);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 || write(fd, b, n) != (ssize_t)n)
+		return -1;
+	return fd;
+}
+
+/* The JSON body of the answer on fd (its STDOUT records after the headers),
+ * "" if the connection was closed with no answer. */
+static const char *
+answer(int fd)
+{
+	static char out[4096];
+	unsigned char buf[8192];
+	size_t have = 0, pos = 0, w = 0;
+	ssize_t r;
+	char *body;
+
+	while (have < sizeof buf && (r = read(fd, buf + have, sizeof buf - have)) > 0)
+		have += (size_t)r;
+	close(fd);
+	while (pos + 8 <= have) {
+		size_t len = (size_t)buf[pos + 4] << 8 | buf[pos + 5];
+
+		if (buf[pos + 1] == 6 && w + len < sizeof out) {
+			memcpy(out + w, buf + pos + 8, len);
+			w += len;
+		}
+		pos += 8 + len + buf[pos + 6];
+	}
+	out[w] = '\0';
+	body = strstr(out, "\r\n\r\n");
+	return body ? body + 4 : "";
+}
+
+/* Serves one turn: accepts the first waiting connection and gathers the rest. */
+static size_t
+turn(int listener, struct req *slots)
+{
+	int fd = transport_accept(listener, 1000);
+	size_t n;
+
+	if (fd < 0)
+		return 0;
+	n = writer_gather(listener, fd, slots, 16);
+	writer_run(slots, n);
+	return n;
+}
+
+int
+main(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct req slots[16];
+	int listener, fds[8];
+	char path[100];
+	int64_t t0;
+
+	setenv("TENP5_GROUP", "16", 1);
+	setenv("TENP5_READ_TIMEOUT", "300", 1);
+	if (!unitdb_open("unit-writer") || FCGX_Init() != 0)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	sqlite3_commit_hook(db_handle(), on_commit, NULL);
+	snprintf(path, sizeof path, "%s/sock", unitdb_dir);
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+	listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (listener < 0 || bind(listener, (struct sockaddr *)&a, sizeof a) != 0 || listen(listener, 64) != 0)
+		return 2;
+	transport_init(listener);
+	for (int i = 0; i < 16; i++)
+		if (!req_init(&slots[i], &area, false))
+			return 2;
+
+	for (int i = 0; i < 5; i++) {
+		char body[32];
+
+		snprintf(body, sizeof body, "quantite=%d", i + 1);
+		fds[i] = client(path, "test/add", body, 0);
+	}
+	commits = 0;
+	is_int(turn(listener, slots), 5, "five waiting requests are taken in one turn");
+	is_int(commits, 1, "their five writes share one commit");
+	for (int i = 0; i < 5; i++)
+		is_str(answer(fds[i]), "{\"status\":\"ok\"}", "write %d is answered ok after it", i + 1);
+	is_int(db_int("SELECT count(*) FROM prices", -1), 5, "and all five are in the database");
+
+	fds[0] = client(path, "test/add", "quantite=20", 0);
+	fds[1] = client(path, "test/add", "quantite=13", 0);
+	fds[2] = client(path, "test/add", "quantite=21", 0);
+	fds[3] = client(path, "test/count", "", 0);
+	commits = 0;
+	is_int(turn(listener, slots), 4, "three writes and a read in one turn");
+	is_int(commits, 1, "one commit");
+	is_str(answer(fds[0]), "{\"status\":\"ok\"}", "the first write is ok");
+	is_str(answer(fds[1]), "{\"status\":\"produit_inconnu\"}", "a refusal is answered as such");
+	is_str(answer(fds[2]), "{\"status\":\"ok\"}", "and does not spoil the write after it");
+	is_str(answer(fds[3]), "{\"status\":\"ok\",\"quantite\":7}", "the read of the turn sees its writes");
+
+	refuse_commit = 1;
+	fds[0] = client(path, "test/add", "quantite=30", 0);
+	fds[1] = client(path, "test/add", "quantite=31", 0);
+	is_int(turn(listener, slots), 2, "two writes whose commit fails");
+	is_str(answer(fds[0]), "{\"status\":\"erreur_bdd\"}", "the first is told erreur_bdd");
+	is_str(answer(fds[1]), "{\"status\":\"erreur_bdd\"}", "so is the second: none of the group happened");
+	refuse_commit = 0;
+	is_int(db_int("SELECT count(*) FROM prices", -1), 7, "nothing of theirs is in the database");
+
+	fds[0] = client(path, "test/add", "", 1);
+	fds[1] = client(path, "test/add", "quantite=40", 0);
+	t0 = mono_ms();
+	is_int(turn(listener, slots), 1, "a peer stalled mid-request is dropped, the whole one behind it served");
+	ok(mono_ms() - t0 < 2000, "after the read deadline (TENP5_READ_TIMEOUT 300 ms), not for ever");
+	is_str(answer(fds[0]), "", "the stalled peer's connection is closed without an answer");
+	is_str(answer(fds[1]), "{\"status\":\"ok\"}", "the other is answered");
+	ok(db_int("SELECT count(*) FROM prices WHERE qty = 40", -1) == 1, "and done");
+
+	for (int i = 0; i < 16; i++)
+		req_free(&slots[i]);
+	close(listener);
+	unitdb_close();
+	return done_testing();
+}
