@@ -4,7 +4,7 @@
 // look into the database. Nothing waits on the clock: the stack is ready when
 // run.sh says it listens, a page when what is asserted is on screen.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, openSync, writeSync, closeSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const RACINE = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = resolve(RACINE, process.env.BIN || 'build');
+const BIN = resolve(RACINE, process.env.BIN || 'build-test');
 export const CAPTURES = join(BIN, 'web');
 export const PREZ = { login: 'prez', mdp: 'prez-secret-1' };
 export const TAILLES = { telephone: { width: 390, height: 844 }, portable: { width: 1366, height: 768 } };
@@ -64,26 +64,55 @@ function portLibre() {
 	});
 }
 
-// Starts nginx + the FastCGI pools on a free port with a fresh data
-// directory. Resolves once run.sh says "is listening".
+// The test clock: the test build adds the offset (ms) this file holds to its
+// wall clock. The file keeps its length and is rewritten in place, since the
+// workers read it through a shared mapping (as tests/api/lib.sh's clock_set).
+function ecrireHorloge(fichier, ms) {
+	const fd = openSync(fichier, existsSync(fichier) ? 'r+' : 'w');
+	writeSync(fd, String(ms).padEnd(31) + '\n', 0);
+	closeSync(fd);
+}
+
+// Starts a stack on a free port with a fresh data directory and resolves once
+// it answers: nginx + the FastCGI pools (nginx/run.sh, which says "is
+// listening" when the API answers through nginx), or with STACK=apache the
+// shared-host deployment (the binaries as .cgi, www/ and the generated
+// .htaccess under Apache, by tests/api/lib.sh's start_stack, which waits for
+// coucou). pile.redemarrer() stops it and starts it again on the same port
+// and data (a restart); pile.horloge(ms) moves the server's clock.
 export async function demarrer(env = {}) {
 	const port = await portLibre();
 	const data = mkdtempSync(join(tmpdir(), '10p5-web-'));
-	const proc = spawn(join(RACINE, 'nginx/run.sh'), [], {
-		env: { ...process.env, BIN, PORT: String(port), DATA: data, ADMIN_LOGIN: PREZ.login, ADMIN_MDP: PREZ.mdp,
-			TENP5_SCRYPT_N: '1024', ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
+	const horloge = join(data, 'clock');
+	let decalage = 0;
+	ecrireHorloge(horloge, 0);
+	const reglages = { TENP5_SCRYPT_N: '1024', TENP5_ADDR_FAILS: '1000', TENP5_TEST_CLOCK: horloge, ...env };
+	const apache = process.env.STACK === 'apache';
+	let proc = null;
+	async function lancerPile() {
+		const e = { ...process.env, BIN, PORT: String(port), DATA: data, ADMIN_LOGIN: PREZ.login, ADMIN_MDP: PREZ.mdp };
+		proc = apache
+			? spawn('bash', ['-c', `. "$0/tests/api/lib.sh" && REUSE=1 start_stack "$@" && echo "is listening" &&
+				trap 'stop_stack; exit 0' TERM && while kill -0 "$STACK_PID" 2>/dev/null; do sleep 0.2; done`,
+				RACINE, ...Object.entries(reglages).map(([k, v]) => `${k}=${v}`)], { env: e, stdio: ['ignore', 'pipe', 'pipe'] })
+			: spawn(join(RACINE, 'nginx/run.sh'), [], { env: { ...e, ...reglages }, stdio: ['ignore', 'pipe', 'pipe'] });
+		let sortie = '';
+		await new Promise((ok, ko) => {
+			const lu = (b) => { sortie += b; if (sortie.includes('is listening')) ok(); };
+			proc.stdout.on('data', lu);
+			proc.stderr.on('data', lu);
+			proc.once('exit', (c) => ko(new Error(`la pile s'est arrêtée (${c}) : ${sortie}`)));
+		});
+	}
+	const arreter = () => new Promise((ok) => {
+		if (!proc || proc.exitCode !== null || proc.signalCode !== null) return ok();
+		proc.once('exit', ok);
+		proc.kill('SIGTERM');
 	});
-	let sortie = '';
-	await new Promise((ok, ko) => {
-		const lu = (b) => { sortie += b; if (sortie.includes('is listening')) ok(); };
-		proc.stdout.on('data', lu);
-		proc.stderr.on('data', lu);
-		proc.once('exit', (c) => ko(new Error(`run.sh s'est arrêté (${c}) : ${sortie}`)));
-	});
+	await lancerPile();
 	const url = `http://127.0.0.1:${port}/`;
 	const pile = {
-		url, port, data,
+		url, port, data, apache,
 		db: (sql) => {
 			const out = execFileSync('sqlite3', ['-json', join(data, '10p5.db'), sql], { encoding: 'utf8' });
 			return out.trim() ? JSON.parse(out) : [];
@@ -93,11 +122,15 @@ export async function demarrer(env = {}) {
 			const r = await fetch(url + 'api/' + chemin, { method: 'POST', body: new URLSearchParams(params) });
 			return r.json();
 		},
-		arreter: () => new Promise((ok) => {
-			if (proc.exitCode !== null) return ok();
-			proc.once('exit', ok);
-			proc.kill('SIGTERM');
-		}),
+		// The server's time now (ms), and moving it to `ms` (never backwards
+		// in a test: sessions and lock-outs age with it).
+		maintenant: () => Date.now() + decalage,
+		horloge: (ms) => { decalage = ms - Date.now(); ecrireHorloge(horloge, decalage); },
+		// The live feed's process (its pool's one worker), to kill it.
+		processusDirect: () => execFileSync('pgrep', ['-P', readFileSync(join(data, 'run/evenements.pid'), 'utf8').trim()],
+			{ encoding: 'utf8' }).trim().split('\n').map(Number),
+		arreter,
+		redemarrer: async () => { await arreter(); await lancerPile(); },
 	};
 	process.once('exit', () => { try { proc.kill('SIGTERM'); } catch { /* already gone */ } });
 	return pile;

@@ -56,7 +56,7 @@ function signaler(etat) { dispatchEvent(new CustomEvent('reseau', { detail: etat
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // One HTTP exchange. Resolves with the JSON reply, or rejects when there is
-// no usable answer (network down, timeout, a front server's 502/503/504),
+// no usable answer (network down, timeout, a front server's 429 or 502/503/504),
 // which is worth sending again.
 async function envoyer(chemin, corps, entetes) {
 	const arret = new AbortController();
@@ -66,7 +66,9 @@ async function envoyer(chemin, corps, entetes) {
 			method: 'POST', body: corps, headers: entetes, signal: arret.signal,
 			cache: 'no-store', credentials: 'same-origin',
 		});
-		if (r.status === 502 || r.status === 503 || r.status === 504) throw new Error('passerelle ' + r.status);
+		// A front server's gateway errors, and nginx's 429 when this address
+		// has too many requests in progress (trop_de_connexions): try later.
+		if (r.status === 429 || r.status === 502 || r.status === 503 || r.status === 504) throw new Error('HTTP ' + r.status);
 		try { return await r.json(); } catch { return { status: 'erreur_generique', http: r.status }; }
 	} finally {
 		clearTimeout(minuteur);

@@ -1,17 +1,57 @@
 // The president's desk: staff (add, right, card, password, delete), the
-// lock-outs left by failed logins, the price list and overdraft flags; API
-// keys and OAuth apps are in acces.js. Each block loads and redraws itself.
+// lock-outs left by failed logins, the staff's activity live, the price
+// list and overdraft flags; API keys and OAuth apps are in acces.js. Each
+// block loads and redraws itself; the live feed's `utilisateur` events (sent
+// to right 3 only) redraw the staff and lock-outs as they change.
 import { appel } from './api.js';
-import { h, vider, euros, montant, message, date, champ, bloc, DROITS, etatDe, dire, confirmer } from './ui.js';
+import { h, vider, euros, montant, message, date, heure, champ, bloc, DROITS, etatDe, dire, confirmer } from './ui.js';
 import { normaliser } from './carte.js';
 import { cles, apps } from './acces.js';
+import { suivre } from './direct.js';
 
 export function afficher(racine, args, s) {
+	const m = membres(s), v = verrous();
+	const activite = h('ol', { class: 'ops activite', 'aria-label': 'Activité de l’équipe' },
+		h('li', { class: 'aide' }, 'Verrous et changements de l’équipe s’afficheront ici dès qu’ils arrivent.'));
+	const etatDirect = h('p', { class: 'aide', role: 'status' }, 'Connexion au direct…');
 	racine.append(h('h1', {}, 'Bureau du président'),
 		h('div', { class: 'grille deux' },
-			h('div', {}, membres(s), verrous()),
+			h('div', {}, v, bloc('Activité de l’équipe, en direct', etatDirect, activite), m),
 			h('div', {}, tarifs(), decouverts())),
 		h('div', { class: 'grille deux' }, cles(s), apps()));
+	return suivre({
+		types: ['utilisateur'],
+		recu: (type, d, id) => {
+			activite.querySelector('li.aide')?.remove();
+			activite.prepend(h('li', { class: 'op' + (d.requete === 'verrou' ? ' verrou' : ''), 'data-evenement': id },
+				h('span', { class: 'quoi' }, activiteTexte(d)), h('span', { class: 'qui' }, heure(d.date))));
+			while (activite.children.length > 8) activite.lastChild.remove();
+			// What this president did is redrawn already, after its reply.
+			if (d.requete === 'verrou' || d.requete === 'utilisateur/deverrouiller') v.charger();
+			else if (d.par !== s.login) m.charger();
+		},
+		reinitialiser: () => { v.charger(); m.charger(); },
+		etat: (mot, d) => {
+			etatDirect.textContent = { direct: '● En direct.', coupure: 'Direct coupé : reconnexion…',
+				fin: 'Direct arrêté : ' + (d ? message(d) : ''), refus: 'Direct refusé : ' + (d ? message(d) : '') }[mot];
+			etatDirect.classList.toggle('erreur', mot !== 'direct');
+		},
+	});
+}
+
+// One line of the staff's activity, from a `utilisateur` event.
+function activiteTexte(d) {
+	const qui = d.login ?? d.adresse ?? '?';
+	switch (d.requete) {
+	case 'verrou': return `Verrou : ${qui}${d.login && d.adresse ? ' depuis ' + d.adresse : ''} (${TYPES_VERROU[d.type] ?? d.type}), jusqu’à ${heure(d.jusqua)}`;
+	case 'utilisateur/deverrouiller': return `${d.par} a levé le verrou de ${qui}`;
+	case 'utilisateur/ajouter': return `${d.par} a ajouté ${qui}${d.droit !== undefined ? ' (droit ' + d.droit + ')' : ''}`;
+	case 'utilisateur/droit': return `${d.par} a donné le droit ${d.droit} à ${qui}`;
+	case 'utilisateur/supprimer': return `${d.par} a supprimé ${qui}`;
+	case 'utilisateur/carte': return `${d.par} a changé la carte de ${qui}`;
+	case 'utilisateur/mdp': return `${d.par} a changé le mot de passe de ${qui}`;
+	default: return `${d.requete} : ${qui}${d.par ? ' (par ' + d.par + ')' : ''}`;
+	}
 }
 
 const valeur = (c) => c.lastChild.value.trim();
@@ -82,13 +122,20 @@ function membres(s) {
 		if (rep.status === 'ok') { form.reset(); droit.lastChild.value = '2'; charger(); }
 	} }, login, mdp, droit, carte, h('button', { class: 'principal' }, 'Ajouter'));
 	charger();
-	return bloc('Membres', etat,
+	return Object.assign(bloc('Membres', etat,
 		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, h('thead', {}, h('tr', {},
 			['Identifiant', 'Droit', 'Carte', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
-		h('h3', {}, 'Ajouter un membre'), form);
+		h('h3', {}, 'Ajouter un membre'), form), { charger });
 }
 
-const TYPES_VERROU = { login: 'identifiant', login_adresse: 'identifiant depuis une adresse', adresse: 'adresse' };
+// What each kind of lock-out blocks (the limiter's counters, SPEC §5).
+const TYPES_VERROU = {
+	login_adresse: 'cet identifiant depuis cette adresse',
+	login_appareil: 'cet identifiant depuis ce navigateur',
+	login: 'cet identifiant depuis tout nouvel endroit',
+	adresse: 'les cartes inconnues depuis cette adresse',
+	consultation: 'les consultations de cartes inconnues de ce compte',
+};
 function verrous() {
 	const etat = etatDe();
 	const liste = h('div');
@@ -101,14 +148,16 @@ function verrous() {
 			h('tbody', {}, rep.verrous.map((v) => h('tr', {},
 				h('td', {}, [v.login, v.adresse].filter(Boolean).join(' · '), h('br'), h('span', { class: 'aide' }, TYPES_VERROU[v.type] ?? v.type)),
 				h('td', { class: 'nombre' }, v.echecs), h('td', {}, date(v.jusqua)),
-				h('td', {}, h('button', { type: 'button', onclick: async () => {
+				h('td', {}, h('button', { type: 'button', 'aria-label': 'Lever le verrou de ' + (v.login ?? v.adresse), onclick: async () => {
 					const r = await appel('utilisateur/deverrouiller', { id: v.id }, { libelle: 'Levée d’un verrou' });
 					dire(etat, r, 'Verrou levé.');
 					charger();
 				} }, 'Lever'))))))));
 	}
 	charger();
-	return bloc('Verrous (connexions bloquées)', etat, liste, h('button', { type: 'button', class: 'discret', onclick: charger }, 'Actualiser'));
+	return Object.assign(bloc('Verrous (connexions bloquées)',
+		h('p', { class: 'aide' }, 'Trop d’échecs bloquent un temps la connexion. Levez un verrou quand vous savez qui c’était.'),
+		etat, liste, h('button', { type: 'button', class: 'discret', onclick: charger }, 'Actualiser')), { charger });
 }
 
 function tarifs() {

@@ -7,9 +7,9 @@ import { h, vider, euros, montant, message, heure, annoncer, TYPES, effet } from
 import { normaliser, boutonNfc, capterClavier } from './carte.js';
 import { suivre } from './direct.js';
 
-// The server's default cancel window (TENP5_CANCEL_WINDOW); the server has
-// the last word and answers transaction_expiree past its own.
-const FENETRE_MS = 120 * 1000;
+// How long a cancel stays open (TENP5_CANCEL_WINDOW), as v1/me tells it;
+// the server has the last word and answers transaction_expiree past it.
+let fenetreMs = null;
 const RECENTES = '10p5.recentes';  // this device's operations (localStorage)
 const GARDE_MS = 400;               // a second tap on the same button within this is a bounce
 const RECHARGES = [5, 10, 20];
@@ -19,6 +19,7 @@ export function afficher(racine, args, s) {
 	let prix = [];
 	let occupe = false;
 	let dernierTap = { cle: '', t: 0 };
+	const faites = new Set(); // "kind:transaction id" of what this screen did
 	const arrets = [];
 
 	const etat = h('div', { class: 'etat', role: 'status', 'aria-live': 'polite' });
@@ -33,7 +34,7 @@ export function afficher(racine, args, s) {
 	const fiche = h('div', { class: 'fiche', hidden: true });
 	const recentes = h('ol', { class: 'ops', 'aria-label': 'Opérations faites ici' });
 	const direct = h('ol', { class: 'ops direct', 'aria-label': 'Opérations du bar en direct' });
-	const etatDirect = h('p', { class: 'aide' }, 'Connexion au direct…');
+	const etatDirect = h('p', { class: 'aide', role: 'status' }, 'Connexion au direct…');
 
 	racine.append(h('div', { class: 'caisse' },
 		h('div', { class: 'colonne' }, h('h1', { class: 'cache' }, 'Caisse'), formCarte, etat, fiche),
@@ -124,6 +125,7 @@ export function afficher(racine, args, s) {
 			occupe = false;
 			document.body.classList.remove('occupe');
 			if (rep.status === 'ok') {
+				if (rep.idTransaction) faites.add('transaction:' + rep.idTransaction);
 				c.solde = rep.soldeNouveau;
 				if (client === c) montrerSolde();
 				noter({ id: rep.idTransaction, client: c.idCarte, login: s.login, t: Date.now(), valide: true, ...ajout(rep) });
@@ -242,6 +244,7 @@ export function afficher(racine, args, s) {
 		const chemin = op.valide ? 'annuler' : 'refaire';
 		const libelle = `${op.valide ? 'Annulation' : 'Rétablissement'} : ${TYPES[op.type]} de ${euros(op.montant)} sur ${op.client}`;
 		const rep = await appel(chemin, { idTransaction: op.id }, { libelle });
+		if (rep.status === 'ok') faites.add((op.valide ? 'annulation:' : 'refaire:') + op.id);
 		if (rep.status !== 'ok') { dire(libelle + ' refusée. ' + message(rep), 'erreur'); if (rep.status === 'transaction_expiree') marquer(op.id, { expiree: true }); return; }
 		marquer(op.id, { valide: !op.valide });
 		if (client && client.idCarte === rep.client) { client.solde = rep.soldeNouveau; montrerSolde(); }
@@ -254,7 +257,7 @@ export function afficher(racine, args, s) {
 		const l = charger();
 		if (!l.length) return vider(recentes, h('li', { class: 'aide' }, 'Rien encore sur cet appareil.'));
 		vider(recentes, l.map((op) => {
-			const reste = FENETRE_MS - (maintenant - op.t);
+			const reste = fenetreMs === null ? Infinity : fenetreMs - (maintenant - op.t);
 			const sienne = op.login === s.login || s.droit >= 3;
 			const ouverte = s.droit >= 3 || (reste > 0 && !op.expiree);
 			const m = Math.max(0, Math.ceil(reste / 1000));
@@ -263,7 +266,7 @@ export function afficher(racine, args, s) {
 				h('span', { class: 'qui' }, `${op.client} · ${heure(op.t)}${op.login !== s.login ? ' · ' + op.login : ''}`),
 				sienne && ouverte ? h('button', { type: 'button', class: op.valide ? 'annuler' : 'refaire', onclick: () => basculer(op) },
 					op.valide ? 'Annuler' : 'Refaire',
-					s.droit < 3 ? h('span', { class: 'compte' }, ` ${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`) : '')
+					s.droit < 3 && reste !== Infinity ? h('span', { class: 'compte' }, ` ${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`) : '')
 					: h('span', { class: 'aide' }, sienne ? 'délai passé' : ''));
 		}));
 	}
@@ -272,29 +275,49 @@ export function afficher(racine, args, s) {
 	arrets.push(() => clearInterval(horloge));
 
 	// --- the bar, live ----------------------------------------------------
-	function evenement(type, d) {
+	// Every operation of the bar as it happens, each once (keyed by the
+	// feed's id). The balance on screen follows operations made elsewhere on
+	// the same card; this device's own are already there. Presidents also
+	// see lock-outs as they start: the server sends `utilisateur` events to
+	// right 3 only, whatever is asked.
+	function evenement(type, d, id) {
 		if (type === 'prix') { chargerPrix(); return; }
-		if (!['transaction', 'annulation', 'refaire'].includes(type)) return;
-		if (client && d.client === client.idCarte && d.utilisateur !== s.login && d.soldeNouveau !== undefined) {
-			client.solde = d.soldeNouveau;
-			montrerSolde();
-		}
-		const quoi = type === 'transaction' ? TYPES[d.type] : type === 'annulation' ? 'annulation' : 'rétabli';
-		direct.prepend(h('li', { class: 'op' + (type === 'annulation' ? ' annulee' : '') },
-			h('span', { class: 'quoi' }, `${quoi} ${euros(Math.abs(effet(d)))}`),
-			h('span', { class: 'qui' }, `${d.client} · ${heure(d.date || Date.now())} · ${d.utilisateur}`)));
+		let quoi, qui, classe = 'op';
+		if (type === 'utilisateur') {
+			if (d.requete !== 'verrou') return;
+			quoi = `Verrou : ${d.login ?? d.adresse ?? '?'}`;
+			qui = `${d.adresse && d.login ? d.adresse + ' · ' : ''}jusqu’à ${heure(d.jusqua)} · à lever au Bureau`;
+			classe += ' verrou';
+		} else if (['transaction', 'annulation', 'refaire'].includes(type)) {
+			if (client && d.client === client.idCarte && !faites.has(type + ':' + d.id) && d.soldeNouveau !== undefined) {
+				client.solde = d.soldeNouveau;
+				montrerSolde();
+			}
+			if (type !== 'transaction' && charger().some((o) => o.id === d.id)) marquer(d.id, { valide: type === 'refaire' });
+			quoi = type === 'transaction' ? (d.type === 3 && d.qte ? `${d.qte} conso${d.qte > 1 ? 's' : ''}` : TYPES[d.type])
+				: type === 'annulation' ? `annulation (${TYPES[d.type]})` : `rétabli (${TYPES[d.type]})`;
+			quoi += ' ' + euros(Math.abs(effet(d)));
+			qui = `${d.client} · ${heure(d.date)} · ${d.utilisateur}`;
+			if (type === 'annulation') classe += ' annulee';
+		} else return;
+		direct.querySelector('li.aide')?.remove();
+		direct.prepend(h('li', { class: classe, 'data-evenement': id }, h('span', { class: 'quoi' }, quoi), h('span', { class: 'qui' }, qui)));
 		while (direct.children.length > 12) direct.lastChild.remove();
 	}
 	if (s.droit >= 2) {
+		direct.append(h('li', { class: 'aide' }, 'Les opérations des autres caisses s’afficheront ici.'));
 		arrets.push(suivre({
-			types: ['transaction', 'annulation', 'refaire', 'prix'],
+			types: ['transaction', 'annulation', 'refaire', 'prix', 'utilisateur'],
 			recu: evenement,
+			reinitialiser: chargerPrix,
 			etat: (mot, d) => {
 				etatDirect.textContent = {
-					direct: 'En direct.', coupure: 'Direct coupé : reconnexion…', fin: 'Direct arrêté (' + (d?.raison || d?.status || 'fin') + ').',
-					absent: 'Le direct n’est pas disponible sur ce serveur (requete_inconnue).',
+					direct: '● En direct.', coupure: 'Direct coupé : reconnexion…',
+					fin: d?.status === 'jeton_invalide' ? 'Direct en pause : session terminée. Il reprendra à la prochaine connexion.'
+						: 'Direct arrêté : ' + (d ? message(d) : ''),
 					refus: 'Direct refusé : ' + (d ? message(d) : ''),
 				}[mot];
+				etatDirect.classList.toggle('erreur', mot !== 'direct');
 			},
 		}));
 	} else etatDirect.textContent = 'Le direct est réservé au droit 2.';
@@ -305,6 +328,9 @@ export function afficher(racine, args, s) {
 		else dire('Prix indisponibles : ' + message(rep), 'erreur');
 	}
 	chargerPrix();
+	if (fenetreMs === null) appel('v1/me').then((r) => {
+		if (r.status === 'ok' && Number.isFinite(r.fenetreAnnulation)) { fenetreMs = r.fenetreAnnulation * 1000; dessinerRecentes(); }
+	});
 
 	arrets.push(capterClavier(champCarte));
 	const echap = (e) => { if (e.key === 'Escape' && !document.querySelector('dialog[open]')) nouvelleCarte(); };
