@@ -11,10 +11,12 @@ function el(tag, attrs, texte) {
 	return e;
 }
 
-// A "round" step (1, 2 or 5 × 10^n) giving about four lines up to max.
-function pas(max) {
+// A "round" step (1, 2 or 5 × 10^n) giving about four lines up to max;
+// whole numbers only for counts.
+function pas(max, entier) {
 	const brut = max / 4, p = 10 ** Math.floor(Math.log10(brut));
-	return [1, 2, 5, 10].map((m) => m * p).find((m) => m >= brut);
+	const m = [1, 2, 5, 10].map((k) => k * p).find((k) => k >= brut);
+	return entier ? Math.max(1, Math.round(m)) : m;
 }
 
 // Which buckets get a time label: every I of local time, I the first of
@@ -40,13 +42,14 @@ function reperes(points, place) {
 // shorter one on the y axis); largeur: the width it will take on screen, so
 // that one unit is one pixel and labels keep their size; classe: the
 // bars' CSS class; titre: the accessible name; heure: a bucket's start as a
-// time label, detail: as each bar's title. Returns an <svg>.
-export function barres(points, { format, axe = format, classe, titre, heure, detail = heure, largeur = 640 }) {
+// time label, detail: as each bar's title; entier: whole numbers (counts)
+// on the y axis. Returns an <svg>.
+export function barres(points, { format, axe = format, classe, titre, heure, detail = heure, largeur = 640, entier = false }) {
 	const L = Math.max(280, Math.round(largeur));
 	const svg = el('svg', { viewBox: `0 0 ${L} ${H}`, role: 'img', 'aria-label': titre });
 	svg.append(el('title', {}, titre));
 	const max = Math.max(0, ...points.map((p) => p.valeur));
-	const etape = max > 0 ? pas(max) : 1;
+	const etape = max > 0 ? pas(max, entier) : 1;
 	const haut = Math.max(etape, Math.ceil(max / etape) * etape);
 	const y = (v) => H - B - (v / haut) * (H - B - HAUT);
 	for (let v = 0; v <= haut + 1e-9; v += etape) {

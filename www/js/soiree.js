@@ -9,13 +9,17 @@ import { barres } from './graphe.js';
 
 const H = 3600 * 1000;
 // Each period: where it starts (from now) and its bucket width in seconds
-// (the server takes 60 to 86 400, at most 1 000 buckets).
+// (the server takes 60 to 86 400, at most 1 000 buckets). Starts fall on
+// whole hours or local midnights, so that each bar is an hour, a quarter of
+// a day or a day of the clock on the wall.
 const PERIODES = [
 	{ nom: 'Ce soir', depuis: soir, pas: 900 },
-	{ nom: '24 heures', depuis: (t) => t - 24 * H, pas: 3600 },
-	{ nom: '7 jours', depuis: (t) => t - 7 * 24 * H, pas: 6 * 3600 },
-	{ nom: '30 jours', depuis: (t) => t - 30 * 24 * H, pas: 86400 },
+	{ nom: '24 heures', depuis: (t) => heureRonde(t) - 23 * H, pas: 3600 },
+	{ nom: '7 jours', depuis: (t) => minuit(t, 6), pas: 6 * 3600 },
+	{ nom: '30 jours', depuis: (t) => minuit(t, 29), pas: 86400 },
 ];
+function heureRonde(t) { const d = new Date(t); d.setMinutes(0, 0, 0); return d.getTime(); }
+function minuit(t, jours) { const d = new Date(t); d.setDate(d.getDate() - jours); d.setHours(0, 0, 0, 0); return d.getTime(); }
 // An evening starts at 16:00, today's or yesterday's before 6:00, and shows
 // at least its last hour.
 function soir(t) {
@@ -69,7 +73,7 @@ export function afficher(racine) {
 			const points = serie.map((b) => ({ debut: b.debut, valeur: b[cle] }));
 			const pleins = points.filter((x) => x.valeur);
 			return h('section', { class: 'bloc graphe', 'data-serie': cle }, h('h2', {}, `${titre} · ${format(somme(serie, cle))}`),
-				barres(points, { largeur: graphes.clientWidth - 34, format, axe: format === euros ? (v) => v + ' €' : format, classe,
+				barres(points, { largeur: graphes.clientWidth - 34, format, axe: format === euros ? (v) => String(v).replace('.', ',') + ' €' : format, classe, entier: format !== euros,
 					titre: `${titre}, ${p.nom.toLowerCase()}, par tranche de ${p.pas >= 3600 ? p.pas / 3600 + ' h' : p.pas / 60 + ' min'}`,
 					heure: axe, detail: court }),
 				h('details', {}, h('summary', {}, 'Voir en tableau'), h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': `${titre} en tableau` }, h('table', {},
