@@ -173,7 +173,7 @@ export async function connecter(p, pile, qui = PREZ, ecran = 'caisse') {
 	if (ecran) { await p.goto(pile.url + '#/' + ecran); await p.waitForSelector(`body[data-ecran="${ecran.split('/')[0]}"]`); }
 }
 
-// A screenshot kept under build/web/ (the whole page).
+// A screenshot kept under $BIN/web/ (build-test/web/ by default) (the whole page).
 export async function capture(p, nom) {
 	mkdirSync(CAPTURES, { recursive: true });
 	const vp = p.viewportSize();

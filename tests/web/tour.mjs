@@ -1,8 +1,13 @@
 // Every screen at phone (390×844) and laptop (1366×768) sizes: a screenshot
-// kept under build/web/, and axe-core's check (no serious or critical
+// kept under build-test/web/, and axe-core's check (no serious or critical
 // violation). Then the bytes a first load moves, compressed as nginx sends
 // them (goal ≤ 200 KB).
-import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, accessibilite, capture, affirmer, diag, TAILLES } from './lib.mjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, accessibilite, capture, affirmer, diag, TAILLES, RACINE } from './lib.mjs';
+
+// With DOC=1, the README's screenshots are written to doc/ as well.
+const DOC = { 'caisse-telephone': 'caisse-telephone.png', 'soiree-portable': 'soiree.png', 'bureau-portable': 'bureau.png' };
 
 // Each screen: its route and what shows it is drawn.
 const ECRANS = [
@@ -21,7 +26,7 @@ for (const taille of Object.keys(TAILLES)) {
 	for (const [nom, route, pret, extra] of ECRANS) {
 		test(`${nom} en ${TAILLES[taille].width}×${TAILLES[taille].height} : capture et accessibilité`, async ({ nav, pile, cle }) => {
 			const p = await page(nav, taille);
-			if (nom === 'soiree' && !pile.serie) await serieDepuisLaBase(p, pile);
+			await p.clock.install({ time: pile.maintenant() });
 			if (route) await connecter(p, pile, undefined, route);
 			else await p.goto(pile.url + '#/connexion');
 			if (typeof pret === 'string') await p.waitForSelector(extra ?? pret);
@@ -30,7 +35,12 @@ for (const taille of Object.keys(TAILLES)) {
 			const v = await accessibilite(p);
 			affirmer(v.length === 0, 'axe : ' + v.join('\n'));
 			affirmer(p.erreurs.length === 0, 'erreurs dans la page : ' + p.erreurs.join('; '));
-			diag(f.replace(/.*\/build\//, 'build/'));
+			diag(f.replace(RACINE + '/', ''));
+			if (process.env.DOC && DOC[`${nom}-${taille}`]) {
+				// The README's pictures: what the screen shows, without scrolling.
+				mkdirSync(join(RACINE, 'doc'), { recursive: true });
+				await p.screenshot({ path: join(RACINE, 'doc', DOC[`${nom}-${taille}`]) });
+			}
 			await p.context().close();
 		});
 	}
@@ -62,39 +72,37 @@ test('premier chargement : octets transférés (objectif ≤ 200 Ko compressés)
 	affirmer(caisse.total <= 200 * 1024, `${caisse.total} octets jusqu'à la caisse`);
 });
 
-// Until the server answers statistiques with its time series (depuis, pas →
-// serie), the test adds to the server's own reply the series the contract
-// describes, summed here from the ledger, so that the charts are drawn and
-// seen from real data.
-async function serieDepuisLaBase(p, pile) {
-	await p.route('**/api/statistiques', async (route) => {
-		const rep = await (await route.fetch()).json();
-		const q = new URLSearchParams(route.request().postData());
-		const depuis = Number(q.get('depuis')), jusqua = Number(q.get('jusqua')), pas = Number(q.get('pas')) * 1000;
-		const lignes = pile.db(`SELECT (date_ms - ${depuis}) / ${pas} AS i,
-			sum(CASE WHEN type = 3 THEN amount ELSE 0 END) AS r, sum(CASE WHEN type = 3 THEN qty ELSE 0 END) AS c,
-			sum(CASE WHEN type = 2 THEN amount ELSE 0 END) AS t
-			FROM transactions WHERE valid = 1 AND date_ms >= ${depuis} AND date_ms < ${jusqua} GROUP BY i`);
-		rep.serie = Array.from({ length: Math.ceil((jusqua - depuis) / pas) }, (_, i) => {
-			const l = lignes.find((x) => x.i === i);
-			return { debut: depuis + i * pas, recettes: (l?.r ?? 0) / 100, consommations: l?.c ?? 0, rechargements: (l?.t ?? 0) / 100 };
-		});
-		await route.fulfill({ json: rep });
-	});
-}
-
 lancer(async () => {
 	const pile = await demarrer();
 	const J = await jetonPrez(pile);
-	for (const [q, x] of [[1, '1.5'], [2, '2.8'], [3, '4'], [6, '7.5']]) await pile.api('prix/modifier', { jeton: J, quantite: q, prix: x });
-	for (const [c, s] of [['AHS0DIEX', '20'], ['04A2B3C4D5E6F7', '12.5'], ['QUAELUY1RO', '2.7']]) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: s });
-	for (let i = 0; i < 6; i++) await pile.api('client/payer', { jeton: J, idCarte: 'AHS0DIEX', quantite: 1 + (i % 2) });
-	await pile.api('client/recharger', { jeton: J, idCarte: 'AHS0DIEX', montant: '10' });
-	await pile.api('utilisateur/ajouter', { jeton: J, login: 'bar1', mdp: 'bar1-secret-1', droit: 2, idCarte: 'CARTEBAR1' });
-	await pile.api('app/creer', { jeton: J, nom: 'Portail BDE', redirect_uri: 'https://portail.example.org/retour' });
+	// An evening of the bar on the server's test clock, two days ahead, from
+	// 20:00 to 01:45 UTC, through an API key (a session would lapse as the
+	// clock jumps): payments swelling to midnight, a top-up now and then.
+	const script = (await pile.api('cle/creer', { jeton: J, nom: 'Script du trésorier', droit: 3 })).cle;
 	const cle = (await pile.api('cle/creer', { jeton: J, nom: 'Écran mural', droit: 2 })).cle;
-	pile.serie = Array.isArray((await pile.api('statistiques', { jeton: J, depuis: Date.now() - 3600e3 })).serie);
-	if (!pile.serie) diag('statistiques sans serie sur ce serveur : la série des captures de la soirée est sommée par le test depuis la base');
+	const api = (chemin, params) => pile.api(chemin, { jeton: script, ...params });
+	for (const [q, x] of [[1, '1.5'], [2, '2.8'], [3, '4'], [6, '7.5']]) await api('prix/modifier', { quantite: q, prix: x });
+	for (const [c, s] of [['AHS0DIEX', '20'], ['04A2B3C4D5E6F7', '12.5'], ['QUAELUY1RO', '2.7']]) await api('client/ajouter', { idCarte: c, solde: s });
+	await api('utilisateur/ajouter', { login: 'bar1', mdp: 'bar1-secret-1', droit: 2, idCarte: 'CARTEBAR1' });
+	await api('app/creer', { nom: 'Portail BDE', redirect_uri: 'https://portail.example.org/retour' });
+	const cartes = Array.from({ length: 24 }, (_, i) => 'SOIR' + String(i + 1).padStart(2, '0'));
+	const t0 = (() => { const d = new Date(); d.setUTCDate(d.getUTCDate() + 2); d.setUTCHours(19, 0, 0, 0); return d.getTime(); })();
+	pile.horloge(t0);
+	for (const c of cartes) await api('client/ajouter', { idCarte: c, solde: '40' });
+	let graine = 7;
+	const hasard = () => (graine = (graine * 48271) % 2147483647) / 2147483647;
+	for (let quart = 0; quart < 23; quart++) {
+		pile.horloge(t0 + quart * 15 * 60000 + 60000);
+		const n = Math.round(2 + 9 * Math.sin(Math.PI * (quart + 1) / 24) * (0.7 + 0.6 * hasard()));
+		for (let i = 0; i < n; i++) {
+			const c = cartes[Math.floor(hasard() * cartes.length)];
+			const r = await api('client/payer', { idCarte: c, quantite: [1, 1, 1, 2, 2, 3, 6][Math.floor(hasard() * 7)] });
+			if (r.status === 'solde_insuffisant') await api('client/recharger', { idCarte: c, montant: '20' });
+		}
+	}
+	pile.horloge(t0 + 5 * 3600000 + 45 * 60000);
+	for (let i = 0; i < 6; i++) await api('client/payer', { idCarte: 'AHS0DIEX', quantite: 1 + (i % 2) });
+	await api('client/recharger', { idCarte: 'AHS0DIEX', montant: '10' });
 	return { pile, nav: await navigateur(), cle };
 }, async (c) => {
 	await c?.nav?.close();

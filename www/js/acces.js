@@ -30,9 +30,9 @@ export function cles(s) {
 		if (rep.status !== 'ok') return dire(etat, rep);
 		vider(corps, rep.cles.map((k) => h('tr', {},
 			h('th', { scope: 'row' }, k.nom, h('br'), h('code', { class: 'aide' }, k.prefixe + '…')),
-			h('td', {}, k.droit), h('td', {}, k.proprietaire ?? s.login),
-			h('td', {}, date(k.derniereUtilisation), h('br'), h('span', { class: 'aide' }, `${k.utilisations} utilisation${k.utilisations > 1 ? 's' : ''}`)),
-			h('td', {}, k.expiration ? date(k.expiration) : 'jamais'),
+			h('td', { 'data-titre': 'Droit' }, k.droit), h('td', { 'data-titre': 'À' }, k.proprietaire ?? s.login),
+			h('td', { 'data-titre': 'Utilisée' }, date(k.derniereUtilisation), h('br'), h('span', { class: 'aide' }, `${k.utilisations} utilisation${k.utilisations > 1 ? 's' : ''}`)),
+			h('td', { 'data-titre': 'Expire' }, k.expiration ? date(k.expiration) : 'jamais'),
 			h('td', {}, confirmer('Révoquer', async () => {
 				const r = await appel('cle/supprimer', { id: k.id }, { libelle: 'Révocation de la clé ' + k.nom });
 				dire(etat, r, `Clé « ${k.nom} » révoquée.`);
@@ -56,7 +56,7 @@ export function cles(s) {
 	} }, nom, droit, jours, h('button', { class: 'principal' }, 'Créer la clé'));
 	charger();
 	return bloc('Clés API', etat, zone,
-		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, h('thead', {}, h('tr', {},
+		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', { class: 'empile' }, h('thead', {}, h('tr', {},
 			['Nom', 'Droit', 'À', 'Dernière utilisation', 'Expire', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
 		h('h3', {}, 'Nouvelle clé'), form,
 		h('div', { class: 'actions' }, h('button', { type: 'button', class: 'recharger', onclick: () => creer({ nom: 'Écran mural', droit: 2 }) },
@@ -74,7 +74,7 @@ export function apps() {
 		if (rep.status !== 'ok') return dire(etat, rep);
 		vider(corps, rep.apps.map((a) => h('tr', {},
 			h('th', { scope: 'row' }, a.nom, h('br'), h('code', { class: 'aide' }, a.client_id)),
-			h('td', {}, (a.redirect_uri ?? []).map((u) => h('div', {}, u))),
+			h('td', {}, (a.redirect_uri ?? []).map((u) => h('div', { class: 'adresse' }, u))),
 			h('td', {}, confirmer('Supprimer', async () => {
 				const r = await appel('app/supprimer', { client_id: a.client_id }, { libelle: 'Suppression de ' + a.nom });
 				dire(etat, r, `« ${a.nom} » supprimée, ses jetons révoqués.`);
@@ -96,7 +96,7 @@ export function apps() {
 		h('button', { class: 'principal' }, 'Créer l’application'));
 	charger();
 	return bloc('Applications OAuth', etat, zone,
-		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, h('thead', {}, h('tr', {},
+		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', { class: 'empile' }, h('thead', {}, h('tr', {},
 			['Application', 'Adresses de retour', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
 		h('h3', {}, 'Nouvelle application'), form);
 }

@@ -18,7 +18,7 @@ export function afficher(racine, args, s) {
 		h('div', { class: 'grille deux' },
 			h('div', {}, v, bloc('Activité de l’équipe, en direct', etatDirect, activite), m),
 			h('div', {}, tarifs(), decouverts())),
-		h('div', { class: 'grille deux' }, cles(s), apps()));
+		h('div', { class: 'grille' }, cles(s), apps()));
 	return suivre({
 		types: ['utilisateur'],
 		recu: (type, d, id) => {
@@ -82,7 +82,7 @@ function membres(s) {
 		return [h('tr', {},
 			h('th', { scope: 'row' }, u.login, u.login === s.login ? ' (vous)' : ''),
 			h('td', {}, choixDroit),
-			h('td', {}, u.idCarte ?? '—'),
+			h('td', { 'data-titre': 'Carte' }, u.idCarte ?? '—'),
 			h('td', {}, h('button', { type: 'button', 'aria-expanded': 'false', onclick: (e) => {
 				detail.hidden = !detail.hidden;
 				e.currentTarget.setAttribute('aria-expanded', String(!detail.hidden));
@@ -123,7 +123,7 @@ function membres(s) {
 	} }, login, mdp, droit, carte, h('button', { class: 'principal' }, 'Ajouter'));
 	charger();
 	return Object.assign(bloc('Membres', etat,
-		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, h('thead', {}, h('tr', {},
+		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', { class: 'empile' }, h('thead', {}, h('tr', {},
 			['Identifiant', 'Droit', 'Carte', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
 		h('h3', {}, 'Ajouter un membre'), form), { charger });
 }
@@ -143,11 +143,11 @@ function verrous() {
 		const rep = await appel('utilisateur/verrous');
 		if (rep.status !== 'ok') return vider(liste, h('p', { class: 'aide' }, message(rep)));
 		if (!rep.verrous.length) return vider(liste, h('p', { class: 'aide' }, 'Aucun verrou : personne n’est bloqué.'));
-		vider(liste, h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {},
+		vider(liste, h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', { class: 'empile' },
 			h('thead', {}, h('tr', {}, ['Bloqué', 'Échecs', 'Jusqu’à', ''].map((t) => h('th', { scope: 'col' }, t)))),
 			h('tbody', {}, rep.verrous.map((v) => h('tr', {},
 				h('td', {}, [v.login, v.adresse].filter(Boolean).join(' · '), h('br'), h('span', { class: 'aide' }, TYPES_VERROU[v.type] ?? v.type)),
-				h('td', { class: 'nombre' }, v.echecs), h('td', {}, date(v.jusqua)),
+				h('td', { class: 'nombre', 'data-titre': 'Échecs' }, v.echecs), h('td', { 'data-titre': 'Jusqu’à' }, date(v.jusqua)),
 				h('td', {}, h('button', { type: 'button', 'aria-label': 'Lever le verrou de ' + (v.login ?? v.adresse), onclick: async () => {
 					const r = await appel('utilisateur/deverrouiller', { id: v.id }, { libelle: 'Levée d’un verrou' });
 					dire(etat, r, 'Verrou levé.');
@@ -169,7 +169,7 @@ function tarifs() {
 		const rep = await appel('prix/liste');
 		if (rep.status !== 'ok') return dire(etat, rep);
 		vider(corps, rep.prix.map((x) => {
-			const saisie = h('input', { inputmode: 'decimal', value: String(x.prix).replace('.', ','), 'aria-label': `Prix de ${x.quantite} conso` });
+			const saisie = h('input', { inputmode: 'decimal', value: x.prix.toFixed(2).replace('.', ','), 'aria-label': `Prix de ${x.quantite} conso` });
 			return h('tr', {}, h('th', { scope: 'row' }, `${x.quantite} conso${x.quantite > 1 ? 's' : ''}`),
 				h('td', {}, h('form', { class: 'ligne', onsubmit: (e) => { e.preventDefault(); fixer(x.quantite, saisie.value); } },
 					saisie, h('button', {}, 'Enregistrer'))),
@@ -192,7 +192,7 @@ function tarifs() {
 		form.reset();
 	} }, q, p, h('button', { class: 'principal' }, 'Ajouter'));
 	charger();
-	return bloc('Prix', etat, h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', {}, corps)), h('h3', {}, 'Ajouter un prix'), form);
+	return bloc('Prix', etat, h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', { class: 'empile' }, corps)), h('h3', {}, 'Ajouter un prix'), form);
 }
 
 function decouverts() {

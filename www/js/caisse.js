@@ -82,12 +82,12 @@ export function afficher(racine, args, s) {
 		const vidange = h('button', { type: 'button', class: 'danger', onclick: () => vider1(vidange) }, 'Vider la carte');
 		vider(fiche,
 			h('div', { class: 'tete' },
-				h('div', {},
-					h('p', { class: 'id' }, 'Carte ', h('strong', {}, c.idCarte)),
-					c.decouvert && h('p', { class: 'badge' }, 'découvert autorisé'),
-					c.membre && h('p', { class: 'badge membre' }, 'carte du membre ' + c.membre)),
-				h('div', { class: 'droite' }, h('span', { class: 'cache' }, 'Solde : '), soldeEl,
-					h('button', { type: 'button', class: 'discret', onclick: nouvelleCarte, 'aria-keyshortcuts': 'Escape' }, 'Autre carte'))),
+				h('p', { class: 'id' }, 'Carte ', h('strong', {}, c.idCarte)),
+				h('button', { type: 'button', class: 'discret', onclick: nouvelleCarte, 'aria-keyshortcuts': 'Escape' }, 'Autre carte')),
+			h('p', { class: 'montant-solde' }, h('span', { class: 'cache' }, 'Solde : '), soldeEl),
+			(c.decouvert || c.membre) && h('p', {},
+				c.decouvert && h('span', { class: 'badge' }, 'découvert autorisé'), ' ',
+				c.membre && h('span', { class: 'badge membre' }, 'carte du membre ' + c.membre)),
 			h('h2', {}, 'Payer'), boissons,
 			h('form', { class: 'ligne', onsubmit: (e) => { e.preventDefault(); payerMontant(montantPaye); } },
 				h('label', { for: 'montant-payer' }, 'Autre montant'), montantPaye, h('button', { class: 'payer' }, 'Payer')),
@@ -262,7 +262,7 @@ export function afficher(racine, args, s) {
 			const ouverte = s.droit >= 3 || (reste > 0 && !op.expiree);
 			const m = Math.max(0, Math.ceil(reste / 1000));
 			return h('li', { class: 'op' + (op.valide ? '' : ' annulee') },
-				h('span', { class: 'quoi' }, `${TYPES[op.type]} ${euros(op.montant)}`, op.valide ? '' : ' (annulé)'),
+				h('span', { class: 'quoi' }, `${op.type === 3 && op.qte ? `${op.qte} conso${op.qte > 1 ? 's' : ''}` : TYPES[op.type]} ${euros(op.montant)}`, op.valide ? '' : ' (annulé)'),
 				h('span', { class: 'qui' }, `${op.client} · ${heure(op.t)}${op.login !== s.login ? ' · ' + op.login : ''}`),
 				sienne && ouverte ? h('button', { type: 'button', class: op.valide ? 'annuler' : 'refaire', onclick: () => basculer(op) },
 					op.valide ? 'Annuler' : 'Refaire',

@@ -31,6 +31,7 @@ function soir(t) {
 
 const JOUR = new Intl.DateTimeFormat('fr-FR', { weekday: 'short', day: 'numeric' });
 const HM = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' });
+const nombre = (n) => n.toLocaleString('fr-FR');
 const somme = (serie, cle) => Math.round(serie.reduce((t, b) => t + b[cle] * 100, 0)) / 100;
 
 export function afficher(racine) {
@@ -55,14 +56,21 @@ export function afficher(racine) {
 		if (n !== enCours) return; // another period was asked meanwhile
 		if (rep.status !== 'ok') { vider(etat, h('p', { class: 'erreur' }, message(rep))); return; }
 		vider(etat);
-		const serie = rep.serie ?? [];
+		let serie = rep.serie ?? [];
+		// The evening from the hour before its first operation: no empty
+		// afternoon squeezing the bars.
+		if (choix === 0) {
+			const premier = serie.findIndex((b) => b.recettes || b.consommations || b.rechargements);
+			const depuis = premier < 0 ? 0 : serie.findIndex((b) => b.debut >= serie[premier].debut - H);
+			serie = serie.slice(Math.max(0, Math.min(depuis, serie.length - 4)));
+		}
 		vider(periode, [
 			[`Recettes · ${p.nom.toLowerCase()}`, euros(somme(serie, 'recettes'))],
-			[`Consommations · ${p.nom.toLowerCase()}`, somme(serie, 'consommations')],
+			[`Consommations · ${p.nom.toLowerCase()}`, nombre(somme(serie, 'consommations'))],
 			[`Rechargements · ${p.nom.toLowerCase()}`, euros(somme(serie, 'rechargements'))],
 		].map(chiffre));
 		vider(totaux, [
-			['Recettes', euros(rep.recettes)], ['Consommations', rep.consommationsNb], ['Clients', rep.clientsNb],
+			['Recettes', euros(rep.recettes)], ['Consommations', nombre(rep.consommationsNb)], ['Clients', nombre(rep.clientsNb)],
 			['Dû aux clients', euros(rep.dettes)], ['Bénéfices', euros(rep.benefices)], ['Solde moyen', euros(rep.soldeMoy)],
 			['Facture BDE', euros(rep.factureBDE)],
 		].map(chiffre));
