@@ -103,6 +103,8 @@ lancer(async () => {
 	pile.horloge(t0 + 5 * 3600000 + 45 * 60000);
 	for (let i = 0; i < 6; i++) await api('client/payer', { idCarte: 'AHS0DIEX', quantite: 1 + (i % 2) });
 	await api('client/recharger', { idCarte: 'AHS0DIEX', montant: '10' });
+	// Someone guessing bar1's password: a lock-out for the desk to show.
+	for (let i = 0; i < 5; i++) await pile.api('utilisateur/connexion', { login: 'bar1', mdp: 'devine-' + i });
 	return { pile, nav: await navigateur(), cle };
 }, async (c) => {
 	await c?.nav?.close();
