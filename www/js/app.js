@@ -72,16 +72,17 @@ async function deconnecter() {
 // The login screen: login and password, or a staff card (USB reader, typing
 // or Web NFC). A card session carries at most right 2.
 function connexion(racine) {
-	const etat = h('p', { class: 'etat', role: 'alert' });
+	const etat = h('div', { class: 'etat', role: 'alert' });
+	const dire = (texte, genre = 'erreur') => vider(etat, texte && h('p', { class: genre }, texte));
 	const login = champ('Identifiant', { name: 'login', autocomplete: 'username', autocapitalize: 'off', required: true });
 	const mdp = champ('Mot de passe', { name: 'mdp', type: 'password', autocomplete: 'current-password', required: true });
 	const carte = champ('Carte de membre', { name: 'carte', autocomplete: 'off', inputmode: 'text' });
 	async function entrer(params) {
-		etat.textContent = 'Connexion…';
+		dire('Connexion…', 'info');
 		const rep = await api.appel('utilisateur/connexion', params);
-		if (rep.status !== 'ok') { etat.textContent = message(rep); return; }
+		if (rep.status !== 'ok') { dire(message(rep)); return; }
 		api.ouvrir({ jeton: rep.jeton, login: rep.login, droit: rep.droit });
-		if (rep.droit < 1) { etat.textContent = 'Ce compte n’a accès à aucun écran (droit 0).'; return; }
+		if (rep.droit < 1) { dire('Ce compte n’a accès à aucun écran (droit 0).'); return; }
 		aller(apres === 'connexion' ? 'caisse' : apres);
 	}
 	const f1 = h('form', { class: 'pile', onsubmit: (e) => {
@@ -90,11 +91,11 @@ function connexion(racine) {
 	} }, login, mdp, h('button', { class: 'principal' }, 'Se connecter'));
 	const lireCarte = (texte) => {
 		const id = normaliser(texte);
-		if (!id) { etat.textContent = 'Numéro de carte illisible.'; return; }
+		if (!id) { dire('Numéro de carte illisible.'); return; }
 		entrer({ idCarte: id });
 	};
 	const f2 = h('form', { class: 'pile', onsubmit: (e) => { e.preventDefault(); lireCarte(carte.lastChild.value); carte.lastChild.value = ''; } },
-		carte, h('button', {}, 'Entrer avec la carte'), boutonNfc(lireCarte, (t) => { etat.textContent = t; }));
+		carte, h('button', {}, 'Entrer avec la carte'), boutonNfc(lireCarte, (t) => dire(t)));
 	racine.append(h('div', { class: 'connexion' },
 		h('h1', {}, '10p5 · connexion'), etat,
 		h('section', { class: 'bloc' }, h('h2', {}, 'Avec un mot de passe'), f1),
@@ -106,19 +107,20 @@ function connexion(racine) {
 // once a new session is open; rejects if they give up (back to login).
 function reconnecter(s, libelle) {
 	return new Promise((resolve, reject) => {
-		const etat = h('p', { class: 'etat', role: 'alert' });
+		const etat = h('div', { class: 'etat', role: 'alert' });
+		const dire = (texte, genre = 'erreur') => vider(etat, texte && h('p', { class: genre }, texte));
 		const mdp = champ('Mot de passe', { type: 'password', autocomplete: 'current-password' });
 		const carte = champ('Ou sa carte', { autocomplete: 'off' });
 		const d = h('dialog', { class: 'reconnexion', 'aria-labelledby': 'reco-titre' });
 		let fini = false;
 		const fin = (ok) => { fini = true; d.close(); d.remove(); ok ? resolve() : (api.fermer(), aller('connexion'), reject(new Error('abandon'))); };
 		async function essayer(params) {
-			etat.textContent = 'Connexion…';
+			dire('Connexion…', 'info');
 			const rep = await api.appel('utilisateur/connexion', params);
-			if (rep.status !== 'ok') { etat.textContent = message(rep); return; }
+			if (rep.status !== 'ok') { dire(message(rep)); return; }
 			if (rep.login !== s.login) {
 				api.appel('utilisateur/deconnexion', {}, { jeton: rep.jeton });
-				etat.textContent = `Cette carte est celle de ${rep.login}, pas de ${s.login}.`;
+				dire(`Cette carte est celle de ${rep.login}, pas de ${s.login}.`);
 				return;
 			}
 			api.ouvrir({ jeton: rep.jeton, login: rep.login, droit: rep.droit });
@@ -127,7 +129,7 @@ function reconnecter(s, libelle) {
 		d.append(h('form', { method: 'dialog', class: 'pile', onsubmit: (e) => {
 			e.preventDefault();
 			const id = normaliser(carte.lastChild.value);
-			if (carte.lastChild.value.trim()) return id ? essayer({ idCarte: id }) : (etat.textContent = 'Numéro de carte illisible.');
+			if (carte.lastChild.value.trim()) return id ? essayer({ idCarte: id }) : dire('Numéro de carte illisible.');
 			if (mdp.lastChild.value) essayer({ login: s.login, mdp: mdp.lastChild.value });
 		} },
 		h('h2', { id: 'reco-titre' }, 'Session expirée'),

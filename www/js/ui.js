@@ -79,7 +79,7 @@ export function message(rep) {
 	if (rep.status === 'solde_insuffisant')
 		return `Solde insuffisant : il manque ${euros(rep.manque)} (solde ${euros(rep.solde)}).`;
 	if (rep.status === 'trop_de_tentatives')
-		return `Trop de tentatives : réessayez dans ${Math.ceil(rep.attente / 60)} min.`;
+		return `Trop de tentatives : réessayez dans ${Math.ceil(rep.attente / 60)} min, ou demandez à un président de lever le verrou (Bureau).`;
 	if (rep.status === 'requete_malforme')
 		return `${MESSAGES.requete_malforme}${rep.champ ? ` (champ ${rep.champ})` : ''}.`;
 	return MESSAGES[rep.status] ?? `Refusé par le serveur (${rep.status}).`;
