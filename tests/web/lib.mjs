@@ -4,7 +4,7 @@
 // look into the database. Nothing waits on the clock: the stack is ready when
 // run.sh says it listens, a page when what is asserted is on screen.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, openSync, writeSync, closeSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, openSync, writeSync, closeSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -21,6 +21,7 @@ export const TAILLES = { telephone: { width: 390, height: 844 }, portable: { wid
 const tests = [];
 export function test(nom, f) { tests.push([nom, f]); }
 let n = 0, echecs = 0;
+const donnees = [];
 export function diag(texte) { for (const l of String(texte).split('\n')) console.log('# ' + l); }
 function resultat(ok, nom, detail) {
 	n++;
@@ -41,6 +42,11 @@ export async function lancer(avant, apres) {
 		resultat(false, 'mise en place', e.stack || String(e));
 	} finally {
 		try { await apres?.(ctx); } catch (e) { diag('arrêt : ' + e); }
+		// The stacks' data directories go, unless something failed.
+		for (const d of donnees) {
+			if (echecs) diag('données gardées : ' + d);
+			else rmSync(d, { recursive: true, force: true });
+		}
 		console.log(`1..${n}`);
 		process.exitCode = echecs ? 1 : 0;
 	}
@@ -83,6 +89,7 @@ function ecrireHorloge(fichier, ms) {
 export async function demarrer(env = {}) {
 	const port = await portLibre();
 	const data = mkdtempSync(join(tmpdir(), '10p5-web-'));
+	donnees.push(data);
 	const horloge = join(data, 'clock');
 	let decalage = 0;
 	ecrireHorloge(horloge, 0);
