@@ -167,10 +167,10 @@ check: deps-test
 	@$(MAKE) --no-print-directory test-build
 	BIN=$(TEST_BUILD) prove --exec '' $(TEST_UNITS) tests/api/*.t
 
-# Everything: check, the browser suite (web), then the API suites against the shared-host deployment
-# (plain CGI under Apache), then both again on a build with
-# AddressSanitizer and UndefinedBehaviorSanitizer, then the main suites with
-# every worker under valgrind, then each fuzzer for a few seconds.
+# Everything: check, the browser suite (web), then the API suites against
+# the shared-host deployment (plain CGI under Apache), then both again on a
+# build with AddressSanitizer and UndefinedBehaviorSanitizer, then the main
+# suites with every worker under valgrind, then each fuzzer for a few seconds.
 test: deps-test deps-web
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory web
