@@ -167,12 +167,13 @@ check: deps-test
 	@$(MAKE) --no-print-directory test-build
 	BIN=$(TEST_BUILD) prove --exec '' $(TEST_UNITS) tests/api/*.t
 
-# Everything: check, then the API suites against the shared-host deployment
-# (plain CGI under Apache), then both again on a build with
-# AddressSanitizer and UndefinedBehaviorSanitizer, then the main suites with
-# every worker under valgrind, then each fuzzer for a few seconds.
-test: deps-test
+# Everything: check, the browser suite (web), then the API suites against
+# the shared-host deployment (plain CGI under Apache), then both again on a
+# build with AddressSanitizer and UndefinedBehaviorSanitizer, then the main
+# suites with every worker under valgrind, then each fuzzer for a few seconds.
+test: deps-test deps-web
 	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory web
 	@$(MAKE) --no-print-directory cgi
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory valgrind VALGRIND_SUITES="$(VALGRIND_QUICK)"
@@ -251,3 +252,21 @@ fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 
 clean:
 	rm -rf build build-test build-asan build-fuzz
+
+# --- The staff web app (www/) and its browser suite (tests/web/) -----------
+# deps-web: Debian's Chromium for the headless browser, and the suite's npm
+# packages pinned in tests/web/package-lock.json (playwright-core drives that
+# Chromium: no browser is downloaded; axe-core checks accessibility). npm
+# comes with some nodejs builds and is its own package in Debian's.
+# web: the suite against a real stack on the test build (its clock is moved
+# for the charts and for sessions that lapse), screenshots kept in
+# $(TEST_BUILD)/web/.
+DEPS_WEB = chromium fonts-dejavu-core nodejs
+.PHONY: deps-web web
+deps-web: deps-test
+	$(call deps,$(DEPS_WEB))
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
+	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+web: deps-web test-build
+	BIN=$(TEST_BUILD) prove --exec '' tests/web/*.t
+# --- end of the web app block ----------------------------------------------

@@ -1,0 +1,158 @@
+// What must never charge twice: a session that lapses mid-action (log in
+// again, then the same request with the same idRequete), a reply lost on the
+// way back (the app sends the same idRequete again), a network down for
+// every try (a « Réessayer » that still sends the same idRequete). Each
+// checked in the database: exactly one charge.
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, capture, PREZ } from './lib.mjs';
+
+const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1', carte: 'CARTEBAR1' };
+const attendreSolde = (p, t) => p.waitForFunction((t) => document.querySelector('#solde')?.textContent.replace(/\s/g, ' ') === t, t.replace(/\s/g, ' '));
+const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
+const paiements = (pile, carte) => pile.db(`SELECT count(*) n FROM transactions t JOIN clients c ON c.id=t.client_id WHERE c.card='${carte}' AND t.type=3`)[0].n;
+const expirer = (pile) => pile.db('UPDATE sessions SET used_ms = used_ms - 3600000');
+
+// The idRequete of every request the page sends to `chemin`.
+function espionner(p, chemin) {
+	const ids = [];
+	p.on('request', (r) => { if (r.url().endsWith('/api/' + chemin)) ids.push(new URLSearchParams(r.postData()).get('idRequete')); });
+	return ids;
+}
+
+test('session expirée pendant un paiement : mot de passe, puis le même paiement, débité une fois', async ({ nav, pile }) => {
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile);
+	await lire(p, 'CLIENT1');
+	await attendreSolde(p, '20,00 €');
+	const ids = espionner(p, 'client/payer');
+	expirer(pile);
+	await p.click('.boisson[data-quantite="1"]');
+	const d = p.getByRole('dialog', { name: 'Session expirée' });
+	await d.waitFor();
+	affirmer((await d.innerText()).includes('Paiement de 1 conso'), 'le dialogue dit ce qui attend');
+	await capture(p, 'session-expiree');
+	egal(paiements(pile, 'CLIENT1'), 0, 'rien débité avant la reconnexion');
+	await d.getByLabel('Mot de passe').fill(PREZ.mdp);
+	await d.getByRole('button', { name: 'Reprendre' }).click();
+	await attendreSolde(p, '18,50 €');
+	egal(paiements(pile, 'CLIENT1'), 1, 'un seul paiement en base');
+	egal(solde(pile, 'CLIENT1'), 1850, 'solde en base');
+	egal(ids.length, 2, 'deux envois');
+	affirmer(ids[0] && ids[0] === ids[1], 'le même idRequete : ' + ids.join(' / '));
+	egal(p.erreurs, [], 'aucune erreur dans la page');
+	await p.context().close();
+});
+
+test('reconnexion par carte : la carte d’un autre membre est refusée, la sienne reprend l’opération', async ({ nav, pile }) => {
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile, BARMAN);
+	await lire(p, 'CLIENT2');
+	await attendreSolde(p, '20,00 €');
+	const ids = espionner(p, 'client/recharger');
+	expirer(pile);
+	await p.getByRole('button', { name: '+5 €' }).click();
+	const d = p.getByRole('dialog', { name: 'Session expirée' });
+	await d.getByLabel('Ou sa carte').fill('CARTEPREZ');
+	await d.getByRole('button', { name: 'Reprendre' }).click();
+	await d.getByText('Cette carte est celle de prez, pas de bar1').waitFor();
+	await d.getByLabel('Ou sa carte').fill(BARMAN.carte);
+	await d.getByRole('button', { name: 'Reprendre' }).click();
+	await attendreSolde(p, '25,00 €');
+	egal(pile.db("SELECT count(*) n FROM transactions WHERE type=2")[0].n, 1, 'un seul rechargement en base');
+	affirmer(ids.length === 2 && ids[0] === ids[1], 'le même idRequete : ' + ids.join(' / '));
+	await p.context().close();
+});
+
+test('abandonner la reconnexion : retour à l’écran de connexion, rien débité', async ({ nav, pile }) => {
+	const p = await page(nav, 'portable');
+	await connecter(p, pile);
+	await lire(p, 'CLIENT3');
+	await attendreSolde(p, '20,00 €');
+	expirer(pile);
+	await p.click('.boisson[data-quantite="1"]');
+	await p.getByRole('dialog', { name: 'Session expirée' }).getByRole('button', { name: 'Abandonner' }).click();
+	await p.waitForSelector('body[data-ecran="connexion"]');
+	egal(paiements(pile, 'CLIENT3'), 0, 'rien débité');
+	await p.context().close();
+});
+
+test('réponse perdue en route : renvoyée avec le même idRequete, débitée une fois', async ({ nav, pile }) => {
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile);
+	await lire(p, 'CLIENT4');
+	await attendreSolde(p, '20,00 €');
+	const ids = espionner(p, 'client/payer');
+	let premier = true;
+	await p.route('**/api/client/payer', async (route) => {
+		if (!premier) return route.continue();
+		premier = false;
+		await route.fetch();                 // the server has charged…
+		await route.abort('connectionreset'); // …and the answer never arrives
+	});
+	await p.click('.boisson[data-quantite="1"]');
+	// The live feed may show the new balance first: wait for the reply.
+	await p.getByText(/fait\. Nouveau solde 18,50/).waitFor();
+	await attendreSolde(p, '18,50 €');
+	egal(paiements(pile, 'CLIENT4'), 1, 'un seul paiement en base');
+	affirmer(ids.length === 2 && ids[0] === ids[1], 'le même idRequete : ' + ids.join(' / '));
+	await p.context().close();
+});
+
+test('réseau coupé à chaque essai : « Réessayer » renvoie le même idRequete, débité une fois', async ({ nav, pile }) => {
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile);
+	await lire(p, 'CLIENT5');
+	await attendreSolde(p, '20,00 €');
+	const ids = espionner(p, 'client/payer');
+	let n = 0;
+	const couper = async (route) => {
+		if (n++ === 0) await route.fetch(); // the first reaches the server, the others not even that
+		await route.abort('internetdisconnected');
+	};
+	await p.route('**/api/client/payer', couper);
+	await p.click('.boisson[data-quantite="2"]');
+	await p.getByText('Pas de réponse du serveur').waitFor({ timeout: 20000 });
+	affirmer(await p.locator('#reseau').isVisible(), 'bandeau « Serveur injoignable »');
+	await capture(p, 'caisse-reseau-coupe');
+	egal(paiements(pile, 'CLIENT5'), 1, 'le premier envoi a été débité');
+	await p.unroute('**/api/client/payer', couper);
+	await p.getByRole('button', { name: 'Réessayer' }).click();
+	await attendreSolde(p, '17,20 €');
+	egal(paiements(pile, 'CLIENT5'), 1, 'toujours un seul paiement en base');
+	egal(solde(pile, 'CLIENT5'), 1720, 'solde en base');
+	affirmer(ids.length === 7 && new Set(ids).size === 1, `un seul idRequete sur ${ids.length} envois`);
+	affirmer(await p.locator('#reseau').isHidden(), 'le bandeau disparaît');
+	await p.context().close();
+});
+
+test('délai d’annulation passé pour le serveur, pas encore pour l’appareil : « Trop tard » dit en clair', async ({ nav, pile }) => {
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile, BARMAN);
+	await lire(p, 'CLIENT6');
+	await attendreSolde(p, '20,00 €');
+	await p.click('.boisson[data-quantite="1"]');
+	await attendreSolde(p, '18,50 €');
+	// The countdown comes from v1/me (fenetreAnnulation, 120 s here); the
+	// server's clock then runs ahead of the phone's by two minutes.
+	const bouton = p.locator('.ops li').first().getByRole('button', { name: /Annuler/ });
+	affirmer(/Annuler\s+(1:5\d|2:00)/.test(await bouton.innerText()), 'compte à rebours de 2 minutes : ' + await bouton.innerText());
+	pile.horloge(pile.maintenant() + 121000);
+	await bouton.click();
+	await p.getByText('Trop tard : le délai d’annulation est passé').waitFor();
+	await p.locator('.ops li').first().getByText('délai passé').waitFor();
+	egal(pile.db("SELECT valid FROM transactions t JOIN clients c ON c.id=t.client_id WHERE c.card='CLIENT6' AND type=3")[0].valid, 1, 'toujours valide en base');
+	await p.context().close();
+});
+
+lancer(async () => {
+	const pile = await demarrer();
+	const J = await jetonPrez(pile);
+	await pile.api('prix/modifier', { jeton: J, quantite: 1, prix: '1.5' });
+	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
+	await pile.api('utilisateur/ajouter', { jeton: J, login: BARMAN.login, mdp: BARMAN.mdp, idCarte: BARMAN.carte, droit: 2 });
+	await pile.api('utilisateur/carte', { jeton: J, login: 'prez', idCarte: 'CARTEPREZ' });
+	for (let i = 1; i <= 6; i++) await pile.api('client/ajouter', { jeton: J, idCarte: 'CLIENT' + i, solde: '20' });
+	return { pile, nav: await navigateur() };
+}, async (c) => {
+	await c?.nav?.close();
+	await c?.pile?.arreter();
+});

@@ -1,0 +1,115 @@
+// The only way the app talks to the server. Every call is a form POST to a
+// path relative to the page ("api/client/payer", so the app also works from a
+// sub-directory of a shared host), with the session's jeton or an API key.
+// Every change carries an idRequete made here; a call that gets no answer is
+// sent again with the same idRequete, and a call refused with jeton_invalide
+// waits for a new login and is then sent again, still with the same
+// idRequete: the server replays the first answer instead of charging twice.
+
+const CHANGES = new Set([
+	'client/ajouter', 'client/recharger', 'client/payer', 'client/vidange', 'client/decouvert',
+	'annuler', 'refaire', 'prix/modifier',
+	'utilisateur/ajouter', 'utilisateur/droit', 'utilisateur/supprimer', 'utilisateur/mdp',
+	'utilisateur/carte', 'utilisateur/deverrouiller',
+	'cle/creer', 'cle/supprimer', 'app/creer', 'app/supprimer',
+]);
+// Pauses before each new try when the network fails (then the caller is told).
+const PAUSES = [200, 500, 1000, 2000, 4000];
+const DELAI = 8000; // ms without an answer before the request is abandoned and sent again
+const CLE_SESSION = '10p5.session';
+
+let session = lire();
+let reconnecter = null;   // set by app.js: (session, libelle) => Promise of the new session
+let enCours = null;       // the one re-login in progress, shared by every waiting call
+
+function lire() {
+	try { return JSON.parse(sessionStorage.getItem(CLE_SESSION)); } catch { return null; }
+}
+
+// The current session {jeton, login, droit}, or null.
+export function courante() { return session; }
+
+export function ouvrir(s) {
+	session = s;
+	sessionStorage.setItem(CLE_SESSION, JSON.stringify(s));
+	dispatchEvent(new CustomEvent('session', { detail: s }));
+}
+
+export function fermer() {
+	session = null;
+	sessionStorage.removeItem(CLE_SESSION);
+	dispatchEvent(new CustomEvent('session', { detail: null }));
+}
+
+// How a lapsed session is renewed: a function that asks the person to log
+// in again and resolves with the new session, or rejects if they give up.
+export function surExpiration(f) { reconnecter = f; }
+
+// 32 hexadecimal characters from the browser's random generator
+// (crypto.randomUUID is missing on plain-http origins such as a LAN address).
+export function nouvelId() {
+	const o = crypto.getRandomValues(new Uint8Array(16));
+	return Array.from(o, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function signaler(etat) { dispatchEvent(new CustomEvent('reseau', { detail: etat })); }
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// One HTTP exchange. Resolves with the JSON reply, or rejects when there is
+// no usable answer (network down, timeout, a front server's 429 or 502/503/504),
+// which is worth sending again.
+async function envoyer(chemin, corps, entetes) {
+	const arret = new AbortController();
+	const minuteur = setTimeout(() => arret.abort(), DELAI);
+	try {
+		const r = await fetch('api/' + chemin, {
+			method: 'POST', body: corps, headers: entetes, signal: arret.signal,
+			cache: 'no-store', credentials: 'same-origin',
+		});
+		// A front server's gateway errors, and nginx's 429 when this address
+		// has too many requests in progress (trop_de_connexions): try later.
+		if (r.status === 429 || r.status === 502 || r.status === 503 || r.status === 504) throw new Error('HTTP ' + r.status);
+		try { return await r.json(); } catch { return { status: 'erreur_generique', http: r.status }; }
+	} finally {
+		clearTimeout(minuteur);
+	}
+}
+
+// Calls the endpoint `chemin` with the parameters `params` (an object; for a
+// change, params.idRequete is set once here and kept, so calling again with
+// the same object is the same request). opts.cle: an API key sent as
+// "Authorization: ApiKey" instead of the session; opts.libelle: what the
+// re-login dialog says is waiting; opts.jeton: another session's jeton. Resolves with the server's reply, or with
+// {status: "reseau"} when no answer came after every try, or
+// {status: "jeton_invalide", abandon: true} when the person gave up logging in
+// again. Never rejects.
+export async function appel(chemin, params = {}, opts = {}) {
+	if (CHANGES.has(chemin) && !params.idRequete) params.idRequete = nouvelId();
+	for (let essai = 0; ; ) {
+		const corps = new URLSearchParams();
+		for (const [k, v] of Object.entries(params)) {
+			if (v === undefined || v === null || v === '') continue;
+			for (const x of Array.isArray(v) ? v : [v]) corps.append(k, x);
+		}
+		const entetes = {};
+		if (opts.cle) entetes.Authorization = 'ApiKey ' + opts.cle;
+		else if (opts.jeton || session) corps.set('jeton', opts.jeton ?? session.jeton);
+		let rep;
+		try {
+			rep = await envoyer(chemin, corps, entetes);
+		} catch {
+			if (essai >= PAUSES.length) { signaler('perdu'); return { status: 'reseau' }; }
+			signaler('essai');
+			await pause(PAUSES[essai++]);
+			continue;
+		}
+		signaler('ok');
+		if (rep.status !== 'jeton_invalide' || opts.cle || !reconnecter || !session) return rep;
+		try {
+			enCours ??= reconnecter(session, opts.libelle).finally(() => { enCours = null; });
+			await enCours;
+		} catch {
+			return { ...rep, abandon: true };
+		}
+	}
+}

@@ -1,0 +1,158 @@
+// The app's frame: hash routes (#/caisse, #/clients/ID, …) so that it works
+// from any directory, the header with the screens this right may open, the
+// login screen, and the dialog that renews a lapsed session while the
+// action that met it waits (see api.js).
+import * as api from './api.js';
+import { h, vider, message, champ } from './ui.js';
+import { normaliser, boutonNfc } from './carte.js';
+
+// Each screen's module exports afficher(main, args, session) → a function
+// that stops what the screen started (timers, live feed), or nothing.
+const ECRANS = {
+	caisse: { titre: 'Caisse', droit: 1, charger: () => import('./caisse.js') },
+	clients: { titre: 'Clients', droit: 2, charger: () => import('./clients.js') },
+	soiree: { titre: 'Soirée', droit: 2, charger: () => import('./soiree.js') },
+	bureau: { titre: 'Bureau', droit: 3, charger: () => import('./bureau.js') },
+	mur: { titre: 'Mur', droit: null, charger: () => import('./mur.js') },
+	connexion: { titre: 'Connexion', droit: null, charger: async () => ({ afficher: connexion }) },
+};
+
+const main = document.getElementById('principal');
+let arreter = null;
+let apres = 'caisse'; // where to go once logged in
+
+function route() {
+	const [nom = '', ...args] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+	return { nom, args };
+}
+
+function aller(nom) { location.hash = '#/' + nom; }
+
+async function afficher() {
+	let { nom, args } = route();
+	const s = api.courante();
+	if (!ECRANS[nom]) nom = s ? (s.droit >= 1 ? 'caisse' : 'connexion') : 'connexion';
+	const e = ECRANS[nom];
+	if (e.droit !== null && !s) { apres = location.hash.slice(2) || 'caisse'; return aller('connexion'); }
+	if (nom === 'connexion' && s && s.droit >= 1) return aller('caisse');
+	arreter?.();
+	arreter = null;
+	document.body.dataset.ecran = nom;
+	document.title = e.titre + ' · 10p5';
+	entete();
+	if (e.droit !== null && s.droit < e.droit) {
+		vider(main, h('p', { class: 'vide' }, `${e.titre} : réservé au droit ${e.droit} et plus (vous avez le droit ${s.droit}).`));
+		return;
+	}
+	const m = await e.charger();
+	if (route().nom !== nom && ECRANS[route().nom]) return; // moved on meanwhile
+	vider(main);
+	arreter = m.afficher(main, args, s) || null;
+}
+
+function entete() {
+	const s = api.courante();
+	const courant = document.body.dataset.ecran;
+	const liens = Object.entries(ECRANS)
+		.filter(([n, e]) => n !== 'connexion' && (e.droit === null || (s && s.droit >= e.droit)))
+		.map(([n, e]) => h('a', { href: '#/' + n, 'aria-current': n === courant ? 'page' : false }, e.titre));
+	vider(document.getElementById('nav'), liens);
+	vider(document.getElementById('qui'), s && [
+		h('span', { class: 'login', title: 'droit ' + s.droit }, s.login),
+		h('button', { type: 'button', class: 'discret', onclick: deconnecter }, 'Déconnexion'),
+	]);
+}
+
+async function deconnecter() {
+	await api.appel('utilisateur/deconnexion');
+	api.fermer();
+	aller('connexion');
+}
+
+// The login screen: login and password, or a staff card (USB reader, typing
+// or Web NFC). A card session carries at most right 2.
+function connexion(racine) {
+	const etat = h('div', { class: 'etat', role: 'alert' });
+	const dire = (texte, genre = 'erreur') => vider(etat, texte && h('p', { class: genre }, texte));
+	const login = champ('Identifiant', { name: 'login', autocomplete: 'username', autocapitalize: 'off', required: true });
+	const mdp = champ('Mot de passe', { name: 'mdp', type: 'password', autocomplete: 'current-password', required: true });
+	const carte = champ('Carte de membre', { name: 'carte', autocomplete: 'off', inputmode: 'text' });
+	async function entrer(params) {
+		dire('Connexion…', 'info');
+		const rep = await api.appel('utilisateur/connexion', params);
+		if (rep.status !== 'ok') { dire(message(rep)); return; }
+		api.ouvrir({ jeton: rep.jeton, login: rep.login, droit: rep.droit });
+		if (rep.droit < 1) { dire('Ce compte n’a accès à aucun écran (droit 0).'); return; }
+		aller(apres === 'connexion' ? 'caisse' : apres);
+	}
+	const f1 = h('form', { class: 'pile', onsubmit: (e) => {
+		e.preventDefault();
+		entrer({ login: login.lastChild.value.trim(), mdp: mdp.lastChild.value });
+	} }, login, mdp, h('button', { class: 'principal' }, 'Se connecter'));
+	const lireCarte = (texte) => {
+		const id = normaliser(texte);
+		if (!id) { dire('Numéro de carte illisible.'); return; }
+		entrer({ idCarte: id });
+	};
+	const f2 = h('form', { class: 'pile', onsubmit: (e) => { e.preventDefault(); lireCarte(carte.lastChild.value); carte.lastChild.value = ''; } },
+		carte, h('button', {}, 'Entrer avec la carte'), boutonNfc(lireCarte, (t) => dire(t)));
+	racine.append(h('div', { class: 'connexion' },
+		h('h1', {}, '10p5 · connexion'), etat,
+		h('section', { class: 'bloc' }, h('h2', {}, 'Avec un mot de passe'), f1),
+		h('section', { class: 'bloc' }, h('h2', {}, 'Ou avec sa carte'), h('p', { class: 'aide' }, 'Passez la carte sur le lecteur, ou tapez son numéro. Une carte ouvre au plus le droit 2.'), f2)));
+	login.lastChild.focus();
+}
+
+// The dialog that renews a lapsed session for the same person. Resolves
+// once a new session is open; rejects if they give up (back to login).
+function reconnecter(s, libelle) {
+	return new Promise((resolve, reject) => {
+		const etat = h('div', { class: 'etat', role: 'alert' });
+		const dire = (texte, genre = 'erreur') => vider(etat, texte && h('p', { class: genre }, texte));
+		const mdp = champ('Mot de passe', { type: 'password', autocomplete: 'current-password' });
+		const carte = champ('Ou sa carte', { autocomplete: 'off' });
+		const d = h('dialog', { class: 'reconnexion', 'aria-labelledby': 'reco-titre' });
+		let fini = false;
+		const fin = (ok) => { fini = true; d.close(); d.remove(); ok ? resolve() : (api.fermer(), aller('connexion'), reject(new Error('abandon'))); };
+		async function essayer(params) {
+			dire('Connexion…', 'info');
+			const rep = await api.appel('utilisateur/connexion', params);
+			if (rep.status !== 'ok') { dire(message(rep)); return; }
+			if (rep.login !== s.login) {
+				api.appel('utilisateur/deconnexion', {}, { jeton: rep.jeton });
+				dire(`Cette carte est celle de ${rep.login}, pas de ${s.login}.`);
+				return;
+			}
+			api.ouvrir({ jeton: rep.jeton, login: rep.login, droit: rep.droit });
+			fin(true);
+		}
+		d.append(h('form', { method: 'dialog', class: 'pile', onsubmit: (e) => {
+			e.preventDefault();
+			const id = normaliser(carte.lastChild.value);
+			if (carte.lastChild.value.trim()) return id ? essayer({ idCarte: id }) : dire('Numéro de carte illisible.');
+			if (mdp.lastChild.value) essayer({ login: s.login, mdp: mdp.lastChild.value });
+		} },
+		h('h2', { id: 'reco-titre' }, 'Session expirée'),
+		h('p', {}, `${s.login}, reconnectez-vous : `, h('strong', {}, libelle || 'l’opération en cours'),
+			' attend : elle ne comptera qu’une fois.'),
+		etat, mdp, carte,
+		h('div', { class: 'actions' },
+			h('button', { class: 'principal' }, 'Reprendre'),
+			h('button', { type: 'button', onclick: () => fin(false) }, 'Abandonner'))));
+		d.addEventListener('cancel', (e) => { e.preventDefault(); });
+		d.addEventListener('close', () => { if (!fini) fin(false); });
+		document.body.append(d);
+		d.showModal();
+		mdp.lastChild.focus();
+	});
+}
+
+api.surExpiration(reconnecter);
+addEventListener('hashchange', afficher);
+addEventListener('session', entete);
+addEventListener('reseau', (e) => {
+	const b = document.getElementById('reseau');
+	b.hidden = e.detail === 'ok';
+	b.textContent = e.detail === 'essai' ? 'Connexion perdue : nouvel essai…' : 'Serveur injoignable.';
+});
+afficher();

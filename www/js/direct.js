@@ -1,0 +1,82 @@
+// The live feed (SPEC §6): a single-use ticket from api/evenements/ticket,
+// then an EventSource on api/evenements?ticket=… (a browser cannot send a
+// header with EventSource, and a credential never goes in a URL). Whenever
+// the stream breaks (network, a restarted server, a plain-CGI host ending
+// each stream after a few seconds), it is closed here, before EventSource
+// could resend its old URL with the spent ticket, and opened again with a
+// fresh ticket and depuis=<last id seen>: the server replays what was
+// missed, and an id already seen is never handed on twice.
+import { appel } from './api.js';
+
+const TYPES = ['transaction', 'annulation', 'refaire', 'client', 'prix', 'utilisateur'];
+
+// Follows the feed. o.types: event kinds wanted; o.client: one card; o.cle:
+// an API key instead of the session; o.recu(type, data, id): each event, once,
+// in order; o.etat(mot, detail): "direct", "coupure", "refus" (the ticket
+// was refused: detail is the reply), "fin" (the server ended the stream:
+// detail is {status, raison}); o.reinitialiser(): the server cannot replay
+// from our last id (another database): refetch what is on screen. After a
+// "fin" for a lapsed session, following starts again once someone has
+// logged in anew. Returns a function that stops it.
+export function suivre(o) {
+	let source = null, dernier = null, arrete = false, pauseMs = 500, minuteur = null;
+
+	async function ouvrir() {
+		if (arrete) return;
+		const rep = await appel('evenements/ticket', {}, { cle: o.cle });
+		if (arrete) return;
+		if (rep.status === 'reseau' || rep.status === 'erreur_bdd' || rep.status === 'erreur_generique') return relancer();
+		if (rep.status !== 'ok') return o.etat('refus', rep);
+		const q = new URLSearchParams({ ticket: rep.ticket });
+		if (o.types) q.set('types', o.types.join(','));
+		if (o.client) q.set('client', o.client);
+		if (dernier !== null) q.set('depuis', dernier);
+		const s = source = new EventSource('api/evenements?' + q);
+		s.addEventListener('open', () => { pauseMs = 500; o.etat('direct'); });
+		for (const t of TYPES) s.addEventListener(t, (e) => {
+			const id = Number(e.lastEventId);
+			if (dernier !== null && id <= dernier) return; // already handed on
+			dernier = id;
+			o.recu(t, JSON.parse(e.data), id);
+		});
+		s.addEventListener('reinitialiser', (e) => {
+			if (e.lastEventId) dernier = Number(e.lastEventId);
+			o.reinitialiser?.();
+		});
+		s.addEventListener('fin', (e) => {
+			s.close();
+			const d = JSON.parse(e.data || '{}');
+			o.etat('fin', d);
+			// A lapsed session: follow again once someone has logged in anew
+			// (asking for a login here would pop a dialog nobody asked for).
+			if (d.status === 'jeton_invalide' && !o.cle) addEventListener('session', reprendre);
+		});
+		s.addEventListener('error', () => {
+			if (s !== source || arrete) return;
+			s.close();
+			o.etat('coupure');
+			relancer();
+		});
+	}
+
+	function reprendre(e) {
+		if (!e.detail) return;
+		removeEventListener('session', reprendre);
+		relancer();
+	}
+
+	function relancer() {
+		if (arrete) return;
+		clearTimeout(minuteur);
+		minuteur = setTimeout(ouvrir, pauseMs);
+		pauseMs = Math.min(pauseMs * 2, 15000);
+	}
+
+	ouvrir();
+	return () => {
+		arrete = true;
+		clearTimeout(minuteur);
+		removeEventListener('session', reprendre);
+		source?.close();
+	};
+}
