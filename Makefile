@@ -48,9 +48,12 @@ DEPS_RUN   = nginx spawn-fcgi multiwatch curl
 DEPS_TEST  = jq sqlite3 perl procps clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2 \
              mariadb-server mariadb-client apache2-utils
 DEPS_BENCH = wrk
+# The browser suite: Debian's Chromium, driven headless by playwright-core from
+# npm (pinned in tests/web/package-lock.json; no browser is downloaded).
+DEPS_WEB   = chromium fonts-dejavu-core nodejs
 
-.PHONY: all run check test test-build cgi asan valgrind bench bench-import fuzz clean deps \
-        deps-run deps-test deps-bench
+.PHONY: all run check test test-build web cgi asan valgrind bench bench-import fuzz clean deps \
+        deps-run deps-test deps-bench deps-web
 CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
 all: $(BINS) $(UNITS) $(CONFS)
 
@@ -148,6 +151,11 @@ deps-test: deps-run
 	$(call deps,$(DEPS_TEST))
 deps-bench: deps-run
 	$(call deps,$(DEPS_BENCH))
+# npm comes with some nodejs builds and is its own package in Debian's.
+deps-web: deps-test
+	$(call deps,$(DEPS_WEB))
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
+	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
 
 run: deps-run
 	@$(MAKE) --no-print-directory all
@@ -166,6 +174,14 @@ test-build:
 check: deps-test
 	@$(MAKE) --no-print-directory test-build
 	BIN=$(TEST_BUILD) prove --exec '' $(TEST_UNITS) tests/api/*.t
+
+# The browser suite (tests/web/): the staff web app in headless Chromium
+# against a real stack on the test build (its clock is moved for the charts
+# and for sessions that lapse); screenshots of every screen in
+# $(TEST_BUILD)/web/.
+web: deps-web
+	@$(MAKE) --no-print-directory test-build
+	BIN=$(TEST_BUILD) prove --exec '' tests/web/*.t
 
 # Everything: check, the browser suite (web), then the API suites against
 # the shared-host deployment (plain CGI under Apache), then both again on a
@@ -252,21 +268,3 @@ fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
 
 clean:
 	rm -rf build build-test build-asan build-fuzz
-
-# --- The staff web app (www/) and its browser suite (tests/web/) -----------
-# deps-web: Debian's Chromium for the headless browser, and the suite's npm
-# packages pinned in tests/web/package-lock.json (playwright-core drives that
-# Chromium: no browser is downloaded; axe-core checks accessibility). npm
-# comes with some nodejs builds and is its own package in Debian's.
-# web: the suite against a real stack on the test build (its clock is moved
-# for the charts and for sessions that lapse), screenshots kept in
-# $(TEST_BUILD)/web/.
-DEPS_WEB = chromium fonts-dejavu-core nodejs
-.PHONY: deps-web web
-deps-web: deps-test
-	$(call deps,$(DEPS_WEB))
-	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
-	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
-web: deps-web test-build
-	BIN=$(TEST_BUILD) prove --exec '' tests/web/*.t
-# --- end of the web app block ----------------------------------------------

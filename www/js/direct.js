@@ -4,8 +4,9 @@
 // the stream breaks (network, a restarted server, a plain-CGI host ending
 // each stream after a few seconds), it is closed here, before EventSource
 // could resend its old URL with the spent ticket, and opened again with a
-// fresh ticket and depuis=<last id seen>: the server replays what was
-// missed, and an id already seen is never handed on twice.
+// fresh ticket and depuis=<last id seen> (the first ticket's own depuis before
+// any event): the server replays what was missed, and an id already seen is
+// never handed on twice.
 import { appel } from './api.js';
 
 const TYPES = ['transaction', 'annulation', 'refaire', 'client', 'prix', 'utilisateur'];
@@ -30,6 +31,10 @@ export function suivre(o) {
 		const q = new URLSearchParams({ ticket: rep.ticket });
 		if (o.types) q.set('types', o.types.join(','));
 		if (o.client) q.set('client', o.client);
+		// The first ticket's depuis (the journal's newest id when it was
+		// issued) makes the first stream start there: nothing done between
+		// the screen's own fetch and the stream's start is missed.
+		if (dernier === null && Number.isSafeInteger(rep.depuis)) dernier = rep.depuis;
 		if (dernier !== null) q.set('depuis', dernier);
 		const s = source = new EventSource('api/evenements?' + q);
 		s.addEventListener('open', () => { pauseMs = 500; o.etat('direct'); });
