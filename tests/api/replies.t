@@ -13,16 +13,17 @@ sqlite3 "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exi
 P=$(admin_jeton)
 B=$(login bar-2 prez-secret-1)
 
-# The headers the worker writes (the front server adds its own, which differ
-# between nginx and Apache), then the body's length and SHA-256, then the body
-# itself when it is short.
+# The HTTP code and the headers the worker writes, in a fixed order (the front
+# servers add their own, and Apache reorders them), then the body's length and
+# SHA-256, then the body itself when it is short.
 record() { # record NAME PATH BODY
 	local name=$1 path=$2 body=$3 h sum len
 	h=$(mktemp)
 	curl -s -D "$h" -o "$DATA/body" --data-binary "$body" "$URL/api/$path"
 	echo "### $name"
-	tr -d '\r' <"$h" | awk 'NR == 1 { print $2; next }
-		tolower($1) ~ /^(content-type|cache-control|x-content-type-options|access-control-allow-origin):$/'
+	tr -d '\r' <"$h" | awk 'NR == 1 { print $2 }'
+	tr -d '\r' <"$h" | awk 'tolower($1) ~ /^(content-type|cache-control|x-content-type-options|access-control-allow-origin):$/' |
+		LC_ALL=C sort
 	rm -f "$h"
 	len=$(stat -c %s "$DATA/body")
 	sum=$(sha256sum <"$DATA/body")
