@@ -6,6 +6,7 @@
  * the caller's transaction and never commits.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "config.h"
 #include "db.h"
@@ -143,50 +144,90 @@ ledger_list(int64_t client_id, int64_t user_id, const char *login, int64_t after
 }
 
 #define NAME_CACHE 256
+#define NAME_MAX_BYTES 32 /* what a name may hold: 32 letters and digits */
 
 struct name_slot {
 	int64_t id;     /* 0: empty */
-	char text[33];
+	size_t len;
+	char json[PUT_STR_MAX(NAME_MAX_BYTES)]; /* the name as a JSON string */
 };
 
-/* The card or login of `id` through a direct-mapped cache; NULL on error. */
-static const char *
+/* The card or login of `id`, as JSON text, through a direct-mapped cache;
+ * NULL on error. */
+static const struct name_slot *
 cached_name(struct name_slot *cache, int64_t id, const char *sql)
 {
 	struct name_slot *slot = &cache[(uint64_t)id % NAME_CACHE];
 	sqlite3_stmt *st;
+	const char *name;
 
 	if (slot->id == id)
-		return slot->text;
+		return slot;
 	if (db_row(&st, sql, "i", id) != 1)
 		return NULL;
-	snprintf(slot->text, sizeof slot->text, "%s", (const char *)sqlite3_column_text(st, 0));
+	name = (const char *)sqlite3_column_text(st, 0);
+	slot->len = (size_t)(put_str(slot->json, name, NAME_MAX_BYTES) - slot->json);
 	sqlite3_reset(st);
 	slot->id = id;
-	return slot->text;
+	return slot;
 }
+
+/* The keys of a transaction object, in their order on the wire. */
+static const enum key ledger_keys[] = {
+	K_ID, K_TYPE, K_CLIENT, K_UTILISATEUR, K_DATE, K_MONTANT, K_QTE, K_VALIDE,
+};
+#define LEDGER_KEYS (sizeof ledger_keys / sizeof ledger_keys[0])
+
+/* The longest row: every key's text (the last one copied whole), the values
+ * at their longest, the closing brace. */
+#define LEDGER_ROW_MAX (LEDGER_KEYS * ROW_KEY_TEXT + 4 * PUT_INT_MAX + PUT_MONEY_MAX + \
+	PUT_BOOL_MAX + 2 * PUT_STR_MAX(NAME_MAX_BYTES) + 1)
 
 int
 ledger_row_json(sqlite3_stmt *st, char *buf, size_t cap)
 {
 	static struct name_slot cards[NAME_CACHE], logins[NAME_CACHE];
-	struct row r = { buf, 0, cap, false };
-	const char *card = cached_name(cards, sqlite3_column_int64(st, 2),
-	    "SELECT card FROM clients WHERE id = ?1");
-	const char *login = cached_name(logins, sqlite3_column_int64(st, 3),
-	    "SELECT login FROM users WHERE id = ?1");
+	static struct row_shape shape;
+	const struct name_slot *card, *login;
+	char *p = buf;
 
+	if (cap < LEDGER_ROW_MAX) {
+		/* Too little room for the longest row: made aside, then copied
+		 * if it fits. */
+		char whole[LEDGER_ROW_MAX];
+		int n = ledger_row_json(st, whole, sizeof whole);
+
+		if (n < 0 || (size_t)n > cap)
+			return -1;
+		memcpy(buf, whole, (size_t)n);
+		return n;
+	}
+	if (!shape.n)
+		row_shape_init(&shape, ledger_keys, LEDGER_KEYS);
+	card = cached_name(cards, sqlite3_column_int64(st, 2), "SELECT card FROM clients WHERE id = ?1");
+	login = cached_name(logins, sqlite3_column_int64(st, 3), "SELECT login FROM users WHERE id = ?1");
 	if (!card || !login)
 		return -1; /* never a null where the ledger has a name */
-	row_int(&r, K_ID, sqlite3_column_int64(st, 0));
-	row_int(&r, K_TYPE, sqlite3_column_int(st, 1));
-	row_str(&r, K_CLIENT, card);
-	row_str(&r, K_UTILISATEUR, login);
-	row_int(&r, K_DATE, sqlite3_column_int64(st, 4));
-	row_money(&r, K_MONTANT, sqlite3_column_int64(st, 5));
-	row_int(&r, K_QTE, sqlite3_column_int64(st, 6));
-	row_bool(&r, K_VALIDE, sqlite3_column_int(st, 7) != 0);
-	return row_end(&r);
+	p = put_key(p, &shape, 0);
+	p = put_int(p, sqlite3_column_int64(st, 0));
+	p = put_key(p, &shape, 1);
+	p = put_int(p, sqlite3_column_int(st, 1));
+	p = put_key(p, &shape, 2);
+	memcpy(p, card->json, card->len);
+	p += card->len;
+	p = put_key(p, &shape, 3);
+	memcpy(p, login->json, login->len);
+	p += login->len;
+	p = put_key(p, &shape, 4);
+	p = put_int(p, sqlite3_column_int64(st, 4));
+	p = put_key(p, &shape, 5);
+	p = put_money(p, sqlite3_column_int64(st, 5));
+	p = put_key(p, &shape, 6);
+	p = put_int(p, sqlite3_column_int64(st, 6));
+	p = put_key(p, &shape, 7);
+	p = put_bool(p, sqlite3_column_int(st, 7) != 0);
+	*p++ = '}';
+	return (int)(p - buf);
 }
 
 /* Adjustments (type 5) are in no total: they are neither takings, nor money

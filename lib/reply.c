@@ -3,6 +3,7 @@
  * json-c adders the handlers use. Money goes out through json_object_new_double_s
  * so the number json-c prints is exactly the decimal text we computed from cents.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,40 +130,143 @@ const char *const key_names[K__MAX] = {
 	[K_PAR]             = "par",
 };
 
-/* Writes the decimal digits of v at p; returns how many. */
+/* "00" to "99": integers are written two digits at a time. */
+static const char digit_pairs[200] = {
+	'0','0','0','1','0','2','0','3','0','4','0','5','0','6','0','7','0','8','0','9',
+	'1','0','1','1','1','2','1','3','1','4','1','5','1','6','1','7','1','8','1','9',
+	'2','0','2','1','2','2','2','3','2','4','2','5','2','6','2','7','2','8','2','9',
+	'3','0','3','1','3','2','3','3','3','4','3','5','3','6','3','7','3','8','3','9',
+	'4','0','4','1','4','2','4','3','4','4','4','5','4','6','4','7','4','8','4','9',
+	'5','0','5','1','5','2','5','3','5','4','5','5','5','6','5','7','5','8','5','9',
+	'6','0','6','1','6','2','6','3','6','4','6','5','6','6','6','7','6','8','6','9',
+	'7','0','7','1','7','2','7','3','7','4','7','5','7','6','7','7','7','8','7','9',
+	'8','0','8','1','8','2','8','3','8','4','8','5','8','6','8','7','8','8','8','9',
+	'9','0','9','1','9','2','9','3','9','4','9','5','9','6','9','7','9','8','9','9',
+};
+
 static size_t
+digits(uint64_t v)
+{
+	size_t n = 1;
+
+	for (; v >= 10000; v /= 10000)
+		n += 4;
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Writes the decimal digits of v at p; returns their end. */
+static char *
 put_u64(char *p, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0;
+	size_t n = digits(v);
+	char *end = p + n, *q = end;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
+	while (v >= 100) {
+		unsigned pair = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--q = digit_pairs[pair + 1];
+		*--q = digit_pairs[pair];
+	}
+	if (v >= 10) {
+		*--q = digit_pairs[v * 2 + 1];
+		*--q = digit_pairs[v * 2];
+	} else
+		*--q = (char)('0' + v);
+	return end;
+}
+
+char *
+put_int(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return put_u64(p, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
+	}
+	return put_u64(p, (uint64_t)v);
+}
+
+char *
+put_money(char *p, int64_t cents)
+{
+	/* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
+	uint64_t m = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	unsigned frac = (unsigned)(m % 100);
+
+	if (cents < 0)
+		*p++ = '-';
+	p = put_u64(p, m / 100);
+	if (frac) {
+		*p++ = '.';
+		*p++ = digit_pairs[frac * 2];
+		if (frac % 10)
+			*p++ = digit_pairs[frac * 2 + 1];
+	}
+	return p;
+}
+
+char *
+put_bool(char *p, bool v)
+{
+	memcpy(p, v ? "true" : "false", 5);
+	return p + (v ? 4 : 5);
+}
+
+/* Bytes that JSON strings escape: ", \ and the control characters. */
+static bool
+escaped(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+char *
+put_str(char *p, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*p++ = '"';
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!escaped(c))
+			*p++ = (char)c;
+		else if (c >= 0x20) {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else {
+			memcpy(p, "\\u00", 4);
+			p[4] = hex[c >> 4];
+			p[5] = hex[c & 15];
+			p += 6;
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+void
+row_shape_init(struct row_shape *s, const enum key *keys, size_t n)
+{
+	assert(n <= ROW_SHAPE_KEYS);
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = key_names[keys[i]];
+		size_t len = strlen(name);
+
+		assert(len + 4 < ROW_KEY_TEXT);
+		s->key[i].text[0] = i ? ',' : '{';
+		s->key[i].text[1] = '"';
+		memcpy(s->key[i].text + 2, name, len);
+		memcpy(s->key[i].text + 2 + len, "\":", 2);
+		s->key[i].len = len + 4;
+	}
+	s->n = n;
 }
 
 char *
 money_format(int64_t cents, char *buf)
 {
-	/* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
-	uint64_t m = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-	unsigned frac = (unsigned)(m % 100);
-	size_t w = 0;
-
-	if (cents < 0)
-		buf[w++] = '-';
-	w += put_u64(buf + w, m / 100);
-	if (frac) {
-		buf[w++] = '.';
-		buf[w++] = (char)('0' + frac / 10);
-		if (frac % 10)
-			buf[w++] = (char)('0' + frac % 10);
-	}
-	buf[w] = '\0';
+	*put_money(buf, cents) = '\0';
 	return buf;
 }
 
@@ -191,12 +295,10 @@ void
 row_int(struct row *b, enum key k, int64_t v)
 {
 	char num[24];
-	size_t n = 0;
+	size_t n;
 
 	row_key(b, k);
-	if (v < 0)
-		num[n++] = '-';
-	n += put_u64(num + n, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+	n = (size_t)(put_int(num, v) - num);
 	row_raw(b, num, n);
 }
 

@@ -61,13 +61,23 @@ send_headers(struct req *r, enum status st)
 	io->headers_sent = true;
 }
 
-/* Writes the streamed list and closes the object. Returns 0 if it had to stop
- * half-way: the caller then cuts the answer. */
-static int
+/* The longest row a row writer may write (see row_fn). */
+#define ROW_MAX 1023
+
+enum sent {
+	SENT_WHOLE,
+	SENT_FAILED,   /* a row could not be read or written: a storage error */
+	SENT_GONE,     /* the answer can no longer be delivered */
+};
+
+/* Writes the streamed list and closes the object, each row straight into the
+ * transport's buffer for long answers. Stops at the first failure: the caller
+ * then cuts the answer. */
+static enum sent
 send_stream(struct req *r)
 {
 	struct io *io = &r->io;
-	char row[1024], tail[64];
+	char tail[64];
 	int64_t count = 0, last = 0;
 	bool cut = false;
 	int rc;
@@ -76,34 +86,37 @@ send_stream(struct req *r)
 	io_puts(io, key_names[r->stream.key]);
 	io_puts(io, "\":[");
 	while ((rc = db_step(r->stream.st)) == SQLITE_ROW) {
+		char *p;
 		int n;
 
 		if (r->stream.limit > 0 && count == r->stream.limit) {
 			cut = true;
 			break;
 		}
-		if ((n = r->stream.row(r->stream.st, row + 1, sizeof row - 1)) < 0 || hook_fail("row")) {
+		if (!(p = io_space(io, ROW_MAX + 1))) {
 			sqlite3_reset(r->stream.st);
-			return 0;
+			return SENT_GONE;
 		}
-		row[0] = ',';
-		if (count == 0)
-			io_write(io, row + 1, (size_t)n);
-		else
-			io_write(io, row, (size_t)n + 1);
+		if (count > 0)
+			*p++ = ',';
+		if ((n = r->stream.row(r->stream.st, p, ROW_MAX)) < 0 || hook_fail("row")) {
+			sqlite3_reset(r->stream.st);
+			return SENT_FAILED;
+		}
+		io_used(io, (size_t)n + (count > 0));
 		last = sqlite3_column_int64(r->stream.st, 0);
 		count++;
 	}
 	sqlite3_reset(r->stream.st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return 0;
+		return SENT_FAILED;
 	io_puts(io, "]");
 	if (cut) {
 		snprintf(tail, sizeof tail, ",\"%s\":%" PRId64, key_names[K_SUIVANT], last);
 		io_puts(io, tail);
 	}
 	io_puts(io, "}");
-	return 1;
+	return SENT_WHOLE;
 }
 
 /* Writes the JSON reply for status st from r->out. */
@@ -142,9 +155,15 @@ send_reply(struct req *r, enum status st)
 	send_headers(r, st);
 	if (st == ST_OK && r->stream.key != K__MAX) {
 		io_write(&r->io, text, len - 1); /* all but the closing brace */
-		if (!send_stream(r)) {
+		switch (send_stream(r)) {
+		case SENT_WHOLE:
+			break;
+		case SENT_FAILED:
 			log_error("a list failed half-way: its answer is cut");
+			/* fall through */
+		case SENT_GONE:
 			io_abort(&r->io);
+			break;
 		}
 	} else
 		io_write(&r->io, text, len);

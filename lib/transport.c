@@ -6,6 +6,7 @@
  * FCGX_Accept_r reads from it instead of accepting, and its own listener is
  * -1, so that it never accepts by itself.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -62,6 +63,8 @@ io_free(struct io *io)
 		io_close(io);
 	free(io->body);
 	io->body = NULL;
+	free(io->long_buf);
+	io->long_buf = NULL;
 }
 
 int
@@ -180,6 +183,8 @@ io_open(struct io *io, int fd)
 	io->open = true;
 	io->headers_sent = false;
 	io->aborted = false;
+	io->long_n = 0;
+	io->long_sent = false;
 	return 1;
 }
 
@@ -210,9 +215,104 @@ io_read(struct io *io, char *buf, size_t n)
 	return got;
 }
 
+/* Writes all of b[0..n) to fd, through interruptions. Returns 1, or 0 when
+ * the peer is gone or stopped reading for SEND_TIMEOUT_S (a part may have
+ * left: the stream is then broken). */
+static int
+write_all(int fd, const unsigned char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EPIPE;
+			return 0;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 1;
+}
+
+/* Sends what long_buf holds. Under FastCGI, as one FCGI_STDOUT record of our
+ * own, once libfcgi has sent what it holds (the headers, the reply's start);
+ * the answer is cut if the connection fails. */
+static void
+send_long(struct io *io)
+{
+	unsigned char *h = (unsigned char *)io->long_buf;
+	size_t n = io->long_n;
+
+	if (n == 0 || io->aborted)
+		return;
+	io->long_n = 0;
+	if (io->cgi) {
+		fwrite(h + FCGI_HEADER_LEN, 1, n, stdout);
+		return;
+	}
+	if (!io->long_sent && FCGX_FFlush(io->fr.out) != 0) {
+		io->aborted = true;
+		return;
+	}
+	io->long_sent = true;
+	h[0] = FCGI_VERSION_1;
+	h[1] = FCGI_STDOUT;
+	h[2] = (unsigned char)(io->fr.requestId >> 8);
+	h[3] = (unsigned char)io->fr.requestId;
+	h[4] = (unsigned char)(n >> 8);
+	h[5] = (unsigned char)n;
+	h[6] = 0; /* no padding */
+	h[7] = 0;
+	if (!write_all(io->fr.ipcFd, h, FCGI_HEADER_LEN + n)) {
+		if (errno != EPIPE && errno != ECONNRESET) /* not merely hung up */
+			log_error("a long answer could not be sent (%s): it is cut", strerror(errno));
+		io->aborted = true;
+	}
+}
+
+char *
+io_space(struct io *io, size_t n)
+{
+	assert(n <= IO_LONG);
+	if (!io->long_buf && !(io->long_buf = malloc(FCGI_HEADER_LEN + IO_LONG))) {
+		log_error("out of memory");
+		io->aborted = true;
+	}
+	if (io->aborted)
+		return NULL;
+	if (IO_LONG - io->long_n < n)
+		send_long(io);
+	return io->aborted ? NULL : io->long_buf + FCGI_HEADER_LEN + io->long_n;
+}
+
+void
+io_used(struct io *io, size_t n)
+{
+	assert(n <= IO_LONG - io->long_n);
+	io->long_n += n;
+}
+
 void
 io_write(struct io *io, const char *s, size_t n)
 {
+	if (io->long_n > 0 || io->long_sent) {
+		/* After the long buffer's bytes, never before them. */
+		while (n > 0) {
+			size_t k = n < IO_LONG ? n : IO_LONG;
+			char *p = io_space(io, k);
+
+			if (!p)
+				return;
+			memcpy(p, s, k);
+			io_used(io, k);
+			s += k;
+			n -= k;
+		}
+		return;
+	}
 	if (io->cgi)
 		fwrite(s, 1, n, stdout);
 	else
@@ -225,12 +325,27 @@ io_puts(struct io *io, const char *s)
 	io_write(io, s, strlen(s));
 }
 
+/* An answer that never filled the long buffer goes through libfcgi (or
+ * stdio), as if written by io_write. */
+static void
+end_long(struct io *io)
+{
+	if (io->long_sent || io->cgi) {
+		send_long(io);
+		return;
+	}
+	if (io->long_n > 0 && !io->aborted)
+		FCGX_PutStr(io->long_buf + FCGI_HEADER_LEN, (int)io->long_n, io->fr.out);
+	io->long_n = 0;
+}
+
 int
 io_flush(struct io *io)
 {
+	end_long(io);
 	if (io->cgi)
 		return fflush(stdout) == 0;
-	return FCGX_FFlush(io->fr.out) == 0;
+	return !io->aborted && FCGX_FFlush(io->fr.out) == 0;
 }
 
 void
@@ -242,6 +357,10 @@ io_abort(struct io *io)
 void
 io_close(struct io *io)
 {
+	if (!io->aborted)
+		end_long(io);
+	io->long_n = 0;
+	io->long_sent = false;
 	if (io->cgi) {
 		fflush(stdout);
 		return;

@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <fcgiapp.h>
 
+/* A long answer's buffer (see io_space): its bytes leave as one FastCGI
+ * record each time it fills, well under the record's limit of 65535. */
+#define IO_LONG (64 * 1024 - 512)
+
 struct io {
 	FCGX_Request fr;      /* FastCGI only */
 	bool cgi;             /* plain CGI: getenv, stdin, stdout */
@@ -21,6 +25,9 @@ struct io {
 	bool headers_sent;
 	bool aborted;         /* the answer failed half-way: see io_abort */
 	char *body;           /* the request body, cfg.body_max + 1 bytes */
+	char *long_buf;       /* a record header, then IO_LONG bytes; NULL until used */
+	size_t long_n;        /* bytes of the answer waiting in long_buf */
+	bool long_sent;       /* records of ours went out: the rest must follow them */
 };
 
 /* Prepares io; cgi selects plain CGI. Returns 1, or 0 out of memory. */
@@ -60,14 +67,27 @@ size_t io_read(struct io *io, char *buf, size_t n);
 void io_write(struct io *io, const char *s, size_t n);
 void io_puts(struct io *io, const char *s);
 
-/* Pushes what was written so far to the front server (streams). Returns 1, or
- * 0 when the peer is gone. */
+/* Long answers (streamed lists), written straight into a buffer of the
+ * transport's rather than through libfcgi's 8 kB records: io_space returns
+ * where the next n bytes of the answer go (n <= IO_LONG), after sending what
+ * the buffer holds if it lacks room; io_used(io, k) then adds the k bytes
+ * written there. Under FastCGI each full buffer leaves as one record written
+ * to the connection, libfcgi's own buffer flushed first; an answer that never
+ * fills the buffer goes through libfcgi at io_close, exactly as io_write would
+ * have sent it. io_space returns NULL once the answer cannot be delivered (the
+ * peer hung up or stalled past the send timeout): the answer is then cut, as
+ * by io_abort. The buffer is allocated at first use and kept. */
+char *io_space(struct io *io, size_t n);
+void io_used(struct io *io, size_t n);
+
+/* Pushes what was written so far to the front server (streams), by io_write
+ * and io_space alike. Returns 1, or 0 when the peer is gone. */
 int io_flush(struct io *io);
 
 /* The answer failed half-way (a storage error while streaming a list): it
- * must not look complete. io_close then drops the connection without ending
- * the FastCGI request, so the front server reports a failure to the client;
- * under CGI the body is simply left unterminated. */
+ * must not look complete. io_close then drops what is still buffered and the
+ * connection, without ending the FastCGI request, so the front server reports
+ * a failure to the client; under CGI the body is simply left unterminated. */
 void io_abort(struct io *io);
 
 /* Ends the request and its connection. */

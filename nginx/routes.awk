@@ -19,6 +19,12 @@ BEGIN {
 			print "\tfastcgi_buffering off;"
 			print "\tfastcgi_read_timeout 1h;"
 			print "\tgzip off;"
+		} else {
+			# An answer ends with FCGI_END_REQUEST, not when the
+			# connection closes: a list cut half-way (a storage error
+			# after part of it left) then fails at the client, instead
+			# of ending as if it were whole.
+			print "\tfastcgi_keep_conn on;"
 		}
 		printf "\tfastcgi_pass unix:@RUN@/%s.sock;\n", $3
 		print "}"

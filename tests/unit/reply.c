@@ -1,4 +1,6 @@
-/* Unit tests for lib/reply.c: the status and key tables, money formatting. */
+/* Unit tests for lib/reply.c: the status and key tables, money formatting,
+ * and the unchecked writers of the fastest rows against printf and the
+ * checked writers, each on a buffer that ends at a guard page. */
 #include "../tap.h"
 #include "reply.h"
 
@@ -8,6 +10,140 @@ money(int64_t cents, const char *want)
 	char buf[MONEY_BUF];
 
 	is_str(money_format(cents, buf), want, "%" PRId64 " cents print exactly", cents);
+}
+
+/* Integers whose digits change count, and their neighbours. */
+static int64_t
+edge(int i)
+{
+	static const int64_t fixed[] = { 0, 1, -1, 9, -9, INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	int64_t p = 1;
+
+	if (i < (int)(sizeof fixed / sizeof fixed[0]))
+		return fixed[i];
+	i -= (int)(sizeof fixed / sizeof fixed[0]);
+	for (int k = 0; k < (i / 6) % 19; k++)
+		p *= 10;
+	switch (i % 6) {
+	case 0: return p;
+	case 1: return p - 1;
+	case 2: return p + 1;
+	case 3: return -p;
+	case 4: return -p + 1;
+	default: return -p - 1;
+	}
+}
+
+/* A reference for money, through printf: the magnitude's euros, then the
+ * cents without trailing zeros. */
+static void
+money_ref(int64_t cents, char *out, size_t cap)
+{
+	uint64_t m = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	int n = snprintf(out, cap, "%s%" PRIu64 ".%02u", cents < 0 ? "-" : "", m / 100,
+	    (unsigned)(m % 100));
+
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+	if (out[n - 1] == '.')
+		out[n - 1] = '\0';
+}
+
+/* The unchecked writers, each at the very end of a guarded buffer of its
+ * documented maximum, against printf (integers, money) and reply_put_str
+ * (strings). */
+static void
+fast_writers(void)
+{
+	char *ibuf = guarded(PUT_INT_MAX), *mbuf = guarded(PUT_MONEY_MAX), *bbuf = guarded(PUT_BOOL_MAX);
+	char want[64], got[64], checked[256], s[40];
+	uint64_t x = 88172645463325252u;
+	int ints = 1, money_ok = 1, strs = 1;
+	struct row_shape shape;
+	static const enum key keys[] = { K_ID, K_UTILISATEUR, K_VALIDE };
+	size_t w;
+
+	for (int i = 0; i < 20000; i++) {
+		int64_t v;
+		size_t n;
+
+		if (i < 8 + 6 * 19)
+			v = edge(i);
+		else {
+			x ^= x << 13; /* xorshift: any bit pattern */
+			x ^= x >> 7;
+			x ^= x << 17;
+			v = (int64_t)(i % 2 ? x : x >> (i % 64));
+		}
+		snprintf(want, sizeof want, "%" PRId64, v);
+		n = (size_t)(put_int(ibuf, v) - ibuf);
+		memcpy(got, ibuf, n);
+		got[n] = '\0';
+		if (strcmp(got, want) != 0 && ints) {
+			ints = 0;
+			printf("# put_int(%s) wrote %s\n", want, got);
+		}
+		money_ref(v, want, sizeof want);
+		n = (size_t)(put_money(mbuf, v) - mbuf);
+		memcpy(got, mbuf, n);
+		got[n] = '\0';
+		if (strcmp(got, want) != 0 && money_ok) {
+			money_ok = 0;
+			printf("# put_money(%" PRId64 ") wrote %s, not %s\n", v, got, want);
+		}
+		if (strcmp(money_format(v, got), want) != 0)
+			money_ok = 0;
+	}
+	ok(ints, "put_int writes what printf does, within PUT_INT_MAX bytes");
+	ok(money_ok, "put_money and money_format write euros and at most two decimals, "
+	    "within PUT_MONEY_MAX bytes");
+	is_int(put_bool(bbuf, true) - bbuf, 4, "true is 4 bytes");
+	ok(memcmp(bbuf, "true", 4) == 0, "and reads true");
+	is_int(put_bool(bbuf, false) - bbuf, 5, "false is 5 bytes, within PUT_BOOL_MAX");
+	ok(memcmp(bbuf, "false", 5) == 0, "and reads false");
+
+	/* Every byte, alone and between letters; then a NUL inside ends it. */
+	for (int c = 1; c < 256; c++) {
+		char *sbuf = guarded(PUT_STR_MAX(3));
+		size_t n;
+
+		snprintf(s, sizeof s, "a%cb", c);
+		n = (size_t)(put_str(sbuf, s, 3) - sbuf);
+		w = 0;
+		if (!reply_put_str(checked, sizeof checked, &w, s) || w != n || memcmp(checked, sbuf, n) != 0)
+			strs = 0;
+	}
+	ok(strs, "put_str escapes every byte as reply_put_str does, within PUT_STR_MAX(n)");
+	{
+		char *sbuf = guarded(PUT_STR_MAX(32));
+		char *end = put_str(sbuf, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+		    "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x01", 32);
+
+		is_int(end - sbuf, PUT_STR_MAX(32), "32 control characters take PUT_STR_MAX(32) bytes");
+		end = put_str(sbuf, "ab\0cd", 5);
+		*end = '\0';
+		is_str(sbuf, "\"ab\"", "a NUL ends the string, as in the checked writer");
+		end = put_str(sbuf, "abcdef", 3);
+		*end = '\0';
+		is_str(sbuf, "\"abc\"", "and so does n");
+	}
+
+	row_shape_init(&shape, keys, 3);
+	w = 0;
+	{
+		char *row = guarded(3 * ROW_KEY_TEXT + 64), *p = row;
+
+		p = put_key(p, &shape, 0);
+		p = put_int(p, -42);
+		p = put_key(p, &shape, 1);
+		p = put_str(p, "x\"y", 3);
+		p = put_key(p, &shape, 2);
+		p = put_bool(p, false);
+		*p++ = '}';
+		*p = '\0';
+		is_str(row, "{\"id\":-42,\"utilisateur\":\"x\\\"y\",\"valide\":false}",
+		    "a row from its shape reads as the checked writers write it");
+	}
 }
 
 int
@@ -73,5 +209,7 @@ main(void)
 	is_str(buf, "\"a\\\"b\\\\c\\u000a\"", "and is escaped");
 	w = 0;
 	ok(!reply_put_str(buf, 4, &w, "abcdef"), "a string that does not fit is refused");
+
+	fast_writers();
 	return done_testing();
 }
