@@ -8,6 +8,14 @@
  * database again, since holding the write lock at idle priority would make
  * the till wait behind it. Where the way back is not allowed (an unprivileged
  * user whose RLIMIT_NICE is too low), it does not lower itself at all.
+ *
+ * Idle priority is not enough where the two "cores" are two threads of one
+ * (a virtual machine's vCPUs often are): a hash on one slows a payment on the
+ * other by sharing its caches and units. So hashes also take turns on the
+ * machine, one at a time, each starting no sooner than the last one's length
+ * after it ended: a storm of logins gets at most half of one core, whatever
+ * the number of workers, and a login alone waits for nothing. The turn is an
+ * flock of <db>-hash, which holds the time the next hash may start.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -15,7 +23,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <libscrypt.h>
 
@@ -52,13 +64,90 @@ idle_end(bool was_idle)
 		log_error("cannot return to normal CPU priority after scrypt");
 }
 
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The turn file, opened once: -1 where it cannot be (no database path, a
+ * directory we cannot write), and hashes then go without turns. Made by root
+ * for a database of another user (the admin command), it is given to that
+ * user, as the writer's queue file is. */
+static int
+turn_file(void)
+{
+	static int fd = -2;
+	char path[4096];
+	struct stat db;
+
+	if (fd != -2)
+		return fd;
+	fd = -1;
+	if (!cfg.db_path || snprintf(path, sizeof path, "%s-hash", cfg.db_path) >= (int)sizeof path)
+		return fd;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return fd;
+	if (geteuid() == 0 && stat(cfg.db_path, &db) == 0 && db.st_uid != 0 &&
+	    fchown(fd, db.st_uid, db.st_gid) != 0)
+		log_error("cannot give the hashes' turn file to the database's owner");
+	return fd;
+}
+
+struct slow {
+	bool idle, turn;
+	int64_t start;
+};
+
+/* Waits for the machine's turn to hash, then lowers the priority. */
+static struct slow
+slow_begin(void)
+{
+	struct slow w = { 0 };
+	int fd = turn_file();
+	int64_t not_before = 0, now;
+
+	if (fd >= 0 && flock(fd, LOCK_EX) == 0) {
+		w.turn = true;
+		if (pread(fd, &not_before, sizeof not_before, 0) == (ssize_t)sizeof not_before &&
+		    (now = mono_ns()) < not_before && not_before - now < 1000000000) {
+			struct timespec rest = { 0, (long)(not_before - now) };
+
+			while (nanosleep(&rest, &rest) != 0 && errno == EINTR)
+				;
+		}
+	}
+	w.start = mono_ns();
+	w.idle = idle_begin();
+	return w;
+}
+
+/* Back to normal priority; the next hash may start once as long has passed. */
+static void
+slow_end(struct slow w)
+{
+	int64_t end;
+
+	idle_end(w.idle);
+	if (!w.turn)
+		return;
+	end = mono_ns();
+	end += end - w.start;
+	if (pwrite(turn_file(), &end, sizeof end, 0) != (ssize_t)sizeof end)
+		log_error("cannot write the hashes' turn file");
+	flock(turn_file(), LOCK_UN);
+}
+
 int
 password_hash(const char *pw, char out[PASSWORD_HASH_MAX])
 {
-	bool idle = idle_begin();
+	struct slow w = slow_begin();
 	int r = libscrypt_hash(out, pw, cfg.scrypt_n, 8, 1);
 
-	idle_end(idle);
+	slow_end(w);
 	if (r <= 0) {
 		log_error("scrypt: cannot hash");
 		return 0;
@@ -93,16 +182,16 @@ bcrypt_check(const char *stored, const char *pw)
 	struct crypt_data *cd = calloc(1, sizeof *cd);
 	size_t n = strlen(stored);
 	const char *out;
-	bool idle;
+	struct slow w;
 	int r = -1;
 
 	if (!cd) {
 		log_error("bcrypt: out of memory");
 		return -1;
 	}
-	idle = idle_begin();
+	w = slow_begin();
 	out = crypt_rn(pw, stored, cd, (int)sizeof *cd);
-	idle_end(idle);
+	slow_end(w);
 	if (!out || strlen(out) != n)
 		log_error("bcrypt: cannot check a stored hash");
 	else
@@ -117,7 +206,7 @@ password_check(const char *stored, const char *pw)
 {
 	char copy[PASSWORD_HASH_MAX];
 	size_t n = strlen(stored);
-	bool idle;
+	struct slow w;
 	int r;
 
 	if (password_kind(stored) == PW_BCRYPT)
@@ -125,9 +214,9 @@ password_check(const char *stored, const char *pw)
 	if (n >= sizeof copy)
 		return -1;
 	memcpy(copy, stored, n + 1);
-	idle = idle_begin();
+	w = slow_begin();
 	r = libscrypt_check(copy, pw);
-	idle_end(idle);
+	slow_end(w);
 	wipe(copy, sizeof copy);
 	if (r < 0)
 		return -1;
@@ -137,11 +226,11 @@ password_check(const char *stored, const char *pw)
 int
 password_digest(const char *pw, const unsigned char *salt, size_t saltlen, unsigned char out[32])
 {
-	bool idle = idle_begin();
+	struct slow w = slow_begin();
 	int r = libscrypt_scrypt((const uint8_t *)pw, strlen(pw), salt, saltlen, cfg.scrypt_n, 8, 1,
 	    out, 32);
 
-	idle_end(idle);
+	slow_end(w);
 	if (r != 0) {
 		log_error("scrypt: cannot derive");
 		return 0;

@@ -1,12 +1,81 @@
 /* Unit tests for lib/password.c: scrypt through libscrypt, wrapped once, and
  * the bcrypt hashes imported from the PHP version. */
+#include <fcntl.h>
 #include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../tap.h"
 #include "config.h"
 #include "log.h"
 #include "password.h"
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Hashes take turns on the machine: one at a time (an flock of <db>-hash),
+ * each starting no sooner than the last one's length after it ended. */
+static void
+turns(const char *turn)
+{
+	char h[PASSWORD_HASH_MAX];
+	int64_t t0, t1, next;
+	int fd, held[2];
+	pid_t child;
+	char c;
+
+	t0 = mono_ns();
+	ok(password_hash("tour", h), "a hash with a turn file");
+	t1 = mono_ns();
+	fd = open(turn, O_RDWR);
+	ok(fd >= 0, "made the turn file next to the database");
+	ok(pread(fd, &next, sizeof next, 0) == (ssize_t)sizeof next, "which holds the next start");
+	ok(next >= t1 && next <= t1 + (t1 - t0), "the hash's end plus its length (%.1f ms after)",
+	    (next - t1) / 1e6);
+
+	next = mono_ns() + 200000000;
+	ok(pwrite(fd, &next, sizeof next, 0) == (ssize_t)sizeof next, "a next start 200 ms ahead");
+	t0 = mono_ns();
+	password_hash("tour", h);
+	ok(mono_ns() - t0 >= 200000000, "makes the next hash wait for it");
+
+	next = mono_ns() + 60 * (int64_t)1000000000;
+	ok(pwrite(fd, &next, sizeof next, 0) == (ssize_t)sizeof next, "a next start a minute ahead");
+	t0 = mono_ns();
+	password_hash("tour", h);
+	ok(mono_ns() - t0 < 30 * (int64_t)1000000000, "one more than a second ahead is not believed");
+
+	if (pipe(held) != 0)
+		return;
+	if ((child = fork()) == 0) {
+		int cfd = open(turn, O_RDWR);
+
+		flock(cfd, LOCK_EX);
+		t0 = mono_ns();
+		if (write(held[1], "x", 1) != 1)
+			_exit(1);
+		while (mono_ns() - t0 < 200000000)
+			usleep(10000);
+		_exit(0);
+	}
+	if (read(held[0], &c, 1) != 1)
+		return;
+	t0 = mono_ns();
+	password_hash("tour", h);
+	ok(mono_ns() - t0 >= 100000000, "a hash waits while another process holds the turn");
+	waitpid(child, NULL, 0);
+	close(fd);
+}
 
 int
 main(void)
@@ -14,7 +83,14 @@ main(void)
 	char h1[PASSWORD_HASH_MAX], h2[PASSWORD_HASH_MAX], keep[PASSWORD_HASH_MAX];
 	struct timespec a, b;
 
+	char dir[] = "/tmp/10p5-unit-password.XXXXXX", db[64], turn[80];
+
 	log_init("unit-password");
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(db, sizeof db, "%s/10p5.db", dir);
+	snprintf(turn, sizeof turn, "%s-hash", db);
+	setenv("TENP5_DB", db, 1);
 	config_load();
 	ok(password_hash("correct horse", h1), "a password hashes");
 	ok(strncmp(h1, "$s1$", 4) == 0, "to an scrypt MCF string");
@@ -61,5 +137,8 @@ main(void)
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	ok(1, "a wasted check takes %.1f ms (scrypt N=%u)",
 	    (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6, cfg.scrypt_n);
+	turns(turn);
+	unlink(turn);
+	rmdir(dir);
 	return done_testing();
 }
