@@ -52,7 +52,9 @@ struct sub {
 	bool pending;            /* events, an end, or shutdown to look at */
 	int64_t last;            /* the last event id handled */
 	bool reinit;             /* to be told to start afresh */
-	enum shape shape;
+	enum shape shape;        /* for the events after shape_from */
+	enum shape shape_before; /* for those up to shape_from (see recheck) */
+	int64_t shape_from;
 	unsigned types;          /* bits of enum feed_kind */
 	char card[33];           /* "" for every card */
 	enum cred_kind kind;     /* the credential, re-checked every CHECK_MS */
@@ -73,7 +75,9 @@ wants(const struct sub *s, enum shape shape, const struct event *e)
 }
 
 /* Whether who may follow the feed, and with which shape: right 2 at least,
- * and for an OAuth token the lecture scope. */
+ * and for an OAuth token the lecture scope; the president's shape for right
+ * 3 with every scope (an OAuth token needs admin, as for the president's
+ * endpoints). */
 static enum status
 may_follow(struct req *r, const struct principal *who, enum shape *shape)
 {
@@ -83,7 +87,8 @@ may_follow(struct req *r, const struct principal *who, enum shape *shape)
 	}
 	if (who->droit < RIGHT_BAR)
 		return ST_DROITS_INSUFFISANTS;
-	*shape = who->droit >= RIGHT_PRESIDENT ? SHAPE_PRESIDENT : SHAPE_BAR;
+	*shape = who->droit >= RIGHT_PRESIDENT && (who->scopes & SCOPE_ADMIN) ? SHAPE_PRESIDENT
+	    : SHAPE_BAR;
 	return ST_OK;
 }
 
@@ -106,6 +111,20 @@ subscribe(struct req *r, struct sub *s)
 		return req_malformed(r, FLD_BEARER_TOKEN);
 	if (r->fields != ST_OK)
 		return r->fields;
+	/* The filters and the resume point first: a malformed one spends no
+	 * ticket. */
+	s->types = (1u << FK__MAX) - 1;
+	if (params_get(&r->params, "types") && r->v[FLD_TYPES].set &&
+	    !feed_parse_types(r->v[FLD_TYPES].s, &s->types))
+		return req_malformed(r, FLD_TYPES);
+	snprintf(s->card, sizeof s->card, "%s", r->v[FLD_CLIENT].set ? r->v[FLD_CLIENT].s : "");
+	s->last = -1; /* live only, unless a resume point says otherwise */
+	if (*last) {
+		if (!field_parse(FT_ID, last, &v))
+			return req_malformed(r, FLD_DEPUIS);
+		s->last = v;
+	} else if (r->v[FLD_DEPUIS].set)
+		s->last = r->v[FLD_DEPUIS].i;
 	if (*r->authorization) {
 		st = auth_principal(&r->params, r->authorization, r->now, AUTH_READ, &r->who, &why);
 		auth_touch(&r->who, r->now);
@@ -133,29 +152,34 @@ subscribe(struct req *r, struct sub *s)
 		reply_str(r->out, K_RAISON, auth_reason_words[why]);
 	if (st != ST_OK || (st = may_follow(r, &r->who, &s->shape)) != ST_OK)
 		return st;
-	s->types = (1u << FK__MAX) - 1;
-	if (params_get(&r->params, "types") && r->v[FLD_TYPES].set &&
-	    !feed_parse_types(r->v[FLD_TYPES].s, &s->types))
-		return req_malformed(r, FLD_TYPES);
-	snprintf(s->card, sizeof s->card, "%s", r->v[FLD_CLIENT].set ? r->v[FLD_CLIENT].s : "");
+	s->shape_before = s->shape;
+	s->shape_from = -1;
 	s->kind = r->who.kind;
 	s->token_id = r->who.token_id;
 	s->oauth = r->who.kind == CRED_OAUTH;
 	s->next_check = r->now + CHECK_MS;
 	s->end = ST_OK;
-	s->last = -1; /* live only, unless a resume point says otherwise */
-	if (*last) {
-		if (!field_parse(FT_ID, last, &v))
-			return req_malformed(r, FLD_DEPUIS);
-		s->last = v;
-	} else if (r->v[FLD_DEPUIS].set)
-		s->last = r->v[FLD_DEPUIS].i;
 	return ST_OK;
+}
+
+/* A new shape applies to the events after upto, the journal's last id read
+ * before the re-check: those up to it keep the shape they were published
+ * under (the lesser of two, for a stream lagging behind two changes). So a
+ * president demoted sees his demotion, and nothing of a president's after. */
+static void
+set_shape(struct sub *s, enum shape shape, int64_t upto)
+{
+	if (shape == s->shape)
+		return;
+	if (s->shape < s->shape_before)
+		s->shape_before = s->shape;
+	s->shape = shape;
+	s->shape_from = upto;
 }
 
 /* Whether the credential of s still may follow; sets its end otherwise. */
 static void
-recheck(struct sub *s, int64_t now)
+recheck(struct sub *s, int64_t now, int64_t upto)
 {
 	struct principal who;
 	struct req dummy = { 0 };
@@ -167,7 +191,7 @@ recheck(struct sub *s, int64_t now)
 	if (st == ST_ERREUR_BDD)
 		return; /* the database failing is no verdict: try again later */
 	if (st == ST_OK)
-		s->shape = shape; /* a president demoted to bar sees less at once */
+		set_shape(s, shape, upto);
 	s->end = st;
 	s->next_check = now + CHECK_MS;
 }
@@ -202,22 +226,29 @@ write_fin(struct io *io, enum status st, enum auth_reason why)
 	json_object_put(o);
 }
 
+/* Tells the client to start afresh from id, the journal's newest: its id
+ * line makes a browser's EventSource resume from there. */
 static void
-write_reinit(struct io *io)
+write_reinit(struct io *io, int64_t id)
 {
-	io_puts(io, "event: reinitialiser\ndata: {}\n\n");
-}
+	char line[64];
 
+	snprintf(line, sizeof line, "id: %lld\nevent: reinitialiser\ndata: {}\n\n", (long long)id);
+	io_puts(io, line);
+}
 /* --- the CGI stream --------------------------------------------------------- */
 
 /* Writes the events after s->last read from the journal (CGI: no ring), up
- * to BATCH_MAX rows. Returns how many rows were read, or -1 on error. */
+ * to BATCH_MAX rows, or up to a row that may change the credential's right
+ * (*barrier then: the caller re-checks before going on). Returns how many
+ * rows were read, or -1 on error. */
 static int
-stream_rows(struct io *io, struct sub *s)
+stream_rows(struct io *io, struct sub *s, bool *barrier)
 {
 	sqlite3_stmt *st = feed_rows(s->last, BATCH_MAX);
 	int rc, n = 0;
 
+	*barrier = false;
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == SQLITE_ROW) {
@@ -233,9 +264,11 @@ stream_rows(struct io *io, struct sub *s)
 			io_puts(io, e.text[s->shape]);
 		feed_event_free(&e);
 		n++;
+		if ((*barrier = feed_row_credentials(st)))
+			break;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? n : -1;
+	return rc == SQLITE_DONE || *barrier ? n : -1;
 }
 
 /* Where a resume point stands against what can be replayed: 1 when the
@@ -261,7 +294,7 @@ feed_stream(struct req *r, json_object *out)
 	write_headers(&r->io);
 	r->answered = true;
 	if (s.last >= 0 && too_far(s.last, newest))
-		write_reinit(&r->io);
+		write_reinit(&r->io, newest);
 	if (s.last < 0 || too_far(s.last, newest))
 		s.last = newest;
 	until = mono_ms() + cfg.feed_cgi_ms;
@@ -269,17 +302,23 @@ feed_stream(struct req *r, json_object *out)
 	while (mono_ms() < until) {
 		int64_t v = db_int("PRAGMA data_version", -1), now = now_ms();
 
+		bool barrier = false;
+
 		if (v != version) {
 			int n;
 
 			version = v;
-			while ((n = stream_rows(&r->io, &s)) == BATCH_MAX)
-				;
+			while ((n = stream_rows(&r->io, &s, &barrier)) == BATCH_MAX || barrier) {
+				if (barrier)
+					recheck(&s, now, s.last);
+				if (s.end != ST_OK)
+					break;
+			}
 			if (n < 0)
 				break;
 		}
 		if (now >= s.next_check)
-			recheck(&s, now);
+			recheck(&s, now, s.last);
 		if (s.end != ST_OK) {
 			write_fin(&r->io, s.end, s.why);
 			break;
@@ -494,7 +533,7 @@ do_jobs(void)
  * round; *overrun when the ring forgot events s had not handled yet (a
  * subscriber too slow to keep up). */
 static size_t
-collect(struct sub *s, enum shape shape, char *out, bool *more, bool *overrun)
+collect(struct sub *s, const struct sub *shapes, char *out, bool *more, bool *overrun)
 {
 	size_t w = 0, i;
 
@@ -507,6 +546,7 @@ collect(struct sub *s, enum shape shape, char *out, bool *more, bool *overrun)
 	}
 	for (i = ring_after(s->last); i < ring.n; i++) {
 		const struct event *e = &ring.ev[(ring.start + i) % ring.cap];
+		enum shape shape = e->id > shapes->shape_from ? shapes->shape : shapes->shape_before;
 
 		if (wants(s, shape, e)) {
 			size_t n = strlen(e->text[shape]);
@@ -537,12 +577,12 @@ follow(struct req *r, struct sub *s)
 
 	write_headers(&r->io);
 	if (s->reinit)
-		write_reinit(&r->io);
+		write_reinit(&r->io, s->last);
 	pthread_mutex_lock(&reg_mutex);
 	s->pending = true; /* what happened between subscribing and now */
 	while (out && !server_stopping) {
 		enum status end;
-		enum shape shape;
+		struct sub shapes;
 		bool more, overrun;
 		size_t n;
 
@@ -555,7 +595,10 @@ follow(struct req *r, struct sub *s)
 		}
 		s->pending = false;
 		end = s->end;
-		shape = s->shape; /* the main thread's re-checks may change it */
+		/* the main thread's re-checks may change them */
+		shapes.shape = s->shape;
+		shapes.shape_before = s->shape_before;
+		shapes.shape_from = s->shape_from;
 		pthread_mutex_unlock(&reg_mutex);
 		if (end != ST_OK) {
 			write_fin(&r->io, end, s->why);
@@ -563,9 +606,9 @@ follow(struct req *r, struct sub *s)
 			pthread_mutex_lock(&reg_mutex);
 			break;
 		}
-		n = collect(s, shape, out, &more, &overrun);
+		n = collect(s, &shapes, out, &more, &overrun);
 		if (overrun)
-			write_reinit(&r->io);
+			write_reinit(&r->io, s->last);
 		if (n > 0)
 			io_write(&r->io, out, n);
 		if (mono_ms() >= beat) {
@@ -701,11 +744,12 @@ connection_thread(void *arg)
 /* Reads the journal's new rows into the ring and wakes the subscribers they
  * concern. The journal's newest id is read first: rows up to it were all
  * committed before, and ids grow in commit order (writers are serialised),
- * so none can appear below it later. A row that may change a credential's
- * right (a user demoted or deleted, a key or an app revoked) makes every
- * stream's credential due for a re-check now. Returns 1, or 0 on error. */
+ * so none can appear below it later. It stops after a row that may change a
+ * credential's right (a user demoted or deleted, a key or an app revoked),
+ * setting *barrier to its id: nothing after it is published before every
+ * stream's credential is re-checked. Returns 1, or 0 on error. */
 static int
-follow_journal(bool *recheck_now)
+follow_journal(int64_t *barrier)
 {
 	struct event *batch = calloc(BATCH_MAX, sizeof *batch);
 	int64_t newest = feed_newest();
@@ -722,13 +766,15 @@ follow_journal(bool *recheck_now)
 
 			if (sqlite3_column_int64(st, 0) > newest)
 				break; /* committed since: the next turn's */
-			if (feed_row_credentials(st))
-				*recheck_now = true;
 			if ((shown = feed_render(st, &batch[n])) < 0)
 				break;
 			seen = sqlite3_column_int64(st, 0);
 			n += (size_t)shown;
 			rows++;
+			if (feed_row_credentials(st)) {
+				*barrier = seen;
+				break;
+			}
 		}
 		if (st)
 			sqlite3_reset(st);
@@ -738,7 +784,7 @@ follow_journal(bool *recheck_now)
 			ok = 0;
 			break;
 		}
-		if (rows < BATCH_MAX)
+		if (rows < BATCH_MAX && *barrier < 0)
 			seen = newest; /* the rest up to newest are rows the feed does not show */
 		pthread_rwlock_wrlock(&ring.lock);
 		ring_push(batch, n, seen);
@@ -751,31 +797,37 @@ follow_journal(bool *recheck_now)
 				if (strcmp(s->card, batch[i].card) == 0)
 					wake(s);
 		pthread_mutex_unlock(&reg_mutex);
+		if (*barrier >= 0)
+			break;
 	}
 	free(batch);
 	return ok;
 }
 
-/* Re-checks the credentials that are due (all of them with every), once per
- * credential. */
+/* Re-checks the credentials that are due, once per credential; all of them
+ * at a barrier (the id of a journal row that may change a right), -1 for
+ * none. */
 static void
-recheck_all(int64_t now, bool every)
+recheck_all(int64_t now, int64_t barrier)
 {
+	int64_t upto = barrier >= 0 ? barrier : ring.newest; /* the main thread writes it */
+
 	pthread_mutex_lock(&reg_mutex);
-	if (every)
+	if (barrier >= 0)
 		for (struct sub *s = subs; s; s = s->next)
 			s->next_check = now;
 	for (struct sub *s = subs; s; s = s->next) {
 		if (s->end != ST_OK || s->next_check > now)
 			continue;
-		recheck(s, now);
+		recheck(s, now, upto);
 		/* Others holding the same credential share the verdict. */
 		for (struct sub *o = s->next; o; o = o->next) {
 			if (o->kind == s->kind && o->token_id == s->token_id && o->end == ST_OK &&
 			    o->next_check <= now) {
 				o->end = s->end;
 				o->why = s->why;
-				o->shape = s->shape;
+				if (s->end == ST_OK)
+					set_shape(o, s->shape, upto);
 				o->next_check = s->next_check;
 				if (o->end != ST_OK)
 					wake(o);
@@ -787,12 +839,27 @@ recheck_all(int64_t now, bool every)
 	pthread_mutex_unlock(&reg_mutex);
 }
 
+/* Follows the journal up to its newest row, re-checking every credential at
+ * each barrier. Returns 1, or 0 on error. */
+static int
+follow_all(void)
+{
+	for (;;) {
+		int64_t barrier = -1;
+
+		if (!follow_journal(&barrier))
+			return 0;
+		if (barrier < 0)
+			return 1;
+		recheck_all(now_ms(), barrier);
+	}
+}
+
 int
 feed_serve(const struct area *a)
 {
 	sigset_t block, old;
 	int64_t version = -1, checked = 0, idle = 0, newest;
-	bool recheck_now = false;
 	struct timespec ts;
 
 	feed_area = a;
@@ -805,7 +872,7 @@ feed_serve(const struct area *a)
 		return 1;
 	}
 	ring.newest = newest > cfg.feed_history ? newest - cfg.feed_history : 0;
-	if (!follow_journal(&recheck_now))
+	if (!follow_all())
 		log_error("cannot load the journal's last events");
 	transport_init(0);
 	server_catch_signals();
@@ -842,14 +909,13 @@ feed_serve(const struct area *a)
 		v = db_int("PRAGMA data_version", -1);
 		if (v != version) {
 			version = v;
-			if (!follow_journal(&recheck_now))
+			if (!follow_all())
 				version = -1; /* try again at the next turn */
 		}
 		now = now_ms();
-		if (recheck_now || now - checked >= 1000) {
+		if (now - checked >= 1000) {
 			checked = now;
-			recheck_all(now, recheck_now);
-			recheck_now = false;
+			recheck_all(now, -1);
 		}
 		if (mono_ms() - idle >= 1000) {
 			idle = mono_ms();

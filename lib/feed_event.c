@@ -164,8 +164,9 @@ feed_parse_types(const char *s, unsigned *out)
 		if (!found)
 			return 0;
 		s += n;
-		s += *s == ',';
+		if (*s == ',' && !*++s)
+			return 0; /* a trailing comma names nothing */
 	}
-	return 1;
+	return *out != 0; /* nor does an empty list */
 }
 

@@ -44,12 +44,12 @@ int feed_render(sqlite3_stmt *st, struct event *e);
 void feed_event_free(struct event *e);
 
 /* Whether a feed_rows row may change what a credential may do (staff
- * administration, API keys, OAuth apps): the streams' credentials are then
- * re-checked at once rather than at their next turn. */
+ * administration, API keys, OAuth apps): the feed re-checks every stream's
+ * credential before it publishes anything after such a row. */
 bool feed_row_credentials(sqlite3_stmt *st);
 
 /* Parses a types= list ("transaction,prix") into bits of enum feed_kind.
- * Returns 1, or 0 on an unknown kind. */
+ * Returns 1, or 0 on an unknown kind, an empty list or an empty item. */
 int feed_parse_types(const char *s, unsigned *out);
 
 #endif

@@ -93,8 +93,15 @@ sql "UPDATE users SET droit = 1 WHERE login = 'bar'"
 get "api/evenements?ticket=$TK"
 is "$CODE $(st)" "200 droits_insuffisants" "a ticket follows its credential's right now: demoted, refused"
 sql "UPDATE users SET droit = 2 WHERE login = 'bar'"
-get "api/evenements?types=transaction,chat&ticket=$(ticket "$B")"
+TK=$(ticket "$B")
+get "api/evenements?types=transaction,chat&ticket=$TK"
 is "$(jv '.status, .champ')" "requete_malforme types" "an unknown kind in types is malformed"
+get "api/evenements?types=transaction,&ticket=$TK"
+is "$(jv '.status, .champ')" "requete_malforme types" "and an empty item"
+get "api/evenements?ticket=$TK" -H "Last-Event-ID: x"
+is "$(jv '.status, .champ')" "requete_malforme depuis" "and a Last-Event-ID that is no id"
+get "api/evenements?ticket=$TK" --max-time 2 -N
+like "$CODE $REPLY" $'^200 retry: ' "none of them spent the ticket"
 
 # --- each kind, in order, shaped by right -----------------------------------
 sse bar "ticket=$(ticket "$B")"
@@ -177,7 +184,7 @@ sse_wait restart 'soldeNouveau":13[,}]'
 is "$(sse_ids restart)" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE id > $last AND event IN ('transaction', 'client', 'prix')")" \
 	"after a restart of the whole stack: the same"
 get "api/evenements?depuis=999999999&ticket=$(ticket "$B")" --max-time 2 -N
-like "$REPLY" $'event: reinitialiser' "an id from another database (past the newest): reinitialiser"
+like "$REPLY" $'id: '"$(newest)"$'\nevent: reinitialiser' "an id from another database (past the newest): reinitialiser, from the newest id"
 sse_stop restart
 
 # --- fin: the credential goes, the stream ends (checked every 10 s) ------------
@@ -204,22 +211,41 @@ is "$(sse_data revoked fin)" '{"status":"jeton_invalide","raison":"inconnu"}' "a
 is "$(sse_data demoted fin)" '{"status":"droits_insuffisants"}' "a user demoted to 1: fin, droits_insuffisants"
 is "$(sse_data expired fin)" '{"status":"jeton_invalide","raison":"expire"}' "an expired session: fin, jeton_invalide expire"
 
-# A demotion is not left to the credential's next turn (every 10 s): from the
-# change on, a president demoted to bar member no longer sees staff
-# administration (his own demotion may or may not reach him: the stream shows
-# what his right is when it is written).
+# A change of rights is a barrier: the feed hands on nothing after it before
+# every stream's credential is re-checked. A president demoted to bar member
+# in the middle of a quick run of changes sees his demotion, then neither
+# staff administration nor an overdraft.
 P=$(admin_jeton)
 add_user "$P" prez2 prez2-secret-1 3
 P2=$(login prez2 prez2-secret-1)
 sse down "ticket=$(ticket "$P2")"
 sse_wait down '^retry'
-call utilisateur/droit "jeton=$P&login=prez2&droit=2"
-call utilisateur/ajouter "jeton=$P&login=apres&mdp=apres-secret-1&droit=1"
-call client/payer "jeton=$P&idCarte=FEED2&montant=1"
+{
+	echo "utilisateur/droit jeton=$P&login=prez2&droit=2"
+	for i in 1 2 3 4 5 6 7 8; do
+		echo "client/decouvert jeton=$P&idCarte=FEED2&decouvert=$([ $((i % 2)) = 1 ] && echo oui || echo non)"
+		echo "utilisateur/ajouter jeton=$P&login=apres$i&mdp=apres-secret-1&droit=1"
+	done
+	echo "client/payer jeton=$P&idCarte=FEED2&montant=1"
+} | storm 1 >/dev/null
 sse_wait down '^event: transaction'
-is "$(sse_data down utilisateur | jq -r .login | grep -v '^prez2$')" "" \
-	"a president demoted to 2 sees no staff administration made after his demotion"
+is "$(sse_data down utilisateur | jq -r .login | tr '\n' ' ')" "prez2 " \
+	"a president demoted to 2 sees his demotion, then no staff administration"
+is "$(sse_data down client | jq -c 'select(has("decouvert"))')" "" "nor an overdraft"
 sse_stop down
+
+# An OAuth token of a president with the lecture scope sees what right 2 does:
+# the president's events need the admin scope, as his endpoints do.
+AT=$(oauth_token "$P" lecture prez prez-secret-1)
+like "$AT" '^10p5at_' "an OAuth token with the lecture scope, for the president"
+sse lect -H "Authorization: Bearer $AT" "x=1"
+sse_wait lect '^retry'
+call client/decouvert "jeton=$P&idCarte=FEED2&decouvert=oui"
+call utilisateur/ajouter "jeton=$P&login=lecture1&mdp=lecture-secret-1&droit=1"
+call client/payer "jeton=$P&idCarte=FEED2&montant=1"
+sse_wait lect '^event: transaction'
+is "$(sse_events lect)" "transaction " "it sees the payment, not the overdraft nor the new member"
+sse_stop lect
 
 # --- liveness -------------------------------------------------------------------
 B=$(login bar bar-secret-1)

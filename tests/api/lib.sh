@@ -280,6 +280,24 @@ add_user() { # add_user JETON LOGIN MDP DROIT
 }
 
 # ledger_ok: the admin command's invariant check passes.
+# oauth_token JETON SCOPE LOGIN MDP: an app made with JETON, then the
+# authorization code flow with PKCE through the consent page, as LOGIN:
+# prints the access token.
+oauth_token() {
+	local cid cs q csrf loc code jar=$DATA/oauth.jar v=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ ch
+	local cb=https%3A%2F%2Ft.example%2Fcb
+	call app/creer "jeton=$1&nom=Jeton%20$2&redirect_uri=$cb"
+	cid=$(val .client_id) cs=$(val .client_secret)
+	ch=$(printf "$(printf %s "$v" | sha256sum | cut -c1-64 | sed 's/../\\x&/g')" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+	q="client_id=$cid&redirect_uri=$cb&response_type=code&scope=$2&code_challenge=$ch&code_challenge_method=S256"
+	csrf=$(curl -s -c "$jar" "$URL/oauth/authorize?$q" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
+	loc=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' "$URL/oauth/authorize" \
+		--data "$q&csrf=$csrf&login=$3&mdp=$4&decision=autoriser")
+	code=$(sed 's/.*code=\([^&]*\).*/\1/' <<<"$loc")
+	curl -s -u "$cid:$cs" "$URL/oauth/token" \
+		-d "grant_type=authorization_code&code=$code&redirect_uri=$cb&code_verifier=$v" | jq -r .access_token
+	rm -f "$jar"
+}
 ledger_ok() {
 	"$ADMIN" -d "$DB" check >/dev/null 2>&1
 }

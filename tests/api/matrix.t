@@ -109,22 +109,9 @@ done
 is "$fails" "" "API keys of droit 0-3: the same gates, as 403 in the header"
 
 # OAuth: a token of each scope, for the president.
-call app/creer "jeton=$P&nom=Matrice&redirect_uri=https%3A%2F%2Fm.example%2Fcb"
-CID=$(val .client_id)
-CS=$(val .client_secret)
-V=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ
-CH=$(printf "$(printf %s "$V" | sha256sum | cut -c1-64 | sed 's/../\\x&/g')" | base64 -w0 | tr '+/' '-_' | tr -d '=')
 declare -A TOKEN
 for scope in compte lecture caisse admin; do
-	q="client_id=$CID&redirect_uri=https%3A%2F%2Fm.example%2Fcb&response_type=code&scope=$scope&code_challenge=$CH&code_challenge_method=S256"
-	page=$(curl -s -c "$DATA/jar" "$URL/oauth/authorize?$q")
-	csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | sed 's/.*value="//; s/"$//')
-	loc=$(curl -s -b "$DATA/jar" -o /dev/null -w '%{redirect_url}' "$URL/oauth/authorize" \
-		--data "$q&csrf=$csrf&login=prez&mdp=prez-secret-1&decision=autoriser")
-	code=$(sed 's/.*code=\([^&]*\).*/\1/' <<<"$loc")
-	TOKEN[$scope]=$(curl -s -u "$CID:$CS" "$URL/oauth/token" \
-		-d "grant_type=authorization_code&code=$code&redirect_uri=https%3A%2F%2Fm.example%2Fcb&code_verifier=$V" |
-		jq -r .access_token)
+	TOKEN[$scope]=$(oauth_token "$P" "$scope" prez prez-secret-1)
 done
 is "$(printf '%s\n' "${TOKEN[@]}" | grep -c '^10p5at_')" 4 "an OAuth token of each scope"
 scope_refused() {

@@ -45,7 +45,8 @@ export function suivre(o) {
 			o.recu(t, JSON.parse(e.data), id);
 		});
 		s.addEventListener('reinitialiser', (e) => {
-			if (e.lastEventId) dernier = Number(e.lastEventId);
+			// Start afresh from the id it carries (the journal's newest).
+			dernier = e.lastEventId ? Number(e.lastEventId) : null;
 			o.reinitialiser?.();
 		});
 		s.addEventListener('fin', (e) => {
