@@ -11,7 +11,11 @@ ticket_insert(const unsigned char hash[SHA256_LEN], enum cred_kind kind, int64_t
 {
 	return db_exec("INSERT INTO tickets (hash, cred_kind, token_id, created_ms, expires_ms)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)", "biiii", hash, (size_t)SHA256_LEN, (int64_t)kind,
-	    token_id, now, expires);
+	    token_id, now, expires) &&
+	    db_exec("DELETE FROM tickets WHERE cred_kind = ?1 AND token_id = ?2 AND hash NOT IN"
+	    " (SELECT hash FROM tickets WHERE cred_kind = ?1 AND token_id = ?2"
+	    " ORDER BY created_ms DESC, hash LIMIT ?3)", "iii", (int64_t)kind, token_id,
+	    (int64_t)TICKETS_KEPT);
 }
 
 enum ticket_use

@@ -12,7 +12,10 @@
 #include "auth.h"
 #include "crypto.h"
 
-/* Stores a ticket standing for credential kind/token_id. Returns 1 or 0. */
+/* Stores a ticket standing for credential kind/token_id, which keeps its
+ * TICKETS_KEPT newest tickets only: a browser needs one per (re)connection,
+ * and a flood of them cannot grow the table. Returns 1 or 0. */
+#define TICKETS_KEPT 20
 int ticket_insert(const unsigned char hash[SHA256_LEN], enum cred_kind kind, int64_t token_id,
     int64_t now, int64_t expires);
 

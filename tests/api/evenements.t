@@ -68,6 +68,11 @@ is "$(val .depuis)" "$(newest)" "with the journal's newest id, to resume from be
 is "$(sql "SELECT count(*) FROM tickets WHERE hash = X'$(sha "$TK")'")" 1 "only its hash is stored"
 call evenements/ticket "jeton=$E"
 is "$(st)" droits_insuffisants "BDE (right 1) gets none"
+cred=$(sql "SELECT cred_kind || ' AND token_id = ' || token_id FROM tickets WHERE hash = X'$(sha "$TK")'")
+for i in $(seq 1 25); do echo "evenements/ticket jeton=$B"; done | storm 4 >/dev/null
+is "$(sql "SELECT count(*) FROM tickets WHERE cred_kind = $cred")" 20 \
+	"a credential keeps its 20 newest tickets, however many it asks for"
+TK=$(ticket "$B")
 
 get "api/evenements?ticket=$TK" --max-time 2 -N
 like "$CODE $(hdr Content-Type)" "^200 text/event-stream" "the ticket opens a stream of text/event-stream"
