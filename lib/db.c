@@ -434,16 +434,12 @@ db_exec(const char *sql, const char *fmt, ...)
 	return rc == SQLITE_DONE;
 }
 
-int
-db_row(sqlite3_stmt **out, const char *sql, const char *fmt, ...)
+static int
+vrow(sqlite3_stmt **out, const char *sql, const char *fmt, va_list ap)
 {
-	va_list ap;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = vquery(sql, fmt, ap);
 	int rc;
 
-	va_start(ap, fmt);
-	st = vquery(sql, fmt, ap);
-	va_end(ap);
 	*out = st;
 	if (!st)
 		return -1;
@@ -455,20 +451,30 @@ db_row(sqlite3_stmt **out, const char *sql, const char *fmt, ...)
 }
 
 int
+db_row(sqlite3_stmt **out, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vrow(out, sql, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int
 db_exists(const char *sql, const char *fmt, ...)
 {
 	va_list ap;
 	sqlite3_stmt *st;
-	int rc;
+	int r;
 
 	va_start(ap, fmt);
-	st = vquery(sql, fmt, ap);
+	r = vrow(&st, sql, fmt, ap);
 	va_end(ap);
-	if (!st)
-		return -1;
-	rc = db_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	if (r == 1)
+		sqlite3_reset(st);
+	return r;
 }
 
 int64_t

@@ -14,8 +14,9 @@
  * other by sharing its caches and units. So hashes also take turns on the
  * machine, one at a time, each starting no sooner than the last one's length
  * after it ended: a storm of logins gets at most half of one core, whatever
- * the number of workers, and a login alone waits for nothing. The turn is an
- * flock of <db>-hash, which holds the time the next hash may start.
+ * the number of workers, and a login waits at most one hash's length more
+ * unless a storm queues it. The turn is an flock of <db>-hash, which holds
+ * the time the next hash may start.
  */
 #include <crypt.h>
 #include <errno.h>

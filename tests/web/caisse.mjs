@@ -2,7 +2,7 @@
 // tap per drink, an amount, top-ups, an unknown card opened, a card emptied,
 // the refusals, cancel and redo with the countdown, keyboard only, and the
 // time from a tap on a drink to the new balance on screen.
-import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, diag, capture } from './lib.mjs';
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, diag, capture, fermer } from './lib.mjs';
 
 const PRIX = [[1, '1.5'], [2, '2.8'], [6, '7.5']];
 const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1' };
@@ -209,8 +209,4 @@ lancer(async () => {
 	const p = await page(nav, 'telephone');
 	await connecter(p, pile);
 	return { pile, nav, p };
-}, async (c) => {
-	if (c?.p) affirmer(c.p.erreurs.length === 0, 'erreurs dans la page : ' + c.p.erreurs.join('; '));
-	await c?.nav?.close();
-	await c?.pile?.arreter();
-});
+}, fermer);

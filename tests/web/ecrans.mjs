@@ -5,7 +5,7 @@
 // prices, overdraft, API keys, OAuth apps), the wall screen with its API key,
 // and the live feed on the till. (direct.t follows the feed through breaks;
 // soiree.t checks the charts against operations made at known times.)
-import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, affirmer, egal, capture, PREZ } from './lib.mjs';
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, affirmer, egal, capture, PREZ, fermer } from './lib.mjs';
 
 const J = {};
 
@@ -289,8 +289,4 @@ lancer(async () => {
 	const p = await page(nav, 'portable');
 	await connecter(p, pile);
 	return { pile, nav, p };
-}, async (c) => {
-	if (c?.p) affirmer(c.p.erreurs.length === 0, 'erreurs dans la page : ' + c.p.erreurs.join('; '));
-	await c?.nav?.close();
-	await c?.pile?.arreter();
-});
+}, fermer);

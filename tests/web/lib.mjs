@@ -52,6 +52,13 @@ export async function lancer(avant, apres) {
 	}
 }
 export function affirmer(cond, message) { if (!cond) throw new Error(message); }
+// The usual end of a suite whose set-up gives { pile, nav, p }: the page
+// logged no error, then the browser and the stack stop.
+export async function fermer(c) {
+	if (c?.p) affirmer(c.p.erreurs.length === 0, 'erreurs dans la page : ' + c.p.erreurs.join('; '));
+	await c?.nav?.close();
+	await c?.pile?.arreter();
+}
 export function egal(a, b, message) {
 	if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${message}: ${JSON.stringify(a)} au lieu de ${JSON.stringify(b)}`);
 }
