@@ -45,6 +45,7 @@ server_catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL); /* what multiwatch sends its children on SIGTERM */
 }
 
 /* Between turns: writes batched key uses when due, and every ten minutes

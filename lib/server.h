@@ -119,7 +119,7 @@ struct req {
 	bool answered;              /* already written (a streamed list, a preflight) */
 };
 
-/* Set by SIGTERM, SIGINT and SIGUSR1 (the graceful stop of FastCGI
+/* Set by SIGTERM, SIGINT, SIGQUIT and SIGUSR1 (the graceful stop of FastCGI
  * managers) once server_catch_signals() ran: loops end between turns. */
 extern volatile sig_atomic_t server_stopping;
 void server_catch_signals(void);
