@@ -264,7 +264,12 @@ test('écran mural : une clé refusée, puis la bonne ; tarifs en grand ; le dir
 });
 
 test('caisse : les opérations du bar arrivent en direct', async ({ p, pile }) => {
+	// The till's own stream must be open before the top-up: the words « En
+	// direct. » could still be those of the screen being replaced.
+	await p.goto(pile.url + '#/clients');
+	const flux = p.waitForResponse((r) => r.url().includes('/api/evenements?'));
 	await p.goto(pile.url + '#/caisse');
+	await flux;
 	await p.getByText('En direct.').waitFor();
 	await pile.api('client/recharger', { jeton: J.bar, idCarte: 'C0004', montant: '7.5' });
 	await p.locator('.direct li', { hasText: 'C0004' }).getByText('rechargement 7,50 €').waitFor();
