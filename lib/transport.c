@@ -362,17 +362,7 @@ io_close(struct io *io)
 	io->long_n = 0;
 	io->long_sent = false;
 	if (io->cgi) {
-		/* The end of the output is the end of the answer: the web server
-		 * completes it now, not once the database is closed and the
-		 * process gone. The output becomes /dev/null, so that no file the
-		 * process opens later can take its place as descriptor 1. */
 		fflush(stdout);
-		if (!io->aborted) {
-			int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-			if (null >= 0 && dup2(null, STDOUT_FILENO) >= 0)
-				close(null);
-		}
 		return;
 	}
 	if (!io->open)
