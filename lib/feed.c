@@ -47,14 +47,24 @@
 
 /* --- subscribers ------------------------------------------------------------ */
 
+/* A subscriber's shape, and the one it had for the events up to from. */
+struct shapes {
+	enum shape now, before;
+	int64_t from;
+};
+
+static enum shape
+shape_of(const struct shapes *v, int64_t id)
+{
+	return id > v->from ? v->now : v->before;
+}
+
 struct sub {
 	pthread_cond_t cond;     /* signalled with reg_mutex */
 	bool pending;            /* events, an end, or shutdown to look at */
 	int64_t last;            /* the last event id handled */
 	bool reinit;             /* to be told to start afresh */
-	enum shape shape;        /* for the events after shape_from */
-	enum shape shape_before; /* for those up to shape_from (see recheck) */
-	int64_t shape_from;
+	struct shapes shapes;    /* what it sees of each event (see set_shape) */
 	unsigned types;          /* bits of enum feed_kind */
 	char card[33];           /* "" for every card */
 	enum cred_kind kind;     /* the credential, re-checked every CHECK_MS */
@@ -150,10 +160,10 @@ subscribe(struct req *r, struct sub *s)
 		st = ST_JETON_INVALIDE;
 	if (st == ST_JETON_INVALIDE)
 		reply_str(r->out, K_RAISON, auth_reason_words[why]);
-	if (st != ST_OK || (st = may_follow(r, &r->who, &s->shape)) != ST_OK)
+	if (st != ST_OK || (st = may_follow(r, &r->who, &s->shapes.now)) != ST_OK)
 		return st;
-	s->shape_before = s->shape;
-	s->shape_from = -1;
+	s->shapes.before = s->shapes.now;
+	s->shapes.from = -1;
 	s->kind = r->who.kind;
 	s->token_id = r->who.token_id;
 	s->oauth = r->who.kind == CRED_OAUTH;
@@ -169,12 +179,14 @@ subscribe(struct req *r, struct sub *s)
 static void
 set_shape(struct sub *s, enum shape shape, int64_t upto)
 {
-	if (shape == s->shape)
+	struct shapes *v = &s->shapes;
+
+	if (shape == v->now)
 		return;
-	if (s->shape < s->shape_before)
-		s->shape_before = s->shape;
-	s->shape = shape;
-	s->shape_from = upto;
+	if (v->now < v->before)
+		v->before = v->now;
+	v->now = shape;
+	v->from = upto;
 }
 
 /* Whether the credential of s still may follow; sets its end otherwise. */
@@ -260,8 +272,8 @@ stream_rows(struct io *io, struct sub *s, bool *barrier)
 			return -1;
 		}
 		s->last = sqlite3_column_int64(st, 0);
-		if (shown && wants(s, s->shape, &e))
-			io_puts(io, e.text[s->shape]);
+		if (shown && wants(s, s->shapes.now, &e))
+			io_puts(io, e.text[s->shapes.now]);
 		feed_event_free(&e);
 		n++;
 		if ((*barrier = feed_row_credentials(st)))
@@ -533,7 +545,7 @@ do_jobs(void)
  * round; *overrun when the ring forgot events s had not handled yet (a
  * subscriber too slow to keep up). */
 static size_t
-collect(struct sub *s, const struct sub *shapes, char *out, bool *more, bool *overrun)
+collect(struct sub *s, const struct shapes *shapes, char *out, bool *more, bool *overrun)
 {
 	size_t w = 0, i;
 
@@ -546,7 +558,7 @@ collect(struct sub *s, const struct sub *shapes, char *out, bool *more, bool *ov
 	}
 	for (i = ring_after(s->last); i < ring.n; i++) {
 		const struct event *e = &ring.ev[(ring.start + i) % ring.cap];
-		enum shape shape = e->id > shapes->shape_from ? shapes->shape : shapes->shape_before;
+		enum shape shape = shape_of(shapes, e->id);
 
 		if (wants(s, shape, e)) {
 			size_t n = strlen(e->text[shape]);
@@ -582,7 +594,7 @@ follow(struct req *r, struct sub *s)
 	s->pending = true; /* what happened between subscribing and now */
 	while (out && !server_stopping) {
 		enum status end;
-		struct sub shapes;
+		struct shapes shapes;
 		bool more, overrun;
 		size_t n;
 
@@ -595,10 +607,7 @@ follow(struct req *r, struct sub *s)
 		}
 		s->pending = false;
 		end = s->end;
-		/* the main thread's re-checks may change them */
-		shapes.shape = s->shape;
-		shapes.shape_before = s->shape_before;
-		shapes.shape_from = s->shape_from;
+		shapes = s->shapes; /* the main thread's re-checks may change it */
 		pthread_mutex_unlock(&reg_mutex);
 		if (end != ST_OK) {
 			write_fin(&r->io, end, s->why);
@@ -827,7 +836,7 @@ recheck_all(int64_t now, int64_t barrier)
 				o->end = s->end;
 				o->why = s->why;
 				if (s->end == ST_OK)
-					set_shape(o, s->shape, upto);
+					set_shape(o, s->shapes.now, upto);
 				o->next_check = s->next_check;
 				if (o->end != ST_OK)
 					wake(o);
