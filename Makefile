@@ -213,7 +213,7 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%.t) $(ASAN_SUITES)
 
-$(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse: $(BUILD)/tests/%: tests/bench/%.c
+$(BUILD)/tests/sqliteloop $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse: $(BUILD)/tests/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
@@ -221,7 +221,7 @@ $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse: $(BUILD)/t
 # Benchmarks: wrk against the stack with a million-row data set, next to the
 # nginx and SQLite ceilings measured in the same run (tests/bench/results.md).
 bench: deps-bench deps-test
-	@$(MAKE) --no-print-directory all $(BUILD)/tests/commitloop $(BUILD)/tests/nullfcgi \
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/sqliteloop $(BUILD)/tests/nullfcgi \
 	  $(BUILD)/tests/sse
 	BIN=$(BUILD) tests/bench/bench.sh
 
