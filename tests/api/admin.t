@@ -31,10 +31,10 @@ is "$(cat "$DB" "$DB-wal" 2>/dev/null | grep -ac -e 'new-chef-secret' -e "$pw")"
 call client/ajouter "jeton=$P&idCarte=BK1&solde=1000"
 for i in $(seq 5000); do echo "client/payer jeton=$P&idCarte=BK1&montant=0.1"; done | storm 8 >"$DATA/storm.out" &
 storm_pid=$!
-paid() { sqlite3 -cmd ".timeout 5000" "$1" "SELECT count(*) FROM transactions WHERE type = 3"; }
+paid() { as_owner sqlite3 -cmd ".timeout 5000" "$1" "SELECT count(*) FROM transactions WHERE type = 3"; }
 # Once payments are landing (a readiness wait, not a clock), back up.
 for _ in $(seq 3000); do [ "$(paid "$DB")" -ge 50 ] && break; sleep 0.01; done
-"$ADMIN" -d "$DB" backup "$DATA/backup.db"
+as_owner "$ADMIN" -d "$DB" backup "$DATA/backup.db"
 is "$?" 0 "an online backup is taken during a payment storm"
 ok "$(kill -0 "$storm_pid" 2>/dev/null; echo $?)" "while the storm is still running"
 wait "$storm_pid"

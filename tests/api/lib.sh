@@ -247,6 +247,20 @@ val() { jq -r "$1" <<<"$REPLY"; }          # val '.soldeNouveau'
 # anything else as JSON: null, true, numbers).
 jv() { jq -r "[$1] | map(if type == \"string\" then . else tojson end) | join(\" \")" <<<"$REPLY"; }
 sql() { sqlite3 -batch -noheader "$DB" "$1"; }
+# as_owner CMD...: CMD as the database's owner when the tests run as root and
+# the stack does not (Apache's CGI runs as www-data). While the site is live, a
+# process of root's that opens the database may create its -wal or -shm file,
+# which SQLite hands to the database's owner only just after creating it: a CGI
+# opening it in that instant gets it read-only, and its payment fails.
+as_owner() {
+	local owner
+	owner=$(stat -c %U "$DB" 2>/dev/null)
+	if [ "$(id -u)" = 0 ] && [ -n "$owner" ] && [ "$owner" != root ]; then
+		runuser -u "$owner" -- "$@"
+	else
+		"$@"
+	fi
+}
 # hdr NAME: the first value of a header of the last reply (without the name
 # and the CR), "" if absent.
 hdr() {
