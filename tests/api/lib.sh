@@ -235,7 +235,9 @@ split_reply() {
 	local all=$1 crlf=$'\r\n\r\n'
 	CODE=${all##*$'\n'}
 	all=${all%$'\n'*}
-	while [[ $all == "HTTP/"*" 100"* ]]; do all=${all#*"$crlf"}; done
+	# Interim "100 Continue" answers go; only a status line says 100 (a
+	# "Content-Length: 100" header once sent a whole answer with them).
+	while [[ ${all%%$'\r\n'*} =~ ^HTTP/[0-9.]+\ 100 ]]; do all=${all#*"$crlf"}; done
 	HEADERS=${all%%"$crlf"*}
 	REPLY=${all#*"$crlf"}
 	[ "$HEADERS" = "$all" ] && REPLY=

@@ -751,7 +751,7 @@ is "$CODE $(st)" "403 droits_insuffisants" "demoted owner: the token can no long
 call client/payer "idCarte=CAFE01&montant=1&bearer_token=$ATd"
 is "$CODE $(st)" "200 droits_insuffisants" "demoted owner: by bearer_token, droits_insuffisants"
 get api/v1/me -H "Authorization: Bearer $ATd"
-diag "me: $REPLY"; is "$CODE $(val .droit)" "200 1" "demoted owner: v1/me shows droit 1"
+is "$CODE $(val .droit)" "200 1" "demoted owner: v1/me shows droit 1"
 refresh "$RTd" -u "$CA:$SA"
 is "$CODE $(vals .user.droit .scope)" "200 1 caisse" "demoted owner: a refresh reports the current droit 1"
 tokens
