@@ -118,7 +118,7 @@ done
 # JSON with "status":"ok", else "bad". fingerprint PATH BODY [AUTH]
 fingerprint() {
 	local out
-	out=$(curl -s --data-binary "$2" ${3:+-H "Authorization: $3"} "$URL/$1")
+	out=$(curl -s ${2:+--data-binary "$2"} ${3:+-H "Authorization: $3"} "$URL/$1")
 	jq -e '.status == "ok"' <<<"$out" >/dev/null 2>&1 || { echo bad; return; }
 	echo "${#out} $(sha256sum <<<"$out")"
 }
@@ -138,45 +138,36 @@ long() {
 	fi
 }
 
-# The transport alone for a long answer: the null responder sending a reply
-# of the same length (a 10 000-row history, a 100 000-row one, every client).
-call client/fiche "jeton=$B&idCarte=H10K"
-LEN_10K=${#REPLY}
-call client/fiche "jeton=$B&idCarte=H100K"
-LEN_100K=${#REPLY}
-call client/liste "jeton=$B"
-LEN_LISTE=${#REPLY}
-for what in 10K 100K LISTE; do
-	eval "n=\$LEN_$what"
-	long "null FastCGI, $n bytes" 16 "bench/fastcgi?bytes=$n"
-	eval "NULL_$what=\$RPS"
-	row "reference: nginx → FastCGI, fixed reply of $n bytes (the length of $(
-		case $what in 10K) echo "a 10 000-row fiche" ;; 100K) echo "a 100 000-row fiche" ;;
-		*) echo "client/liste" ;; esac))" 16 "" "" ""
-done
-# The storage ceiling of the same answers: SQLite alone stepping through their
-# rows with the worker's queries (lib/db_ledger.c, lib/db_client.c), reading
-# every column, on one core; the stack runs on $(nproc) of them.
+# For each long answer (a 10 000-row history, a 100 000-row one, every
+# client), two references: the transport alone, the null responder sending a
+# reply of the same length; and the storage alone, SQLite stepping through
+# its rows with the worker's query (lib/db_ledger.c, lib/db_client.c),
+# reading every column, on one core (the stack runs on $(nproc) of them).
 FICHE_SQL="SELECT t.id, t.type, t.client_id, t.user_id, t.date_ms, t.amount, t.qty, t.valid
 	FROM transactions t WHERE t.client_id = (SELECT id FROM clients WHERE card = ?1)
 	AND t.id > 0 ORDER BY t.id"
 for what in 10K 100K LISTE; do
 	if [ "$what" = LISTE ]; then
+		call client/liste "jeton=$B"
 		query=("SELECT card, balance, overdraft FROM clients ORDER BY card")
-		label="every client, as \`client/liste\` reads them"
+		label="\`client/liste\` (every client)"
 	else
+		call client/fiche "jeton=$B&idCarte=H$what"
 		query=("$FICHE_SQL" "H$what")
 		label="a ${what/K/ 000}-row fiche"
 	fi
+	n=${#REPLY}
+	long "null FastCGI, $n bytes" 16 "bench/fastcgi?bytes=$n"
+	eval "NULL_$what=\$RPS"
+	row "reference: nginx → FastCGI, fixed reply of $n bytes, the length of $label" 16 "" "" ""
 	best=0 # the best of three short runs: this machine's speed varies by the second
 	for _ in 1 2 3; do
-		read -r rate n < <("$BIN/tests/sqliteloop" read "$DB" 2 "${query[@]}")
+		read -r rate rows_n < <("$BIN/tests/sqliteloop" read "$DB" 2 "${query[@]}")
 		best=$(awk -v a="$rate" -v b="$best" 'BEGIN { print (a > b ? a : b) }')
 	done
-	rate=$best
-	eval "SCAN_$what=$rate"
-	say "  SQLite alone, $label: $rate passes/s ($n rows)"
-	rows+=("| reference: SQLite alone stepping the rows of $label, one core | 1 | $rate | | | | | |")
+	eval "SCAN_$what=$best"
+	say "  SQLite alone, $label: $best passes/s ($rows_n rows)"
+	rows+=("| reference: SQLite alone stepping the rows of $label, one core | 1 | $best | | | | | |")
 done
 w0=$(wal_frames)
 for h in 1K 10K 100K; do
