@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +93,17 @@ main(void)
 	snprintf(turn, sizeof turn, "%s-hash", db);
 	setenv("TENP5_DB", db, 1);
 	config_load();
+	{
+		/* The turn file cannot be made (a directory in its place): hashes
+		 * go without turns, and the turns come back once it can be. */
+		struct stat st;
+
+		ok(mkdir(turn, 0700) == 0, "a directory where the turn file goes");
+		ok(password_hash("sans tour", h1), "a hash goes without turns");
+		rmdir(turn);
+		ok(password_hash("sans tour", h1), "the next, once the directory is gone,");
+		ok(stat(turn, &st) == 0 && S_ISREG(st.st_mode), "makes the turn file");
+	}
 	ok(password_hash("correct horse", h1), "a password hashes");
 	ok(strncmp(h1, "$s1$", 4) == 0, "to an scrypt MCF string");
 	ok(password_hash("correct horse", h2) && strcmp(h1, h2) != 0, "with a fresh salt each time");
