@@ -11,7 +11,7 @@ stack_processes() {
 	local p
 	for p in /proc/[0-9]*; do
 		if grep -qsaF "TENP5_DB=$1/10p5.db" "$p/environ" ||
-			tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "$1/run"; then
+			tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$1/run"; then
 			echo "${p#/proc/}"
 		fi
 	done
