@@ -15,9 +15,14 @@
  * machine, one at a time, each starting no sooner than HASH_REST times the
  * last one's length after it ended: a storm of logins gets at most a third of
  * one core, whatever the number of workers (half a core measured payments at
- * 0.71-0.95 x their rate alone on two cores), and a login waits at most two
- * hashes' length more unless a storm queues it. The turn is an flock of
- * <db>-hash, which holds the time the next hash may start.
+ * 0.71-0.95 x their rate alone on two cores). The turns are a queue kept in
+ * the file <db>-hash: under its flock, a hash books the next free start and
+ * moves the queue's end past its own turn, then waits for its start without
+ * holding anything. The queue's length is what password_crowded tells the
+ * login check, which turns away an unknown login rather than make it queue:
+ * otherwise a flood of made-up logins would fill the queue and the workers
+ * waiting in it, and staff would wait behind them (17 s with 120 connections
+ * of such logins, measured).
  */
 #include <crypt.h>
 #include <errno.h>
@@ -105,24 +110,65 @@ turn_file(void)
 	return fd;
 }
 
-struct slow {
-	bool idle, turn;
-	int64_t start;
+#define HASH_REST 2 /* the machine's rest after a hash, in hashes' lengths */
+#define TURN_HORIZON (60 * (int64_t)1000000000) /* no queue is longer (ns) */
+
+/* What the turn file holds (monotonic nanoseconds): when the queue ends, that
+ * is when a hash booked now may start, and the last hash's length. */
+struct turns {
+	int64_t free_at, len;
 };
 
-/* Waits for the machine's turn to hash, then lowers the priority. */
+/* Reads the turns with the file's flock held. A queue ending more than
+ * TURN_HORIZON ahead cannot be (a worker waits in it for each booked turn):
+ * the file outlived a reboot, which restarts the clock, and counts as empty. */
+static struct turns
+turns_read(int fd, int64_t now)
+{
+	struct turns t;
+
+	if (pread(fd, &t, sizeof t, 0) != (ssize_t)sizeof t)
+		return (struct turns){ 0, 0 };
+	if (t.free_at - now > TURN_HORIZON)
+		t.free_at = now;
+	if (t.len < 0 || t.len > TURN_HORIZON)
+		t.len = 0;
+	return t;
+}
+
+static void
+turns_write(int fd, struct turns t)
+{
+	if (pwrite(fd, &t, sizeof t, 0) != (ssize_t)sizeof t)
+		log_error("cannot write the hashes' turn file");
+}
+
+struct slow {
+	bool idle, turn;
+	int64_t start, booked; /* booked: the length the queue was moved by */
+};
+
+/* Books the next turn and waits for it, then lowers the priority. */
 static struct slow
 slow_begin(void)
 {
 	struct slow w = { 0 };
 	int fd = turn_file();
-	int64_t not_before = 0, now;
+	int64_t now = mono_ns(), start = now;
 
 	if (fd >= 0 && flock(fd, LOCK_EX) == 0) {
+		struct turns t = turns_read(fd, now);
+
+		if (t.free_at > start)
+			start = t.free_at;
+		w.booked = (1 + HASH_REST) * t.len;
+		t.free_at = start + w.booked;
+		turns_write(fd, t);
+		flock(fd, LOCK_UN);
 		w.turn = true;
-		if (pread(fd, &not_before, sizeof not_before, 0) == (ssize_t)sizeof not_before &&
-		    (now = mono_ns()) < not_before && not_before - now < 1000000000) {
-			struct timespec rest = { 0, (long)(not_before - now) };
+		if (start > now) {
+			struct timespec rest = { (time_t)((start - now) / 1000000000),
+			    (long)((start - now) % 1000000000) };
 
 			while (nanosleep(&rest, &rest) != 0 && errno == EINTR)
 				;
@@ -133,23 +179,41 @@ slow_begin(void)
 	return w;
 }
 
-#define HASH_REST 2 /* the machine's rest after a hash, in hashes' lengths */
-
-/* Back to normal priority; the next hash may start once HASH_REST times as
- * long has passed. */
+/* Back to normal priority; the queue's end moves by what the hash and its
+ * rest really took beyond what was booked for them. */
 static void
 slow_end(struct slow w)
 {
-	int64_t end;
+	int64_t len;
+	struct turns t;
 
 	idle_end(w.idle);
-	if (!w.turn)
+	if (!w.turn || flock(turn_file(), LOCK_EX) != 0)
 		return;
-	end = mono_ns();
-	end += HASH_REST * (end - w.start);
-	if (pwrite(turn_file(), &end, sizeof end, 0) != (ssize_t)sizeof end)
-		log_error("cannot write the hashes' turn file");
+	len = mono_ns() - w.start;
+	t = turns_read(turn_file(), mono_ns());
+	t.free_at += (1 + HASH_REST) * len - w.booked;
+	t.len = len;
+	turns_write(turn_file(), t);
 	flock(turn_file(), LOCK_UN);
+}
+
+bool
+password_crowded(int64_t *wait_ms)
+{
+	int fd = turn_file();
+	int64_t now = mono_ns(), ahead;
+	struct turns t;
+
+	if (fd < 0 || flock(fd, LOCK_SH) != 0)
+		return false;
+	t = turns_read(fd, now);
+	flock(fd, LOCK_UN);
+	ahead = t.free_at - now - (1 + HASH_REST) * t.len;
+	if (ahead <= 0)
+		return false;
+	*wait_ms = (ahead + 999999) / 1000000;
+	return true;
 }
 
 int

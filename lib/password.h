@@ -7,7 +7,9 @@
 #ifndef TENP5_PASSWORD_H
 #define TENP5_PASSWORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PASSWORD_HASH_MAX 128
 
@@ -36,6 +38,11 @@ int password_check(const char *stored, const char *pw);
  * in a fast digest (the idRequete fingerprint). Returns 1, or 0. */
 int password_digest(const char *pw, const unsigned char *salt, size_t saltlen,
     unsigned char out[32]);
+
+/* Whether hashes are queued for their turns on the machine: a hash asked now
+ * would wait more than one turn (a hash and its rest). If so, *wait_ms is how
+ * long until it would not. */
+bool password_crowded(int64_t *wait_ms);
 
 /* Spends the time of one check against nothing, so that an unknown login
  * answers as slowly as a wrong password. */

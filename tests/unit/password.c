@@ -24,14 +24,15 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Hashes take turns on the machine: one at a time (an flock of <db>-hash),
- * each starting no sooner than twice the last one's length after it ended. */
+/* Hashes take turns on the machine: one at a time, each starting no sooner
+ * than twice the last one's length after it ended. <db>-hash holds the queue:
+ * when its end is (monotonic ns), then the last hash's length. */
 static void
 turns(const char *turn)
 {
 	char h[PASSWORD_HASH_MAX];
-	int64_t t0, t1, next;
-	int fd, held[2];
+	int64_t t0, t1, next, q[2], wait_ms;
+	int fd, held[2], c2;
 	pid_t child;
 	char c;
 
@@ -50,11 +51,42 @@ turns(const char *turn)
 	password_hash("tour", h);
 	ok(mono_ns() - t0 >= 200000000, "makes the next hash wait for it");
 
-	next = mono_ns() + 60 * (int64_t)1000000000;
-	ok(pwrite(fd, &next, sizeof next, 0) == (ssize_t)sizeof next, "a next start a minute ahead");
+	next = mono_ns() + 600 * (int64_t)1000000000;
+	ok(pwrite(fd, &next, sizeof next, 0) == (ssize_t)sizeof next, "a queue ending ten minutes ahead");
+	ok(!password_crowded(&wait_ms), "is not believed by the login check");
 	t0 = mono_ns();
 	password_hash("tour", h);
-	ok(mono_ns() - t0 < 30 * (int64_t)1000000000, "one more than a second ahead is not believed");
+	ok(mono_ns() - t0 < 30 * (int64_t)1000000000, "nor by a hash (the file outlived a reboot)");
+
+	q[0] = mono_ns() + 500000000;
+	q[1] = 40000000;
+	ok(pwrite(fd, q, sizeof q, 0) == (ssize_t)sizeof q, "a queue 500 ms long after hashes of 40 ms");
+	ok(password_crowded(&wait_ms), "is crowded");
+	ok(wait_ms > 300 && wait_ms <= 380, "until it is one turn long (%lld ms)", (long long)wait_ms);
+	q[0] = mono_ns() + 50000000;
+	ok(pwrite(fd, q, sizeof q, 0) == (ssize_t)sizeof q, "one 50 ms long");
+	ok(!password_crowded(&wait_ms), "is not: a login waits one turn at most");
+
+	next = mono_ns() + 2 * (int64_t)1000000000;
+	q[0] = next;
+	q[1] = 30000000;
+	ok(pwrite(fd, q, sizeof q, 0) == (ssize_t)sizeof q, "a queue ending 2 s ahead after hashes of 30 ms");
+	if ((child = fork()) == 0)
+		_exit(password_hash("tour", h) ? 0 : 1);
+	while (pread(fd, q, sizeof q, 0) == (ssize_t)sizeof q && q[0] == next && mono_ns() < next)
+		usleep(1000);
+	t1 = mono_ns();
+	ok(q[0] == next + 90000000 && t1 < next,
+	    "a hash books its turn and rest at the queue's end before it waits (%.0f ms after)", (q[0] - next) / 1e6);
+	c2 = password_crowded(&wait_ms);
+	ok(c2 && wait_ms * 1000000 > next - t1 - 100000000, "which the login check sees as a queue (%lld ms)",
+	    (long long)wait_ms);
+	waitpid(child, &c2, 0);
+	t1 = mono_ns();
+	ok(WIFEXITED(c2) && WEXITSTATUS(c2) == 0 && t1 >= next, "the hash ran once its turn came");
+	c2 = pread(fd, q, sizeof q, 0) == (ssize_t)sizeof q;
+	ok(c2 && q[1] > 0 && q[0] == next + 3 * q[1],
+	    "the queue then ends at its start plus its length and rest, as measured (%.1f ms)", q[1] / 1e6);
 
 	if (pipe(held) != 0)
 		return;
