@@ -6,6 +6,10 @@
  *   which does not apply where the user logged in before;
  *   a card: unknown cards from this address, which does not apply to a card
  *   whose user logged in before from this address or browser.
+ * An unknown login does not queue for a hash (lib/password.c) while others
+ * do: it is turned away uncounted, so that a flood of made-up logins, which
+ * no limit bounds, never makes staff wait. A real login's guesses queue, as
+ * many as its limits let through.
  * A device cookie is "v1.<user id>.<device id>.<mac>", the MAC an HMAC-SHA-256
  * of what precedes it under a key kept in the database: it proves that this
  * browser logged in as that user, nothing more (the password is still asked).
@@ -140,6 +144,7 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 {
 	enum status st;
 	int found, known = 0;
+	int64_t ms;
 
 	memset(l, 0, sizeof *l);
 	l->by_card = card != NULL;
@@ -164,6 +169,14 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 		l->local = (struct limit_key){ LIMIT_LOGIN_ADDR, l->login, l->addr };
 	if (!card)
 		l->global = (struct limit_key){ LIMIT_LOGIN, l->login, "" };
+	/* Told to come back once the queue of hashes is short, before anything
+	 * is counted. This tells that a login does not exist to whoever makes
+	 * a queue; logins are no secret among staff, and their passwords keep
+	 * all their limits. */
+	if (!card && !found && password_crowded(&ms)) {
+		*wait = (ms + 999) / 1000;
+		return ST_TROP_DE_TENTATIVES;
+	}
 	if ((st = admit(l, now, wait)) != ST_OK)
 		return st;
 	if (card) {

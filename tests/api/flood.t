@@ -2,6 +2,7 @@
 # One address cannot take the front server for itself: thousands of idle
 # connections from one address, and more requests in progress than the
 # per-address limit from another, while payments from a third go through.
+# Nor can a flood of logins keep staff out.
 . "$(dirname "$0")/lib.sh"
 start_stack
 P=$(admin_jeton)
@@ -60,4 +61,29 @@ is "$(st)" ok "and so are payments"
 kill "$slow"
 wait "$slow" 2>/dev/null
 is "$(sql "SELECT balance FROM clients WHERE card = 'FLOOD1'")" 47900 "every payment charged once"
+# A flood of logins that exist nowhere, 64 at a time, each of which would cost
+# a hash: staff still get in, where they logged in before or not, at once
+# rather than behind the flood, and the made-up logins are turned away
+# uncounted while hashes queue.
+for i in $(seq 2000); do echo "utilisateur/connexion login=inconnu$i&mdp=devine"; done >"$DATA/guesses"
+(while [ ! -e "$DATA/flood.stop" ]; do storm 64 <"$DATA/guesses" >>"$DATA/flood.out"; done) &
+flood=$!
+for _ in $(seq 1200); do grep -q trop_de_tentatives "$DATA/flood.out" 2>/dev/null && break; sleep 0.1; done
+like "$(cat "$DATA/flood.out")" '"status":"trop_de_tentatives"' "a flood of unknown logins is turned away while hashes queue"
+# 10 s: far longer than a login takes, far shorter than it took behind the
+# flood when every unknown login queued for its hash (16 s at 120 at a time).
+call utilisateur/connexion "login=prez&mdp=prez-secret-1" --max-time 10
+is "$(st) $(val .droit)" "ok 3" "the president still logs in from where he did before, within 10 s"
+call utilisateur/connexion "login=prez&mdp=prez-secret-1" --max-time 10 --interface 127.0.0.9
+is "$(st) $(val .droit)" "ok 3" "and from an address never seen"
+call utilisateur/connexion "login=personne&mdp=devine" --interface 127.0.0.10
+touch "$DATA/flood.stop"
+wait "$flood"
+# Whether a hash is queued at the instant a login comes varies: the flood's
+# logins that were turned away are many, this one may or may not be.
+like "$(st) $(jv 'if .status == "trop_de_tentatives" then .attente >= 1 else .attente == null end')" \
+	'^(trop_de_tentatives|identifiants_invalides) true$' "an unknown login during the flood: identifiants_invalides or, with attente, trop_de_tentatives"
+hashed=$(grep -c '"identifiants_invalides"' "$DATA/flood.out")
+is "$(sql "SELECT sum(fails) FROM limits WHERE kind = 1 AND login LIKE 'inconnu%'")" "$hashed" \
+	"only the flood's logins that were judged are counted ($hashed of $(wc -l <"$DATA/flood.out"))"
 finish
