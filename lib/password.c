@@ -18,11 +18,12 @@
  * 0.71-0.95 x their rate alone on two cores). The turns are a queue kept in
  * the file <db>-hash: under its flock, a hash books the next free start and
  * moves the queue's end past its own turn, then waits for its start without
- * holding anything. The queue's length is what password_crowded tells the
- * login check, which turns away an unknown login rather than make it queue:
- * otherwise a flood of made-up logins would fill the queue and the workers
- * waiting in it, and staff would wait behind them (17 s with 120 connections
- * of such logins, measured).
+ * holding anything (and, at its start, for a hash that outlasted its turn).
+ * The queue's length is what password_crowded tells the login check, which
+ * turns away an unknown login rather than make it queue: otherwise a flood of
+ * made-up logins would fill the queue and the workers waiting in it, and
+ * staff would wait behind them (16 s with 120 connections of such logins,
+ * measured).
  */
 #include <crypt.h>
 #include <errno.h>
@@ -121,15 +122,16 @@ struct turns {
 
 /* Reads the turns with the file's flock held. A queue ending more than
  * TURN_HORIZON ahead cannot be (a worker waits in it for each booked turn):
- * the file outlived a reboot, which restarts the clock, and counts as empty. */
+ * the file outlived a reboot, which restarts the clock, and counts as empty.
+ * A file of another size (none yet, or an older format) holds no turns. */
 static struct turns
 turns_read(int fd, int64_t now)
 {
 	struct turns t;
 
 	if (pread(fd, &t, sizeof t, 0) != (ssize_t)sizeof t)
-		return (struct turns){ 0, 0 };
-	if (t.free_at - now > TURN_HORIZON)
+		return (struct turns){ now, 0 };
+	if (t.free_at < 0 || t.free_at - now > TURN_HORIZON)
 		t.free_at = now;
 	if (t.len < 0 || t.len > TURN_HORIZON)
 		t.len = 0;
@@ -141,6 +143,20 @@ turns_write(int fd, struct turns t)
 {
 	if (pwrite(fd, &t, sizeof t, 0) != (ssize_t)sizeof t)
 		log_error("cannot write the hashes' turn file");
+}
+
+/* The hash running now holds a lock on the file's byte after the turns (an
+ * open file description's lock, apart from the flock that guards the turns):
+ * a hash that outlasts its booked turn delays the next instead of running
+ * beside it. */
+static void
+run_lock(int fd, short type)
+{
+	struct flock l = { .l_type = type, .l_whence = SEEK_SET,
+		.l_start = sizeof(struct turns), .l_len = 1 };
+
+	while (fcntl(fd, F_OFD_SETLKW, &l) != 0 && errno == EINTR)
+		;
 }
 
 struct slow {
@@ -173,29 +189,40 @@ slow_begin(void)
 			while (nanosleep(&rest, &rest) != 0 && errno == EINTR)
 				;
 		}
+		run_lock(fd, F_WRLCK);
 	}
 	w.start = mono_ns();
 	w.idle = idle_begin();
 	return w;
 }
 
-/* Back to normal priority; the queue's end moves by what the hash and its
- * rest really took beyond what was booked for them. */
+/* Back to normal priority. A hash longer than booked moves the queue's end
+ * by what it and its rest took beyond; a shorter one leaves it, since turns
+ * may have been booked after it. Either way the next turn is no sooner than
+ * its rest after it. */
 static void
 slow_end(struct slow w)
 {
-	int64_t len;
+	int fd = turn_file();
+	int64_t now, len;
 	struct turns t;
 
 	idle_end(w.idle);
-	if (!w.turn || flock(turn_file(), LOCK_EX) != 0)
+	if (!w.turn)
 		return;
-	len = mono_ns() - w.start;
-	t = turns_read(turn_file(), mono_ns());
-	t.free_at += (1 + HASH_REST) * len - w.booked;
+	run_lock(fd, F_UNLCK);
+	if (flock(fd, LOCK_EX) != 0)
+		return;
+	now = mono_ns();
+	len = now - w.start;
+	t = turns_read(fd, now);
+	if ((1 + HASH_REST) * len > w.booked)
+		t.free_at += (1 + HASH_REST) * len - w.booked;
+	if (t.free_at < now + HASH_REST * len)
+		t.free_at = now + HASH_REST * len;
 	t.len = len;
-	turns_write(turn_file(), t);
-	flock(turn_file(), LOCK_UN);
+	turns_write(fd, t);
+	flock(fd, LOCK_UN);
 }
 
 bool
