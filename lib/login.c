@@ -22,6 +22,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "log.h"
 #include "login.h"
 #include "parse.h"
 #include "password.h"
@@ -138,6 +139,24 @@ admit(struct login *l, int64_t now, int64_t *wait)
 	return ST_OK;
 }
 
+/* Unknown logins turned away are counted nowhere, so that they cost nothing:
+ * the log says how many, once a minute at most, for whoever looks into a
+ * flood. */
+static void
+turned_away(int64_t now)
+{
+	static int64_t since = -1;
+	static unsigned long n;
+
+	n++;
+	if (since >= 0 && now - since < 60000)
+		return;
+	log_error("unknown logins turned away while passwords were being checked: %lu since"
+	    " this line was last written (a flood of guesses?)", n);
+	since = now;
+	n = 0;
+}
+
 enum status
 login_check(const char *addr, const char *cookies, const char *login, const char *mdp,
     const char *card, int64_t now, struct login *l, int64_t *wait)
@@ -174,6 +193,7 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 	 * a queue; logins are no secret among staff, and their passwords keep
 	 * all their limits. */
 	if (!card && !found && password_crowded(&ms)) {
+		turned_away(now);
 		*wait = (ms + 999) / 1000;
 		return ST_TROP_DE_TENTATIVES;
 	}
