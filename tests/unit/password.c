@@ -2,6 +2,7 @@
  * the bcrypt hashes imported from the PHP version. */
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -24,6 +25,42 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Forks a child that takes the turn file's flock (the turns') or, with run,
+ * the lock of the hash running now (the byte after the turns), holds it for
+ * ms milliseconds and exits; returns once it holds it. */
+static pid_t
+held_by_child(const char *turn, bool run, int ms)
+{
+	int held[2];
+	pid_t child;
+	char c;
+
+	if (pipe(held) != 0)
+		return -1;
+	if ((child = fork()) == 0) {
+		struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 2 * sizeof(int64_t),
+			.l_len = 1 };
+		int cfd = open(turn, O_RDWR);
+		int64_t t0;
+
+		if (run)
+			fcntl(cfd, F_OFD_SETLKW, &l);
+		else
+			flock(cfd, LOCK_EX);
+		t0 = mono_ns();
+		if (write(held[1], "x", 1) != 1)
+			_exit(1);
+		while (mono_ns() - t0 < ms * (int64_t)1000000)
+			usleep(10000);
+		_exit(0);
+	}
+	close(held[1]);
+	if (child < 0 || read(held[0], &c, 1) != 1)
+		child = -1;
+	close(held[0]);
+	return child;
+}
+
 /* Hashes take turns on the machine: one at a time, each starting no sooner
  * than twice the last one's length after it ended. <db>-hash holds the queue:
  * when its end is (monotonic ns), then the last hash's length. */
@@ -32,9 +69,8 @@ turns(const char *turn)
 {
 	char h[PASSWORD_HASH_MAX];
 	int64_t t0, t1, next, q[2], wait_ms;
-	int fd, held[2], c2;
+	int fd, c2;
 	pid_t child;
-	char c;
 
 	t0 = mono_ns();
 	ok(password_hash("tour", h), "a hash with a turn file");
@@ -97,44 +133,18 @@ turns(const char *turn)
 	ok(c2 && q[0] >= t0 + 900000000, "a shorter hash keeps the turn it booked, which others may follow (%.0f ms)",
 	    (q[0] - t0) / 1e6);
 
-	if (pipe(held) != 0)
-		return;
-	if ((child = fork()) == 0) {
-		int cfd = open(turn, O_RDWR);
-
-		flock(cfd, LOCK_EX);
-		t0 = mono_ns();
-		if (write(held[1], "x", 1) != 1)
-			_exit(1);
-		while (mono_ns() - t0 < 200000000)
-			usleep(10000);
-		_exit(0);
-	}
-	if (read(held[0], &c, 1) != 1)
+	if ((child = held_by_child(turn, false, 200)) < 0)
 		return;
 	t0 = mono_ns();
 	password_hash("tour", h);
 	ok(mono_ns() - t0 >= 100000000, "a hash waits while another process holds the turn");
 	waitpid(child, NULL, 0);
 
-	/* The hash running now locks the byte after the turns. */
-	if ((child = fork()) == 0) {
-		struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = sizeof q, .l_len = 1 };
-		int cfd = open(turn, O_RDWR);
-
-		fcntl(cfd, F_OFD_SETLKW, &l);
-		t0 = mono_ns();
-		if (write(held[1], "x", 1) != 1)
-			_exit(1);
-		while (mono_ns() - t0 < 500000000)
-			usleep(10000);
-		_exit(0);
-	}
-	if (read(held[0], &c, 1) != 1)
-		return;
 	q[0] = mono_ns();
 	q[1] = 0;
 	ok(pwrite(fd, q, sizeof q, 0) == (ssize_t)sizeof q, "with no turn booked,");
+	if ((child = held_by_child(turn, true, 500)) < 0)
+		return;
 	t0 = mono_ns();
 	password_hash("tour", h);
 	ok(mono_ns() - t0 >= 400000000, "a hash still waits for one that outlasts its turn");
