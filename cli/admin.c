@@ -161,7 +161,7 @@ main(int argc, char **argv)
 	/* "+": options stop at the command, which may have its own. */
 	while ((c = getopt(argc, argv, "+d:h")) != -1) {
 		if (c == 'd')
-			path = optarg;
+			path = cfg.db_path = optarg; /* the hashes' turns go next to it */
 		else {
 			usage();
 			return c == 'h' ? 0 : 2;

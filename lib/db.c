@@ -3,6 +3,7 @@
  * failure is logged here with SQLite's message (never shown to callers) and
  * turned into a plain return value.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -134,17 +135,28 @@ writer_unlock(void)
 	writer_held = false;
 }
 
-/* Run as root on a database owned by another user (the admin command on the
- * web server's file), give the queue file to that user, as SQLite does with
- * its -wal and -shm files: otherwise the workers could no longer write. */
-static void
-own_writer_file(const char *path)
+int
+db_side_file(const char *path, const char *suffix)
 {
-	struct stat db;
+	char name[4096];
+	struct stat st, db;
+	int fd;
 
-	if (writer_fd >= 0 && geteuid() == 0 && stat(path, &db) == 0 && db.st_uid != 0)
-		if (fchown(writer_fd, db.st_uid, db.st_gid) != 0)
-			log_error("cannot give the writer queue file to the database's owner");
+	if (snprintf(name, sizeof name, "%s%s", path, suffix) >= (int)sizeof name) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	if (geteuid() == 0 && stat(path, &db) == 0 && db.st_uid != 0 && st.st_uid != db.st_uid &&
+	    fchown(fd, db.st_uid, db.st_gid) != 0)
+		log_error("cannot give %s to the database's owner", suffix);
+	return fd;
 }
 
 /* Replaces SQLite's automatic checkpoint, which would run inside a commit,
@@ -246,12 +258,7 @@ db_open(const char *path, bool create)
 	}
 	if (conn_path != path)
 		strcpy(conn_path, path);
-	{
-		char lock[sizeof conn_path + 8];
-
-		snprintf(lock, sizeof lock, "%s-writer", path);
-		writer_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	}
+	writer_fd = db_side_file(path, "-writer");
 	rc = sqlite3_open_v2(path, &conn, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		db_log("open", rc);
@@ -285,7 +292,6 @@ db_open(const char *path, bool create)
 		db_close();
 		return 0;
 	}
-	own_writer_file(path);
 	conn_broken = false;
 	return 1;
 }

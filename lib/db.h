@@ -22,6 +22,12 @@ extern const size_t db_migrations_n;
 /* Opens path (creating it when create is true), sets the pragmas and applies
  * pending migrations. Returns 1, or 0 after logging why. */
 int db_open(const char *path, bool create);
+/* Opens (makes) the file <path><suffix> next to the database, read-write: a
+ * regular file of one link, never through a symbolic link. Run as root on a
+ * database owned by another user (the admin command on the web server's
+ * file), it gives the file to that user, as SQLite does with its -wal and -shm
+ * files: otherwise the workers could no longer use it. -1 with errno. */
+int db_side_file(const char *path, const char *suffix);
 void db_close(void);
 sqlite3 *db_handle(void);
 

@@ -43,6 +43,7 @@
 #include "log.h"
 #include "password.h"
 #include "crypto.h"
+#include "db.h"
 
 static bool
 idle_begin(void)
@@ -84,30 +85,21 @@ mono_ns(void)
 /* The turn file, opened once it can be: until then (no database path, a
  * directory we cannot write, a directory in its place) hashes go without
  * turns, and each hash tries again, so the turns come back as soon as the file
- * can be made. Made by root for a database of another user (the admin command),
- * it is given to that user, as the writer's queue file is. */
+ * can be made. */
 static int
 turn_file(void)
 {
 	static int fd = -1;
 	static bool told;
-	char path[4096];
-	struct stat db;
 
-	if (fd >= 0)
+	if (fd >= 0 || !cfg.db_path)
 		return fd;
-	if (!cfg.db_path || snprintf(path, sizeof path, "%s-hash", cfg.db_path) >= (int)sizeof path)
-		return -1;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+	if ((fd = db_side_file(cfg.db_path, "-hash")) < 0) {
 		if (!told)
 			log_error("cannot open the hashes' turn file (%s): hashes go without turns"
 			    " until it can be", strerror(errno));
 		told = true;
-		return -1;
 	}
-	if (geteuid() == 0 && stat(cfg.db_path, &db) == 0 && db.st_uid != 0 &&
-	    fchown(fd, db.st_uid, db.st_gid) != 0)
-		log_error("cannot give the hashes' turn file to the database's owner");
 	return fd;
 }
 

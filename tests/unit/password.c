@@ -172,10 +172,23 @@ main(void)
 		 * go without turns, and the turns come back once it can be. */
 		struct stat st;
 
+		char target[sizeof dir + 16];
+		int tfd;
+
 		ok(mkdir(turn, 0700) == 0, "a directory where the turn file goes");
 		ok(password_hash("sans tour", h1), "a hash goes without turns");
 		rmdir(turn);
-		ok(password_hash("sans tour", h1), "the next, once the directory is gone,");
+		/* Nor through a link someone put there (the admin command runs as
+		 * root, and gives the file to the database's owner). */
+		snprintf(target, sizeof target, "%s/cible", dir);
+		tfd = open(target, O_RDWR | O_CREAT, 0600);
+		ok(tfd >= 0 && symlink(target, turn) == 0, "a symbolic link where the turn file goes");
+		ok(password_hash("sans tour", h1), "a hash goes without turns");
+		ok(fstat(tfd, &st) == 0 && st.st_size == 0, "and leaves the link's target as it was");
+		close(tfd);
+		unlink(turn);
+		unlink(target);
+		ok(password_hash("sans tour", h1), "the next, once they are gone,");
 		ok(stat(turn, &st) == 0 && S_ISREG(st.st_mode), "makes the turn file");
 	}
 	ok(password_hash("correct horse", h1), "a password hashes");
