@@ -170,6 +170,13 @@ limit_known(int64_t user_id, const char *addr)
 }
 
 int
+limit_burst(int64_t user_id, int64_t now)
+{
+	return db_exists("SELECT 1 FROM sessions WHERE user_id = ?1 AND created_ms > ?2 LIMIT 1 OFFSET ?3",
+	    "iii", user_id, now - 60000, (int64_t)LIMIT_BURST - 1);
+}
+
+int
 limit_remember(int64_t user_id, const char *addr, int64_t now)
 {
 	return db_exec("INSERT INTO known_addresses (user_id, addr, last_ms) VALUES (?1, ?2, ?3)"

@@ -6,10 +6,11 @@
  *   which does not apply where the user logged in before;
  *   a card: unknown cards from this address, which does not apply to a card
  *   whose user logged in before from this address or browser.
- * An unknown login does not queue for a hash (lib/password.c) while others
- * do: it is turned away uncounted, so that a flood of made-up logins, which
- * no limit bounds, never makes staff wait. A real login's guesses queue, as
- * many as its limits let through.
+ * A password from where its user was never seen (a made-up login included)
+ * does not queue for a hash (lib/password.c) while others do: it is turned
+ * away uncounted, so that floods of guesses, which come from anywhere, never
+ * make staff wait where they logged in before; nor does the right password of
+ * one who keeps logging in (limit_burst).
  * A device cookie is "v1.<user id>.<device id>.<mac>", the MAC an HMAC-SHA-256
  * of what precedes it under a key kept in the database: it proves that this
  * browser logged in as that user, nothing more (the password is still asked).
@@ -139,9 +140,9 @@ admit(struct login *l, int64_t now, int64_t *wait)
 	return ST_OK;
 }
 
-/* Unknown logins turned away are counted nowhere, so that they cost nothing:
- * the log says how many, once a minute at most, for whoever looks into a
- * flood. */
+/* Logins turned away while hashes queue are counted nowhere, so that they
+ * cost nothing: the log says how many, once a minute at most, for whoever
+ * looks into a flood. */
 static void
 turned_away(int64_t now)
 {
@@ -151,8 +152,8 @@ turned_away(int64_t now)
 	n++;
 	if (since >= 0 && now - since < 60000)
 		return;
-	log_error("unknown logins turned away while passwords were being checked: %lu since"
-	    " this line was last written (a flood of guesses?)", n);
+	log_error("logins turned away while passwords were being checked: %lu since this"
+	    " line was last written (a flood of guesses?)", n);
 	since = now;
 	n = 0;
 }
@@ -189,13 +190,17 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 	if (!card)
 		l->global = (struct limit_key){ LIMIT_LOGIN, l->login, "" };
 	/* Told to come back once the queue of hashes is short, before anything
-	 * is counted. This tells that a login does not exist to whoever makes
-	 * a queue; logins are no secret among staff, and their passwords keep
-	 * all their limits. */
-	if (!card && !found && password_crowded(&ms)) {
-		turned_away(now);
-		*wait = (ms + 999) / 1000;
-		return ST_TROP_DE_TENTATIVES;
+	 * is counted. */
+	if (!card && password_crowded(&ms)) {
+		int burst = l->known ? limit_burst(l->user.id, now) : 1;
+
+		if (burst < 0)
+			return ST_ERREUR_BDD;
+		if (burst) {
+			turned_away(now);
+			*wait = (ms + 999) / 1000;
+			return ST_TROP_DE_TENTATIVES;
+		}
 	}
 	if ((st = admit(l, now, wait)) != ST_OK)
 		return st;

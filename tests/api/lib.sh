@@ -318,17 +318,19 @@ ledger_ok() {
 	"$ADMIN" -d "$DB" check >/dev/null 2>&1
 }
 
-# storm CONCURRENCY < LINES: each line is "PATH BODY" (BODY urlencoded); all
-# are POSTed to /api/PATH by one curl process with that many requests in
-# flight, each given 30 s at most. Prints one reply per line, in input order.
+# storm CONCURRENCY < LINES: each line is "PATH BODY [ADDRESS]" (BODY
+# urlencoded); all are POSTed to /api/PATH by one curl process with that many
+# requests in flight, each given 30 s at most, from ADDRESS if given. Prints
+# one reply per line, in input order.
 storm() {
-	local conc=$1 dir i=0 path body
+	local conc=$1 dir i=0 path body addr
 	dir=$(mktemp -d)
-	while read -r path body; do
+	while read -r path body addr; do
 		i=$((i + 1))
 		[ "$i" -gt 1 ] && echo next
 		printf 'url = "%s/api/%s"\ndata-binary = "%s"\noutput = "%s/%06d"\n' \
 			"$URL" "$path" "$body" "$dir" "$i"
+		[ -z "$addr" ] || printf 'interface = "%s"\n' "$addr"
 		printf 'dump-header = "%s/h%06d"\nmax-time = 30\nsilent\n' "$dir" "$i"
 	done >"$dir/config"
 	curl --parallel --parallel-max "$conc" -K "$dir/config" 2>/dev/null
