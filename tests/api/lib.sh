@@ -69,10 +69,12 @@ clock_set() { # clock_set MS
 }
 clock_forward() { clock_set $((CLOCK_MS + $1 * 1000)); } # clock_forward SECONDS
 
+# A free port below the range the kernel gives out to outgoing connections
+# (32768 and up here), so that no client of another test takes it meanwhile.
 free_port() {
 	local p
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((20000 + RANDOM % 12000))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
 	return 1

@@ -22,22 +22,28 @@ stack_processes() {
 # group, and prints what is left after the launcher exits ("" if nothing).
 # A background job starts with SIGINT ignored, which a shell cannot undo:
 # perl restores the default first, as a terminal's foreground job has it.
+# A port taken between free_port and nginx's bind is another port's try.
 cycle() {
-	local data port pgid deadline
+	local data port pgid deadline try
 	data=$(mktemp -d /tmp/10p5-stop.XXXXXX)
-	port=$(free_port)
-	BIN=$BIN PORT=$port DATA=$data ACCESS_LOG=off ADMIN_LOGIN=prez ADMIN_MDP=prez-secret-1 \
-		setsid perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV or die' \
-		bash -c '"$1"; exit $?' run "$ROOT/nginx/run.sh" \
-		>"$data/run.out" 2>&1 </dev/null &
-	pgid=$!
-	deadline=$((SECONDS + 180))
-	until grep -q "is listening" "$data/run.out" 2>/dev/null; do
-		if ! kill -0 "$pgid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-			echo "did-not-start: $(tail -n 5 "$data/run.out" | tr '\n' ' ')"
-			return
-		fi
-		sleep 0.05
+	for try in 1 2 3; do
+		port=$(free_port)
+		BIN=$BIN PORT=$port DATA=$data ACCESS_LOG=off ADMIN_LOGIN=prez ADMIN_MDP=prez-secret-1 \
+			setsid perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV or die' \
+			bash -c '"$1"; exit $?' run "$ROOT/nginx/run.sh" \
+			>"$data/run.out" 2>&1 </dev/null &
+		pgid=$!
+		deadline=$((SECONDS + 180))
+		until grep -q "is listening" "$data/run.out" 2>/dev/null; do
+			if ! kill -0 "$pgid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+				wait "$pgid" 2>/dev/null
+				grep -q "Address already in use" "$data/run.out" && [ "$try" -lt 3 ] && continue 2
+				echo "did-not-start: $(tail -n 5 "$data/run.out" | tr '\n' ' ')"
+				return
+			fi
+			sleep 0.05
+		done
+		break
 	done
 	kill -"$1" -- "-$pgid"
 	deadline=$((SECONDS + 30))
