@@ -188,10 +188,10 @@ slow_begin(void)
 	return w;
 }
 
-/* Back to normal priority. A hash longer than booked moves the queue's end
- * by what it and its rest took beyond; a shorter one leaves it, since turns
- * may have been booked after it. Either way the next turn is no sooner than
- * its rest after it. */
+/* Back to normal priority; the queue's end moves by what the hash and its
+ * rest really took against what was booked for them, but never sooner than
+ * its rest after it: an empty queue must not look long after one long hash,
+ * and turns booked meanwhile keep theirs (the run lock keeps them apart). */
 static void
 slow_end(struct slow w)
 {
@@ -208,8 +208,7 @@ slow_end(struct slow w)
 	now = mono_ns();
 	len = now - w.start;
 	t = turns_read(fd, now);
-	if ((1 + HASH_REST) * len > w.booked)
-		t.free_at += (1 + HASH_REST) * len - w.booked;
+	t.free_at += (1 + HASH_REST) * len - w.booked;
 	if (t.free_at < now + HASH_REST * len)
 		t.free_at = now + HASH_REST * len;
 	t.len = len;

@@ -130,8 +130,9 @@ turns(const char *turn)
 	t0 = mono_ns();
 	password_hash("tour", h);
 	c2 = pread(fd, q, sizeof q, 0) == (ssize_t)sizeof q;
-	ok(c2 && q[0] >= t0 + 900000000, "a shorter hash keeps the turn it booked, which others may follow (%.0f ms)",
-	    (q[0] - t0) / 1e6);
+	ok(c2 && q[0] < t0 + 900000000 && q[0] >= t0 + 3 * q[1],
+	    "a shorter hash gives back what it booked beyond its length and rest (%.0f ms)", (q[0] - t0) / 1e6);
+	ok(!password_crowded(&wait_ms), "so the queue is empty again, not one long hash's turn long");
 
 	if ((child = held_by_child(turn, false, 200)) < 0)
 		return;
