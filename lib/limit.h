@@ -61,12 +61,13 @@ struct limit_lock {
 int limit_lift(int64_t id, int64_t now, struct limit_lock *l);
 
 /* Whether user_id has logged in successfully from addr: 1, 0, or -1. */
+int limit_known(int64_t user_id, const char *addr);
+
 /* 1 if the user opened LIMIT_BURST sessions within the last minute, 0 if not,
  * -1 on a database error: one who keeps logging in with the right password,
  * which counts as no failure, while others wait for their hashes. */
 #define LIMIT_BURST 5
 int limit_burst(int64_t user_id, int64_t now);
-int limit_known(int64_t user_id, const char *addr);
 
 /* Records a successful login of user_id from addr. Returns 1 or 0. */
 int limit_remember(int64_t user_id, const char *addr, int64_t now);

@@ -20,10 +20,10 @@
  * moves the queue's end past its own turn, then waits for its start without
  * holding anything (and, at its start, for a hash that outlasted its turn).
  * The queue's length is what password_crowded tells the login check, which
- * turns away an unknown login rather than make it queue: otherwise a flood of
- * made-up logins would fill the queue and the workers waiting in it, and
- * staff would wait behind them (16 s with 120 connections of such logins,
- * measured).
+ * turns away a guess from where its user never logged in rather than make it
+ * queue: otherwise a flood of guesses would fill the queue and the workers
+ * waiting in it, and staff would wait behind them (16 s with 120 connections
+ * of made-up logins, measured).
  */
 #include <crypt.h>
 #include <errno.h>

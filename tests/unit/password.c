@@ -61,6 +61,23 @@ held_by_child(const char *turn, bool run, int ms)
 	return child;
 }
 
+/* How long a hash takes while a child holds a lock as held_by_child does
+ * (ns; -1 if no child could hold it). */
+static int64_t
+hash_while_held(const char *turn, bool run, int ms)
+{
+	char h[PASSWORD_HASH_MAX];
+	pid_t child = held_by_child(turn, run, ms);
+	int64_t t0 = mono_ns();
+
+	if (child < 0)
+		return -1;
+	password_hash("tour", h);
+	t0 = mono_ns() - t0;
+	waitpid(child, NULL, 0);
+	return t0;
+}
+
 /* Hashes take turns on the machine: one at a time, each starting no sooner
  * than twice the last one's length after it ended. <db>-hash holds the queue:
  * when its end is (monotonic ns), then the last hash's length. */
@@ -134,22 +151,12 @@ turns(const char *turn)
 	    "a shorter hash gives back what it booked beyond its length and rest (%.0f ms)", (q[0] - t0) / 1e6);
 	ok(!password_crowded(&wait_ms), "so the queue is empty again, not one long hash's turn long");
 
-	if ((child = held_by_child(turn, false, 200)) < 0)
-		return;
-	t0 = mono_ns();
-	password_hash("tour", h);
-	ok(mono_ns() - t0 >= 100000000, "a hash waits while another process holds the turn");
-	waitpid(child, NULL, 0);
+	ok(hash_while_held(turn, false, 200) >= 100000000, "a hash waits while another process holds the turn");
 
 	q[0] = mono_ns();
 	q[1] = 0;
 	ok(pwrite(fd, q, sizeof q, 0) == (ssize_t)sizeof q, "with no turn booked,");
-	if ((child = held_by_child(turn, true, 500)) < 0)
-		return;
-	t0 = mono_ns();
-	password_hash("tour", h);
-	ok(mono_ns() - t0 >= 400000000, "a hash still waits for one that outlasts its turn");
-	waitpid(child, NULL, 0);
+	ok(hash_while_held(turn, true, 500) >= 400000000, "a hash still waits for one that outlasts its turn");
 	close(fd);
 }
 
