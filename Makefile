@@ -169,11 +169,21 @@ TEST_UNITS = $(UNIT_SRC:tests/unit/%.c=$(TEST_BUILD)/tests/%.t)
 test-build:
 	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) HOOKS=1 all
 
+# Suites run JOBS at a time, each with its own stack, database and ports;
+# flood.t and stop.t, which load or stop whole stacks, run on their own
+# afterwards. The longest suites start first.
+JOBS  ?= 2
+PROVE  = prove --exec '' -j$(JOBS)
+ALONE  = $(addprefix tests/api/,flood.t stop.t)
+SLOW   = $(addprefix tests/api/,matrix.t faults.t evenements.t admin.t oauth.t) tests/web/tour.t
+slow_first = $(filter $(SLOW),$(1)) $(filter-out $(SLOW),$(1))
+
 # The quick loop: unit tests and the API suites against a real nginx +
 # spawn-fcgi stack (a few minutes).
 check: deps-test
 	@$(MAKE) --no-print-directory test-build
-	BIN=$(TEST_BUILD) prove --exec '' $(TEST_UNITS) tests/api/*.t
+	BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(filter-out $(ALONE),$(wildcard tests/api/*.t)) $(TEST_UNITS))
+	BIN=$(TEST_BUILD) prove --exec '' $(ALONE)
 
 # The browser suite (tests/web/): the staff web app in headless Chromium
 # against a real stack on the test build (its clock is moved for the charts
@@ -181,7 +191,7 @@ check: deps-test
 # $(TEST_BUILD)/web/.
 web: deps-web
 	@$(MAKE) --no-print-directory test-build
-	BIN=$(TEST_BUILD) prove --exec '' tests/web/*.t
+	BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(wildcard tests/web/*.t))
 
 # Everything: check, the browser suite (web), then the API suites against
 # the shared-host deployment (plain CGI under Apache), then both again on a
@@ -202,7 +212,7 @@ test: deps-test deps-web
 CGI_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t),$(wildcard tests/api/*.t))
 cgi: deps-test
 	@$(MAKE) --no-print-directory test-build
-	STACK=apache BIN=$(TEST_BUILD) prove --exec '' $(CGI_SUITES)
+	STACK=apache BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(CGI_SUITES))
 
 # The sanitized build runs every unit test and the API suites but flood.t and
 # stop.t, whose subject is nginx and the stack's processes rather than our
@@ -211,7 +221,8 @@ ASAN_SUITES = $(filter-out $(addprefix tests/api/,flood.t stop.t),$(wildcard tes
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan HOOKS=1 SAN=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  BIN=build-asan SANITIZED=1 prove --exec '' $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%.t) $(ASAN_SUITES)
+	  BIN=build-asan SANITIZED=1 $(PROVE) \
+	  $(call slow_first,$(ASAN_SUITES) $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%.t))
 
 $(BUILD)/tests/sqliteloop $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse: $(BUILD)/tests/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
@@ -241,7 +252,7 @@ VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t 
 VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t oauth.t)
 valgrind: deps-test
 	@$(MAKE) --no-print-directory test-build
-	VALGRIND=1 BIN=$(TEST_BUILD) prove --exec '' $(VALGRIND_SUITES)
+	VALGRIND=1 BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(VALGRIND_SUITES))
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
 # FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
