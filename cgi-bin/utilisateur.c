@@ -53,8 +53,8 @@ p_connexion(struct req *r, json_object *out)
 }
 
 /* Acts on the verdict: a failure stays counted; a success opens a session
- * and gives the browser its signed device cookie. Statuses:
- * identifiants_invalides, carte_inconnue, erreur_bdd. */
+ * and, after a password, gives the browser its signed device cookie.
+ * Statuses: identifiants_invalides, carte_inconnue, erreur_bdd. */
 static enum status
 h_connexion(struct req *r, json_object *out)
 {
@@ -63,12 +63,13 @@ h_connexion(struct req *r, json_object *out)
 
 	if (l->verdict != ST_OK)
 		return l->verdict;
-	if (!login_succeeded(l, r->now) || !login_cookie(l, cookie) ||
+	if (!login_succeeded(l, r->now) || (!l->by_card && !login_cookie(l, cookie)) ||
 	    !auth_session_open(l->user.id, l->max_droit, l->by_card, r->now, token))
 		return ST_ERREUR_BDD;
-	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
-	    LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
-	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+	if (!l->by_card)
+		req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly;"
+		    " SameSite=Strict%s", LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
+		    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
 	reply_str(out, K_JETON, token);
 	reply_str(out, K_LOGIN, l->user.login);
 	reply_int(out, K_DROIT, l->user.droit < l->max_droit ? l->user.droit : l->max_droit);

@@ -163,23 +163,43 @@ limit_lift(int64_t id, int64_t now, struct limit_lock *l)
 }
 
 int
-limit_known(int64_t user_id, const char *addr)
+limit_known(int64_t user_id, const char *addr, bool password)
 {
-	return db_exists("SELECT 1 FROM known_addresses WHERE user_id = ?1 AND addr = ?2", "is",
-	    user_id, addr);
+	return db_exists("SELECT 1 FROM known_addresses WHERE user_id = ?1 AND addr = ?2"
+	    " AND password >= ?3", "isi", user_id, addr, (int64_t)password);
 }
 
 int
-limit_burst(int64_t user_id, int64_t now)
+limit_spaced(int64_t user_id, int64_t now, int64_t *wait_ms)
 {
-	return db_exists("SELECT 1 FROM sessions WHERE user_id = ?1 AND created_ms > ?2 LIMIT 1 OFFSET ?3",
-	    "iii", user_id, now - 60000, (int64_t)LIMIT_BURST - 1);
+	sqlite3_stmt *st;
+	int r = db_row(&st, "SELECT last_ms FROM password_checks WHERE user_id = ?1", "i", user_id);
+	int64_t next;
+
+	if (r < 0)
+		return -1;
+	next = r ? sqlite3_column_int64(st, 0) + LIMIT_SPACING_MS : now;
+	if (r)
+		sqlite3_reset(st);
+	if (next > now) {
+		*wait_ms = next - now;
+		return 0;
+	}
+	return 1;
 }
 
 int
-limit_remember(int64_t user_id, const char *addr, int64_t now)
+limit_checked(int64_t user_id, int64_t now)
 {
-	return db_exec("INSERT INTO known_addresses (user_id, addr, last_ms) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT (user_id, addr) DO UPDATE SET last_ms = max(last_ms, ?3)", "isi",
-	    user_id, addr, now);
+	return db_exec("INSERT INTO password_checks (user_id, last_ms) VALUES (?1, ?2)"
+	    " ON CONFLICT (user_id) DO UPDATE SET last_ms = max(last_ms, ?2)", "ii", user_id, now);
+}
+
+int
+limit_remember(int64_t user_id, const char *addr, int64_t now, bool password)
+{
+	return db_exec("INSERT INTO known_addresses (user_id, addr, last_ms, password)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (user_id, addr) DO UPDATE SET"
+	    " last_ms = max(last_ms, ?3), password = max(password, ?4)", "isii",
+	    user_id, addr, now, (int64_t)password);
 }

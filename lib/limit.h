@@ -8,6 +8,7 @@
 #ifndef TENP5_LIMIT_H
 #define TENP5_LIMIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
@@ -60,16 +61,22 @@ struct limit_lock {
  * Returns 1, 0 if there is no such lock-out now, -1 on error. */
 int limit_lift(int64_t id, int64_t now, struct limit_lock *l);
 
-/* Whether user_id has logged in successfully from addr: 1, 0, or -1. */
-int limit_known(int64_t user_id, const char *addr);
+/* Whether user_id has logged in successfully from addr (with the password,
+ * if password): 1, 0, or -1. */
+int limit_known(int64_t user_id, const char *addr, bool password);
 
-/* 1 if the user opened LIMIT_BURST sessions within the last minute, 0 if not,
- * -1 on a database error: one who keeps logging in with the right password,
- * which counts as no failure, while others wait for their hashes. */
-#define LIMIT_BURST 5
-int limit_burst(int64_t user_id, int64_t now);
+/* While passwords queue for their hash, one user's password is checked once
+ * per LIMIT_SPACING_MS at most, wherever it comes from: one who keeps trying
+ * from known places (an insider with cookies of their own, a shared login
+ * tried on every phone at once) does not fill the queue. limit_spaced: 1 if
+ * user_id may be checked now, 0 with the wait in *wait_ms, -1 on error;
+ * limit_checked records a check (1, or 0 on error). */
+#define LIMIT_SPACING_MS 5000
+int limit_spaced(int64_t user_id, int64_t now, int64_t *wait_ms);
+int limit_checked(int64_t user_id, int64_t now);
 
-/* Records a successful login of user_id from addr. Returns 1 or 0. */
-int limit_remember(int64_t user_id, const char *addr, int64_t now);
+/* Records a successful login of user_id from addr (with the password, if
+ * password). Returns 1 or 0. */
+int limit_remember(int64_t user_id, const char *addr, int64_t now, bool password);
 
 #endif

@@ -6,14 +6,20 @@
  *   which does not apply where the user logged in before;
  *   a card: unknown cards from this address, which does not apply to a card
  *   whose user logged in before from this address or browser.
- * A password from where its user was never seen (a made-up login included)
- * does not queue for a hash (lib/password.c) while others do: it is turned
- * away uncounted, so that floods of guesses, which come from anywhere, never
- * make staff wait where they logged in before; nor does the right password of
- * one who keeps logging in (limit_burst).
- * A device cookie is "v1.<user id>.<device id>.<mac>", the MAC an HMAC-SHA-256
- * of what precedes it under a key kept in the database: it proves that this
- * browser logged in as that user, nothing more (the password is still asked).
+ * Known places: for a password, an address where that user's password was
+ * right before, or a browser holding their device cookie; for a card, also an
+ * address where the card was used (a UID identifies, it does not
+ * authenticate: showing one never makes a place known for the password).
+ * While passwords queue for their hash (lib/password.c), a password from a
+ * place not known for it (a made-up login included) does not queue: it is
+ * turned away uncounted, so that floods of guesses, which come from anywhere,
+ * never make staff wait where they logged in before; nor does a user's
+ * password checked less than LIMIT_SPACING_MS ago, right or wrong, from
+ * wherever.
+ * A device cookie is "v2.<user id>.<device id>.<mac>", the MAC an HMAC-SHA-256
+ * of what precedes it under a key kept in the database, given after a right
+ * password only: it proves that this browser logged in as that user, nothing
+ * more (the password is still asked). (v1 cookies were also given to cards.)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -80,7 +86,7 @@ cookie_device(const char *cookies, int64_t user_id, char device[48])
 		return;
 	memcpy(buf, v, len);
 	buf[len] = '\0';
-	snprintf(want, sizeof want, "v1.%" PRId64 ".", user_id);
+	snprintf(want, sizeof want, "v2.%" PRId64 ".", user_id);
 	if (strncmp(buf, want, strlen(want)) != 0 || !(dot = strrchr(buf, '.')))
 		return;
 	head = (size_t)(dot - buf);
@@ -105,39 +111,11 @@ login_cookie(const struct login *l, char out[LOGIN_COOKIE_MAX])
 		rand_bytes(raw, sizeof raw);
 		base64url(raw, sizeof raw, device);
 	}
-	snprintf(text, sizeof text, "v1.%" PRId64 ".%s", l->user.id, device);
+	snprintf(text, sizeof text, "v2.%" PRId64 ".%s", l->user.id, device);
 	if (!mac_of(text, mac))
 		return 0;
 	snprintf(out, LOGIN_COOKIE_MAX, "%s.%s", text, mac);
 	return 1;
-}
-
-/* Refuses while a key of the attempt is locked, else counts the attempt. */
-static enum status
-admit(struct login *l, int64_t now, int64_t *wait)
-{
-	int64_t w_local = 0, w_global = 0;
-
-	if (!db_begin(true))
-		return ST_ERREUR_BDD;
-	/* A card known here is no guess: the address's card lock is not its. */
-	if (!(l->by_card && l->known))
-		w_local = limit_wait(&l->local, now);
-	if (l->global.kind && !l->known)
-		w_global = limit_wait(&l->global, now);
-	if (w_local != 0 || w_global != 0) {
-		db_rollback();
-		if (w_local < 0 || w_global < 0)
-			return ST_ERREUR_BDD;
-		*wait = w_local > w_global ? w_local : w_global;
-		return ST_TROP_DE_TENTATIVES;
-	}
-	if (!limit_fail(&l->local, now) || (l->global.kind && !limit_fail(&l->global, now)) ||
-	    !db_commit()) {
-		db_rollback();
-		return ST_ERREUR_BDD;
-	}
-	return ST_OK;
 }
 
 /* Logins turned away while hashes queue are counted nowhere, so that they
@@ -158,13 +136,56 @@ turned_away(int64_t now)
 	n = 0;
 }
 
+/* Refuses while a key of the attempt is locked, or (while passwords queue,
+ * crowded >= 0 ms) while its user's last check is recent, else counts the
+ * attempt. */
+static enum status
+admit(struct login *l, int64_t now, int64_t crowded, int64_t *wait)
+{
+	int64_t w_local = 0, w_global = 0, w_spaced = 0;
+	int spaced = 1;
+
+	if (!db_begin(true))
+		return ST_ERREUR_BDD;
+	/* A card known here is no guess: the address's card lock is not its. */
+	if (!(l->by_card && l->known))
+		w_local = limit_wait(&l->local, now);
+	if (l->global.kind && !l->known)
+		w_global = limit_wait(&l->global, now);
+	if (w_local != 0 || w_global != 0) {
+		db_rollback();
+		if (w_local < 0 || w_global < 0)
+			return ST_ERREUR_BDD;
+		*wait = w_local > w_global ? w_local : w_global;
+		return ST_TROP_DE_TENTATIVES;
+	}
+	if (!l->by_card && l->found) {
+		if (crowded >= 0 && (spaced = limit_spaced(l->user.id, now, &w_spaced)) == 0) {
+			db_rollback();
+			turned_away(now);
+			*wait = ((w_spaced > crowded ? w_spaced : crowded) + 999) / 1000;
+			return ST_TROP_DE_TENTATIVES;
+		}
+		if (spaced < 0 || !limit_checked(l->user.id, now)) {
+			db_rollback();
+			return ST_ERREUR_BDD;
+		}
+	}
+	if (!limit_fail(&l->local, now) || (l->global.kind && !limit_fail(&l->global, now)) ||
+	    !db_commit()) {
+		db_rollback();
+		return ST_ERREUR_BDD;
+	}
+	return ST_OK;
+}
+
 enum status
 login_check(const char *addr, const char *cookies, const char *login, const char *mdp,
     const char *card, int64_t now, struct login *l, int64_t *wait)
 {
 	enum status st;
 	int found, known = 0;
-	int64_t ms;
+	int64_t ms = -1;
 
 	memset(l, 0, sizeof *l);
 	l->by_card = card != NULL;
@@ -176,7 +197,7 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 	l->found = found;
 	if (found) {
 		cookie_device(cookies, l->user.id, l->device);
-		if (!l->device[0] && (known = limit_known(l->user.id, addr)) < 0)
+		if (!l->device[0] && (known = limit_known(l->user.id, addr, !card)) < 0)
 			return ST_ERREUR_BDD;
 		l->known = l->device[0] || known;
 	}
@@ -191,18 +212,14 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 		l->global = (struct limit_key){ LIMIT_LOGIN, l->login, "" };
 	/* Told to come back once the queue of hashes is short, before anything
 	 * is counted. */
-	if (!card && password_crowded(&ms)) {
-		int burst = l->known ? limit_burst(l->user.id, now) : 1;
-
-		if (burst < 0)
-			return ST_ERREUR_BDD;
-		if (burst) {
-			turned_away(now);
-			*wait = (ms + 999) / 1000;
-			return ST_TROP_DE_TENTATIVES;
-		}
+	if (card || !password_crowded(&ms))
+		ms = -1;
+	else if (!l->known) {
+		turned_away(now);
+		*wait = (ms + 999) / 1000;
+		return ST_TROP_DE_TENTATIVES;
 	}
-	if ((st = admit(l, now, wait)) != ST_OK)
+	if ((st = admit(l, now, ms, wait)) != ST_OK)
 		return st;
 	if (card) {
 		l->verdict = found ? ST_OK : ST_CARTE_INCONNUE;
@@ -263,5 +280,5 @@ login_succeeded(const struct login *l, int64_t now)
 		return 0;
 	if (l->rehash[0] && !rehash(l))
 		return 0;
-	return limit_remember(l->user.id, l->addr, now);
+	return limit_remember(l->user.id, l->addr, now, !l->by_card);
 }

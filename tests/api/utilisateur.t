@@ -502,7 +502,7 @@ is "$(st)" droits_insuffisants "a bar member cannot list lock-outs"
 add_user "$P" day day-secret-1 2
 JAR=$DATA/day.jar
 is "$(fromst 10 day day-secret-1)" ok "day logs in from 127.0.0.10, with a browser (cookie jar)"
-like "$(grep -o "10p5_appareil.*" "$JAR")" '^10p5_appareil	v1\.[0-9]+\.' "which keeps a signed device cookie"
+like "$(grep -o "10p5_appareil.*" "$JAR")" '^10p5_appareil	v2\.[0-9]+\.' "which keeps a signed device cookie"
 unset JAR
 for a in 21 22 23 24 25 26; do from "$a" day wrong-secret; done
 is "$(fromst 27 day day-secret-1)" trop_de_tentatives \
@@ -511,6 +511,15 @@ is "$(fromst 10 day day-secret-1)" ok "from the address where day logged in befo
 JAR=$DATA/day.jar
 is "$(fromst 28 day day-secret-1)" ok "and so it does from a new address, with the browser's device cookie"
 unset JAR
+call utilisateur/carte "jeton=$P&login=day&idCarte=DAY00001"
+call utilisateur/connexion "idCarte=DAY00001" --interface 127.0.0.30 -b "$DATA/card.jar" -c "$DATA/card.jar"
+is "$(st)" ok "day logs in with a card from 127.0.0.30"
+is "$(cat "$DATA/card.jar" 2>/dev/null | grep -c 10p5_appareil)" 0 \
+	"and that browser gets no device cookie: a card identifies, it does not authenticate"
+is "$(fromst 30 day day-secret-1)" trop_de_tentatives \
+	"nor does that address become known for day's password: it waits like any new one"
+call utilisateur/connexion "idCarte=DAY00001" --interface 127.0.0.30
+is "$(st)" ok "(the card still logs in from there)"
 clock_forward 86401
 is "$(fromst 29 day day-secret-1)" ok "a day later, from anywhere"
 P=$(admin_jeton) # the president's session did not live through the day

@@ -87,13 +87,18 @@ main(void)
 	is_int(limit_lift(id, t0 + 5, &lk), 0, "a lifted lock-out is gone");
 	is_int(limit_lift(999999, t0 + 5, &lk), 0, "an unknown one is no lock-out");
 
-	is_int(limit_known(1, "10.0.0.9"), 0, "an address nobody logged in from is unknown");
+	is_int(limit_known(1, "10.0.0.9", false), 0, "an address nobody logged in from is unknown");
 	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('bob', 'x', 2, 0)", "");
-	ok(limit_remember(1, "10.0.0.9", t0), "a successful login is remembered");
-	is_int(limit_known(1, "10.0.0.9"), 1, "the address is then known for that user");
-	is_int(limit_known(2, "10.0.0.9"), 0, "not for another");
+	ok(limit_remember(1, "10.0.0.9", t0, false), "a successful card login is remembered");
+	is_int(limit_known(1, "10.0.0.9", false), 1, "the address is then known for that user's card");
+	is_int(limit_known(1, "10.0.0.9", true), 0, "not for the password");
+	is_int(limit_known(2, "10.0.0.9", false), 0, "nor for another user");
+	ok(limit_remember(1, "10.0.0.9", t0, true), "a successful password login there");
+	is_int(limit_known(1, "10.0.0.9", true), 1, "makes it known for the password");
+	ok(limit_remember(1, "10.0.0.9", t0 + 1, false), "and a card login after it");
+	is_int(limit_known(1, "10.0.0.9", true), 1, "does not take that back");
 	ok(limit_purge(t0 + 100LL * 86400000), "purging after 100 days");
-	is_int(limit_known(1, "10.0.0.9"), 0, "forgets the address");
+	is_int(limit_known(1, "10.0.0.9", false), 0, "forgets the address");
 	is_int(db_int("SELECT count(*) FROM limits", -1), 0, "and every finished window");
 	db_rollback();
 	unitdb_close();

@@ -1,11 +1,58 @@
 /* Unit tests for lib/login.c: the limiter's rules at login (SPEC §5), known
  * addresses, the signed device cookie, cards. */
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "../tap.h"
 #include "login.h"
 #include "password.h"
 #include "unitdb.h"
 
 static int64_t now = 1700000000000;
+static int64_t last_wait; /* the last attempt's wait, in seconds */
+
+/* The queue of hashes (lib/password.c's turn file next to the database):
+ * crowd() makes it 300 ms long after hashes of 1 ms, uncrowd() empties it. */
+static void
+turns(int64_t ahead_ns)
+{
+	char path[160];
+	struct timespec ts;
+	int64_t q[2] = { 0, 1000000 };
+	int fd;
+
+	snprintf(path, sizeof path, "%s/t.db-hash", unitdb_dir);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ahead_ns)
+		q[0] = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + ahead_ns;
+	if ((fd = open(path, O_RDWR)) < 0 || pwrite(fd, q, sizeof q, 0) != (ssize_t)sizeof q)
+		printf("# cannot write %s\n", path);
+	if (fd >= 0)
+		close(fd);
+}
+static void crowd(void) { turns(300000000); }
+static void uncrowd(void) { turns(0); }
+
+/* A device cookie of the given version for user 1 and device "dev", signed
+ * with the database's key, as a Cookie header. */
+static void
+signed_cookie(const char *version, char *out, size_t cap)
+{
+	sqlite3_stmt *st;
+	unsigned char key[32] = { 0 }, h[SHA256_LEN];
+	char text[64], mac[44];
+
+	if (db_row(&st, "SELECT value FROM secrets WHERE name = 'device_cookie'", "") == 1) {
+		memcpy(key, sqlite3_column_blob(st, 0), sizeof key);
+		sqlite3_reset(st);
+	}
+	snprintf(text, sizeof text, "%s.1.dev", version);
+	hmac_sha256(key, sizeof key, text, strlen(text), h);
+	base64url(h, sizeof h, mac);
+	snprintf(out, cap, "%s=%s.%s", LOGIN_COOKIE, text, mac);
+}
 
 /* One attempt from addr with the given Cookie header; the status, and the
  * verdict in *verdict. A success is recorded as utilisateur/connexion would. */
@@ -15,6 +62,8 @@ attempt(const char *addr, const char *cookies, const char *login, const char *md
 {
 	int64_t wait = 0;
 	enum status st = login_check(addr, cookies, login, mdp, card, now, l, &wait);
+
+	last_wait = wait;
 
 	*verdict = st == ST_OK ? l->verdict : st;
 	if (st == ST_OK && l->verdict == ST_OK) {
@@ -44,7 +93,7 @@ main(void)
 	is_int(v, ST_OK, "the right password logs in");
 	ok(!l.known, "from an address never seen before");
 	ok(login_cookie(&l, cookie), "the browser gets a device cookie");
-	ok(strncmp(cookie, "v1.1.", 5) == 0 && strlen(cookie) > 60, "signed for user 1: %s", cookie);
+	ok(strncmp(cookie, "v2.1.", 5) == 0 && strlen(cookie) > 60, "signed for user 1: %s", cookie);
 
 	for (int i = 0; i < cfg.login_max_fails; i++)
 		attempt("10.0.0.2", "", "prez", "faux", NULL, &v, &l);
@@ -60,7 +109,7 @@ main(void)
 	snprintf(forged, sizeof forged, "%s=%.*sx", LOGIN_COOKIE, (int)strlen(cookie) - 1, cookie);
 	attempt("10.0.0.2", forged, "prez", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_TROP_DE_TENTATIVES, "a cookie with a forged signature counts for nothing");
-	snprintf(forged, sizeof forged, "%s=v1.2.%s", LOGIN_COOKIE, cookie + 5);
+	snprintf(forged, sizeof forged, "%s=v2.2.%s", LOGIN_COOKIE, cookie + 5);
 	attempt("10.0.0.2", forged, "bar", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_OK, "(bar from 10.0.0.2 is not locked: guesses at prez lock prez)");
 	ok(!l.known && !l.device[0], "and prez's cookie relabelled for bar is refused");
@@ -96,6 +145,60 @@ main(void)
 	is_int(v, ST_OK, "and from the locked address with the browser that logged in before");
 	attempt("10.0.0.5", "", "prez", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_OK, "one address's card guesses never stop a password login from it");
+
+	/* A card identifies, it does not authenticate: where prez only showed the
+	 * card, prez's password is a stranger's. */
+	for (int i = 0; i < cfg.login_day_fails; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof addr, "10.2.%d.%d", i / 200, i % 200);
+		attempt(addr, "", "prez", "faux", NULL, &v, &l);
+	}
+	attempt("10.0.0.6", "", "prez", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_TROP_DE_TENTATIVES, "once prez is locked everywhere new, the card's place is new for the password");
+	attempt("10.0.0.6", "", NULL, NULL, "CAFE01", &v, &l);
+	ok(v == ST_OK && l.known, "while it stays known for the card");
+	signed_cookie("v1", header, sizeof header);
+	attempt("10.0.0.6", header, "prez", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_TROP_DE_TENTATIVES, "a well-signed v1 cookie (given to cards too) counts for nothing");
+	signed_cookie("v2", header, sizeof header);
+	attempt("10.0.0.6", header, "prez", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_OK, "(where the same, v2, gets through)");
+	attempt("10.0.0.1", "", "prez", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_OK, "where the password was right before, it works");
+
+	/* While passwords queue, a user's password is checked once per
+	 * LIMIT_SPACING_MS, right or wrong, wherever it comes from. */
+	now += LIMIT_SPACING_MS;
+	crowd();
+	attempt("10.0.0.1", "", "prez", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_OK, "with the queue crowded, prez logs in where known");
+	crowd();
+	attempt("10.0.0.3", "", "prez", "faux", NULL, &v, &l);
+	is_int(v, ST_TROP_DE_TENTATIVES, "a second check of prez's password a second later waits");
+	ok(last_wait >= 1 && last_wait <= LIMIT_SPACING_MS / 1000, "(told how long: %lld s)",
+	    (long long)last_wait);
+	crowd();
+	attempt("10.0.0.3", "", "prez", "faux", NULL, &v, &l);
+	is_int(v, ST_TROP_DE_TENTATIVES, "so does the next");
+	crowd();
+	attempt("10.0.0.2", "", "bar", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_OK, "another user is not held back by prez's turn");
+	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('tiers', ?1, 1, 0)",
+	    "s", hash);
+	crowd();
+	attempt("10.9.9.8", "", "tiers", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_TROP_DE_TENTATIVES, "a password from a place its user never logged in is turned away");
+	uncrowd();
+	attempt("10.9.9.8", "", "tiers", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_OK, "and let in once the queue is short");
+	now += LIMIT_SPACING_MS;
+	crowd();
+	attempt("10.0.0.3", "", "prez", "faux", NULL, &v, &l);
+	is_int(v, ST_IDENTIFIANTS_INVALIDES, "LIMIT_SPACING_MS later, prez's password is checked again");
+	uncrowd();
+	attempt("10.0.0.3", "", "prez", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_OK, "and with no queue, checks follow each other freely");
 	unitdb_close();
 	return done_testing();
 }

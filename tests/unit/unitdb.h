@@ -11,19 +11,20 @@
 #include "log.h"
 
 static char unitdb_dir[] = "/tmp/10p5-unit.XXXXXX";
+static char unitdb_path[128];
 
-/* Loads the configuration from the environment and opens a new database.
- * Returns 1, or 0 (the test should bail out). */
+/* Loads the configuration from the environment and opens a new database,
+ * which is also the configured one (password hashes keep their turns next to
+ * it). Returns 1, or 0 (the test should bail out). */
 static __attribute__((unused)) int
 unitdb_open(const char *name)
 {
-	char path[128];
-
 	log_init(name);
 	if (!config_load() || !crypto_init() || !mkdtemp(unitdb_dir))
 		return 0;
-	snprintf(path, sizeof path, "%s/t.db", unitdb_dir);
-	return db_open(path, true);
+	snprintf(unitdb_path, sizeof unitdb_path, "%s/t.db", unitdb_dir);
+	cfg.db_path = unitdb_path;
+	return db_open(unitdb_path, true);
 }
 
 static __attribute__((unused)) void
