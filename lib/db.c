@@ -239,6 +239,27 @@ fail:
 	return 0;
 }
 
+/* What the database holds (password hashes, the key that signs device
+ * cookies, every balance) is its owner's alone. Files this process makes from
+ * now on (the database, backups, side files) are 0600; a database file of
+ * ours made before, 0644 by default, loses group's and others' access, and
+ * SQLite gives the -wal and -shm it makes the database's mode. */
+static void
+owner_only(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char name[sizeof conn_path + 8];
+	struct stat st;
+
+	umask(077);
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		if (lstat(name, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    (st.st_mode & 077) && chmod(name, st.st_mode & 07700) != 0)
+			log_error("cannot keep the database%s to its owner", suffixes[i]);
+	}
+}
+
 int
 db_open(const char *path, bool create)
 {
@@ -258,6 +279,7 @@ db_open(const char *path, bool create)
 	}
 	if (conn_path != path)
 		strcpy(conn_path, path);
+	owner_only(path);
 	writer_fd = db_side_file(path, "-writer");
 	rc = sqlite3_open_v2(path, &conn, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

@@ -44,6 +44,7 @@
 #include "password.h"
 #include "crypto.h"
 #include "db.h"
+#include "server.h"
 
 static bool
 idle_begin(void)
@@ -178,7 +179,9 @@ slow_begin(void)
 			struct timespec rest = { (time_t)((start - now) / 1000000000),
 			    (long)((start - now) % 1000000000) };
 
-			while (nanosleep(&rest, &rest) != 0 && errno == EINTR)
+			/* A worker told to stop answers the login it holds at once
+			 * rather than wait out the queue. */
+			while (nanosleep(&rest, &rest) != 0 && errno == EINTR && !server_stopping)
 				;
 		}
 		run_lock(fd, F_WRLCK);

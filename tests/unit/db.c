@@ -1,5 +1,7 @@
 /* Unit tests for lib/db.c: opening, migrations, pragmas, the transaction
  * helper, the statement cache, backup and restore, and the schema's guards. */
+#include <sys/stat.h>
+
 #include "../tap.h"
 #include "config.h"
 #include "db.h"
@@ -7,6 +9,15 @@
 #include "log.h"
 
 static char dir[] = "/tmp/10p5-unit-db.XXXXXX";
+
+/* A file's permission bits, or -1. */
+static int
+mode_of(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
 
 static void
 count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
@@ -20,7 +31,7 @@ count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
 int
 main(void)
 {
-	char path[128], copy[128];
+	char path[128], copy[128], wal[140], shm[140];
 	sqlite3_stmt *a, *b;
 	sqlite3_stmt *st = NULL;
 	int bad = 0;
@@ -33,6 +44,8 @@ main(void)
 		return 2;
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	snprintf(copy, sizeof copy, "%s/copy.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	snprintf(shm, sizeof shm, "%s-shm", path);
 
 	ok(!db_open(path, false), "a missing database is not created unless asked");
 	ok(db_open(path, true), "a new database is created");
@@ -44,8 +57,14 @@ main(void)
 		sqlite3_reset(st);
 	is_int(db_int("PRAGMA synchronous", -999), 2, "commits are durable (synchronous = FULL)");
 	is_int(db_int("PRAGMA foreign_keys", -999), 1, "foreign keys are enforced");
+	ok(mode_of(path) == 0600 && mode_of(wal) == 0600 && mode_of(shm) == 0600,
+	    "the database, its -wal and -shm are their owner's alone (%o %o %o)",
+	    mode_of(path), mode_of(wal), mode_of(shm));
 	db_close();
+	umask(022);
+	chmod(path, 0644);
 	ok(db_open(path, false), "reopening applies nothing twice");
+	ok(mode_of(path) == 0600, "and takes back the access others had to it (%o)", mode_of(path));
 
 	a = db_prepare("SELECT 1");
 	b = db_prepare("SELECT 1");
@@ -84,6 +103,7 @@ main(void)
 	is_int(ledger_verify(count_bad, &bad), 0, "the ledger check passes on a consistent database");
 
 	ok(db_backup(copy), "an online backup is taken");
+	is_int(mode_of(copy), 0600, "only its owner may read it");
 	db_exec("UPDATE clients SET balance = 499", "");
 	bad = 0;
 	is_int(ledger_verify(count_bad, &bad), 1, "the check names a client whose balance drifted");
