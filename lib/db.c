@@ -241,9 +241,9 @@ fail:
 
 /* What the database holds (password hashes, the key that signs device
  * cookies, every balance) is its owner's alone. Files this process makes from
- * now on (the database, backups, side files) are 0600; a database file of
- * ours made before, 0644 by default, loses group's and others' access, and
- * SQLite gives the -wal and -shm it makes the database's mode. */
+ * now on (the database, backups, side files) are 0600; a database or backup
+ * file of ours made before, 0644 by default, loses group's and others'
+ * access, and SQLite gives the -wal and -shm it makes the database's mode. */
 static void
 owner_only(const char *path)
 {
@@ -697,6 +697,7 @@ with_file(const char *path, int flags, bool restore)
 int
 db_backup(const char *path)
 {
+	owner_only(path); /* a file made before, by anyone's rules, gets the database's */
 	return with_file(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, false);
 }
 

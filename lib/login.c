@@ -14,8 +14,8 @@
  * place not known for it (a made-up login included) does not queue: it is
  * turned away uncounted, so that floods of guesses, which come from anywhere,
  * never make staff wait where they logged in before; nor does a user's
- * password checked less than LIMIT_SPACING_MS ago, right or wrong, from
- * wherever.
+ * password within LIMIT_SPACING_MS of its last check from a known place,
+ * right or wrong.
  * A device cookie is "v2.<user id>.<device id>.<mac>", the MAC an HMAC-SHA-256
  * of what precedes it under a key kept in the database, given after a right
  * password only: it proves that this browser logged in as that user, nothing
@@ -166,7 +166,9 @@ admit(struct login *l, int64_t now, int64_t crowded, int64_t *wait)
 			*wait = ((w_spaced > crowded ? w_spaced : crowded) + 999) / 1000;
 			return ST_TROP_DE_TENTATIVES;
 		}
-		if (spaced < 0 || !limit_checked(l->user.id, now)) {
+		/* Only checks from known places set the pace: strangers' guesses,
+		 * checked while the queue was short, must not hold the user back. */
+		if (spaced < 0 || (l->known && !limit_checked(l->user.id, now))) {
 			db_rollback();
 			return ST_ERREUR_BDD;
 		}

@@ -45,7 +45,13 @@ pools=(
 	"evenements evenements 1"
 )
 
+# One instance per data directory: the lock's file is ours alone, so that
+# nobody else can open it to hold the lock and keep the stack from starting.
+umask_was=$(umask)
+umask 077
 exec 9>"$run/lock"
+umask "$umask_was"
+chmod 600 "$run/lock"
 if ! flock -n 9; then
 	echo "10p5: another instance is running on $DATA" >&2
 	exit 1

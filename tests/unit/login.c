@@ -192,6 +192,12 @@ main(void)
 	uncrowd();
 	attempt("10.9.9.8", "", "tiers", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_OK, "and let in once the queue is short");
+	uncrowd();
+	attempt("10.9.9.7", "", "tiers", "faux", NULL, &v, &l);
+	is_int(v, ST_IDENTIFIANTS_INVALIDES, "a stranger's guess at tiers is checked while the queue is short");
+	crowd();
+	attempt("10.9.9.8", "", "tiers", "bon-secret-1", NULL, &v, &l);
+	is_int(v, ST_OK, "but does not hold tiers back where tiers is known, once it is crowded");
 	now += LIMIT_SPACING_MS;
 	crowd();
 	attempt("10.0.0.3", "", "prez", "faux", NULL, &v, &l);
