@@ -5,6 +5,10 @@
 BEGIN;
 INSERT INTO users (login, password, droit, created_ms)
 SELECT 'bench', password, 2, 0 FROM users WHERE login = 'prez';
+-- Staff for the login runs, each with prez's password.
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99)
+INSERT INTO users (login, password, droit, created_ms)
+SELECT printf('staff%04d', i), password, 1, 0 FROM n, users WHERE login = 'prez';
 
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
 INSERT INTO clients (card, balance, overdraft, created_ms)

@@ -1,6 +1,7 @@
 -- wrk script for `make bench`: the request comes from the environment
--- (WRK_METHOD, WRK_BODY urlencoded, WRK_AUTH header; with WRK_CARDS=n, each
--- request's %CARD% is the next of CARD0000 .. CARD<n-1>), every answer is
+-- (WRK_METHOD, WRK_BODY urlencoded, WRK_AUTH header; with WRK_ROTATE=n, each
+-- request's %N% is the next of 0000 .. n-1, a card or a login's number, each
+-- thread starting its round elsewhere), every answer is
 -- checked for HTTP 200 and "status":"ok", and done() prints one
 -- machine-readable line: RESULT <req/s> <p50 ms> <p99 ms> <bad answers> <requests>
 --
@@ -24,18 +25,19 @@ if auth and auth ~= "" then
 	wrk.headers["Authorization"] = auth
 end
 
-local cards = tonumber(os.getenv("WRK_CARDS") or "0")
-local turn = 0
-if cards > 0 then
+local rotate = tonumber(os.getenv("WRK_ROTATE") or "0")
+turn = 0
+if rotate > 0 then
 	function request()
 		turn = turn + 1
 		return wrk.format(nil, nil, nil,
-			(string.gsub(body, "%%CARD%%", string.format("CARD%04d", turn % cards))))
+			(string.gsub(body, "%%N%%", string.format("%04d", turn % rotate))))
 	end
 end
 
 function setup(thread)
 	table.insert(threads, thread)
+	thread:set("turn", #threads * 7919)
 end
 
 function init(args)
