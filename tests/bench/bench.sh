@@ -69,6 +69,7 @@ null_pid=$!
 
 say "== starting the stack"
 start_stack TENP5_SESSION_TTL=86400 TENP5_CEILING=1000000 EXTRA_CONF="$extra"
+trap 'kill -TERM "$null_pid" 2>/dev/null; stop_stack' EXIT
 say "== generating the data set"
 t0=$(date +%s.%N)
 sqlite3 "$DB" <"$here/dataset.sql" || { echo "data set failed"; exit 1; }

@@ -5,10 +5,14 @@
 BEGIN;
 INSERT INTO users (login, password, droit, created_ms)
 SELECT 'bench', password, 2, 0 FROM users WHERE login = 'prez';
--- Staff for the login runs, each with prez's password.
+-- Staff for the login runs, each with prez's password, who logged in from the
+-- bench's address before (as staff at their bar have).
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99)
 INSERT INTO users (login, password, droit, created_ms)
 SELECT printf('staff%04d', i), password, 1, 0 FROM n, users WHERE login = 'prez';
+INSERT INTO known_addresses (user_id, addr, last_ms, password)
+SELECT id, '127.0.0.1', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 1
+FROM users WHERE login GLOB 'staff[0-9]*';
 
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
 INSERT INTO clients (card, balance, overdraft, created_ms)

@@ -37,7 +37,7 @@ end
 
 function setup(thread)
 	table.insert(threads, thread)
-	thread:set("turn", #threads * 7919)
+	thread:set("turn", #threads * math.floor(rotate / 2))
 end
 
 function init(args)
