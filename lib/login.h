@@ -4,9 +4,10 @@
  * outside any transaction so that scrypt never holds the write lock; then,
  * inside the request's transaction, what a success changes.
  *
- * A browser that logged in keeps a signed device cookie (10p5_appareil); an
- * address or browser where the user logged in before is not locked by guesses
- * made elsewhere, and guesses made from one address never lock another user.
+ * A browser where a password was right keeps a signed device cookie
+ * (10p5_appareil); an address or browser where the user logged in before (with
+ * the password, for a password) is not locked by guesses made elsewhere, and
+ * guesses made from one address never lock another user.
  */
 #ifndef TENP5_LOGIN_H
 #define TENP5_LOGIN_H
@@ -51,9 +52,9 @@ enum status login_check(const char *addr, const char *cookies, const char *login
  * Returns 1, or 0 on error. */
 int login_succeeded(const struct login *l, int64_t now);
 
-/* The value of the device cookie to set after a success (the browser's own
- * device id, or a new one), signed for l's user, into out (LOGIN_COOKIE_MAX
- * bytes). Returns 1, or 0 if the key could not be read. */
+/* The value of the device cookie to set after a password's success (the
+ * browser's own device id, or a new one), signed for l's user, into out
+ * (LOGIN_COOKIE_MAX bytes). Returns 1, or 0 if the key could not be read. */
 int login_cookie(const struct login *l, char out[LOGIN_COOKIE_MAX]);
 
 #endif
