@@ -28,6 +28,13 @@ call utilisateur/mdp "jeton=$P&login=logbar&mdp=logbar-secret-2"
 SECRETS+=(logbar-secret-2)
 get "api/nowhere?jeton=$P&mdp=logbar-secret-2"
 is "$CODE" 404 "an unknown path with a jeton and a password in its query"
+# What holds password hashes and the cookies' key is its owner's alone, and so
+# is the lock that keeps a second stack off the data directory.
+# (Plain CGI has no lock, and no -wal or -shm between two requests.)
+kept=("$DB" "$DB-hash")
+[ "${STACK:-}" = apache ] || kept+=("$DB-wal" "$DB-shm" "$DATA/run/lock")
+is "$(stat -c '%a' "${kept[@]}" | sort -u | tr '\n' ' ')" "600 " \
+	"the database, its -wal, -shm and -hash, and the stack's lock are 0600"
 stop_stack
 logs=$(find "$DATA/log" -type f -name '*access*')
 ok "$([ -n "$logs" ] && [ -s ${logs%% *} ]; echo $?)" "the front server kept an access log ($(basename ${logs%% *}))"
