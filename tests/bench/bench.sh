@@ -294,7 +294,7 @@ PAYF0=$RPS
 for n in 1 100 1000; do
 	feed_run "$n" $((n < 5 ? n : 5)) 0
 done
-WRK_CARDS=1000 bench "payer over 1000 cards, no subscriber" 16 api/client/payer "jeton=$B&idCarte=CARD%N%&montant=0.01"
+WRK_ROTATE=1000 bench "payer over 1000 cards, no subscriber" 16 api/client/payer "jeton=$B&idCarte=CARD%N%&montant=0.01"
 PAYC0=$RPS
 feed_run 1000 5 1000
 "$ADMIN" -d "$DB" check >/dev/null
