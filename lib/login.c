@@ -143,7 +143,6 @@ static enum status
 admit(struct login *l, int64_t now, int64_t crowded, int64_t *wait)
 {
 	int64_t w_local = 0, w_global = 0, w_spaced = 0;
-	int spaced = 1;
 
 	if (!db_begin(true))
 		return ST_ERREUR_BDD;
@@ -159,16 +158,19 @@ admit(struct login *l, int64_t now, int64_t crowded, int64_t *wait)
 		*wait = w_local > w_global ? w_local : w_global;
 		return ST_TROP_DE_TENTATIVES;
 	}
-	if (!l->by_card && l->found) {
-		if (crowded >= 0 && (spaced = limit_spaced(l->user.id, now, &w_spaced)) == 0) {
+	/* A user's pace is set by checks from places known to them only:
+	 * strangers' guesses, checked while the queue was short, must not hold
+	 * the user back (while it is crowded, login_check turned them away). */
+	if (!l->by_card && l->known) {
+		int spaced = crowded < 0 ? 1 : limit_spaced(l->user.id, now, &w_spaced);
+
+		if (spaced == 0) {
 			db_rollback();
 			turned_away(now);
 			*wait = ((w_spaced > crowded ? w_spaced : crowded) + 999) / 1000;
 			return ST_TROP_DE_TENTATIVES;
 		}
-		/* Only checks from known places set the pace: strangers' guesses,
-		 * checked while the queue was short, must not hold the user back. */
-		if (spaced < 0 || (l->known && !limit_checked(l->user.id, now))) {
+		if (spaced < 0 || !limit_checked(l->user.id, now)) {
 			db_rollback();
 			return ST_ERREUR_BDD;
 		}
