@@ -34,7 +34,7 @@ hook_pause(const char *point)
 	snprintf(held, sizeof held, "%s.held", file);
 	if ((fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0)
 		close(fd);
-	for (int i = 0; i < 1000 && access(file, F_OK) == 0; i++)
+	for (int i = 0; i < 3000 && access(file, F_OK) == 0; i++)
 		usleep(10000);
 	unlink(held);
 }

@@ -5,7 +5,7 @@
  * they are empty and cost nothing.
  *
  * $TENP5_TEST_PAUSE = "point:file": at that point the worker writes file.held
- *   and waits (ten seconds at most) for file to disappear, if file exists.
+ *   and waits (thirty seconds at most) for file to disappear, if file exists.
  * $TENP5_TEST_FAIL = "point:n": the n-th time the point is reached, and every
  *   time after, hook_fail() answers true.
  */

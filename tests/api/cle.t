@@ -20,8 +20,6 @@ BAR_ID=$(sql "SELECT id FROM users WHERE login = 'bar' AND deleted_ms IS NULL")
 KEYS=() # every key created, to prove none is written down anywhere
 
 now_ms() { date +%s%3N; }
-# Writes to the live database (the workers may hold the lock for a moment).
-sqlw() { sqlite3 -batch -noheader -cmd ".timeout 5000" "$DB" "$1" >/dev/null; }
 # The 6 base-62 digits of the CRC-32 (IEEE) of a key's first 35 characters.
 B62=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 check6() {
@@ -252,7 +250,7 @@ read -r KE_ID KE <<<"$(new_key "$B" bientot)"
 KEYS+=("$KE")
 call client/liste "jeton=$KE"
 is "$(st)" ok "a fresh key works"
-sqlw "UPDATE api_keys SET expires_ms = $(($(now_ms) - 1000)) WHERE id = $KE_ID"
+sql "UPDATE api_keys SET expires_ms = $(($(now_ms) - 1000)) WHERE id = $KE_ID" >/dev/null
 call client/liste "jeton=$KE"
 is "$CODE $(st) $(val .raison)" "200 jeton_invalide expire" "an expired key is jeton_invalide, raison expire"
 call client/liste "" -H "$(auth ApiKey "$KE")"
@@ -340,9 +338,9 @@ is "$(sql "SELECT uses, last_used_ms FROM api_keys WHERE id = $KC_ID")" "7|$lu" 
 
 # Reads stay reads: 50 client/liste calls cost a few batched writes of the
 # key's row, not 50 (a test-only trigger counts the UPDATEs, then goes).
-sqlw "CREATE TABLE test_key_writes (key_id INTEGER);
+sql "CREATE TABLE test_key_writes (key_id INTEGER);
 CREATE TRIGGER test_key_writes AFTER UPDATE OF uses ON api_keys
-BEGIN INSERT INTO test_key_writes VALUES (new.id); END;"
+BEGIN INSERT INTO test_key_writes VALUES (new.id); END;" >/dev/null
 tb=$(now_ms)
 replies=$(for i in $(seq 50); do echo "client/liste jeton=$KC"; done | storm 4)
 tb=$(($(now_ms) - tb))
@@ -362,7 +360,7 @@ else
 	lim=$((4 * (3 + tb / 2000)))
 	ok $((w < 1 || w > lim)) "the key's row was written a few times, not once per use ($w <= $lim)"
 fi
-sqlw "DROP TRIGGER test_key_writes; DROP TABLE test_key_writes;"
+sql "DROP TRIGGER test_key_writes; DROP TABLE test_key_writes;" >/dev/null
 is "$(sql "SELECT uses FROM api_keys WHERE id = $KC_ID")" 57 "no use was counted twice"
 
 # --- a key acts as its owner -----------------------------------------------

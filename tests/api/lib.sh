@@ -250,7 +250,11 @@ val() { jq -r "$1" <<<"$REPLY"; }          # val '.soldeNouveau'
 # jv 'EXPR, EXPR': several values of the reply, space-separated (strings bare,
 # anything else as JSON: null, true, numbers).
 jv() { jq -r "[$1] | map(if type == \"string\" then . else tojson end) | join(\" \")" <<<"$REPLY"; }
-sql() { sqlite3 -batch -noheader "$DB" "$1"; }
+# sql STATEMENTS: run on the test's database, waiting (as the workers do) while
+# a worker holds the write lock: a worker between turns may be writing key uses
+# or forgetting stale sessions, and a statement that gave up at once would
+# leave the test checking what it meant to change.
+sql() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$DB" "$1"; }
 # as_owner CMD...: CMD as the database's owner when the tests run as root and
 # the stack does not (Apache's CGI runs as www-data). While the site is live, a
 # process of root's that opens the database may create its -wal or -shm file,

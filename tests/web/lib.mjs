@@ -128,7 +128,7 @@ export async function demarrer(env = {}) {
 	const pile = {
 		url, port, data, apache,
 		db: (sql) => {
-			const out = execFileSync('sqlite3', ['-json', join(data, '10p5.db'), sql], { encoding: 'utf8' });
+			const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 10000', join(data, '10p5.db'), sql], { encoding: 'utf8' });
 			return out.trim() ? JSON.parse(out) : [];
 		},
 		// One API call the way the Android app makes it (form POST).
