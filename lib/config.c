@@ -122,5 +122,8 @@ config_load(void)
 	if (!num("TENP5_FEED_MAX", 2000, 2, 100000, &v))
 		return 0;
 	cfg.feed_max = (int)v;
+	if (!num("TENP5_ANSWER_CACHE", 16, 0, 1024, &v))
+		return 0;
+	cfg.answer_cache = (size_t)v << 20;
 	return 1;
 }

@@ -37,6 +37,8 @@ struct config {
 	int64_t feed_cgi_ms;       /* TENP5_FEED_CGI_SECONDS (25): how long a stream lasts
 	                            * under plain CGI */
 	int feed_max;              /* TENP5_FEED_MAX (2000): connections the feed holds */
+	size_t answer_cache;       /* TENP5_ANSWER_CACHE, MB (16): long answers a FastCGI
+	                            * worker keeps until the next commit (0: none) */
 	const char *issuer;        /* TENP5_ISSUER: the OAuth issuer URL; NULL: from the request */
 	int64_t access_ttl_ms;     /* TENP5_ACCESS_TTL, seconds (3600) */
 	int64_t refresh_ttl_ms;    /* TENP5_REFRESH_TTL, seconds (30 days) */

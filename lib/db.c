@@ -25,6 +25,7 @@ static sqlite3 *conn;
 static char conn_path[4096];
 static bool conn_broken;
 static bool conn_readonly;   /* opened read-only (the file could not be written) */
+static uint64_t openings;    /* connections opened, and restores: see db_mark */
 static time_t readonly_since;
 static int wal_pages;      /* pages in the WAL after our last commit */
 static int writer_fd = -1;   /* <db>-writer: where writers queue, see writer_lock */
@@ -315,6 +316,7 @@ db_open(const char *path, bool create)
 		return 0;
 	}
 	conn_broken = false;
+	openings++;
 	return 1;
 }
 
@@ -704,5 +706,15 @@ db_backup(const char *path)
 int
 db_restore(const char *path)
 {
+	openings++; /* the contents change under this connection */
 	return with_file(path, SQLITE_OPEN_READONLY, true);
+}
+
+int
+db_mark(struct db_mark *m)
+{
+	m->opening = openings;
+	m->changes = conn ? sqlite3_total_changes64(conn) : -1;
+	m->version = db_int("PRAGMA data_version", -1);
+	return m->version >= 0;
 }

@@ -73,6 +73,17 @@ int64_t db_int(const char *sql, int64_t none);
 int db_backup(const char *path);
 int db_restore(const char *path);
 
+/* Marks what the connection's open transaction reads: two equal marks
+ * (taken inside read transactions) see the same contents, since any commit in
+ * between, by this connection or another, a restore or a reopening changes
+ * the mark. Returns 1, or 0 after logging. */
+struct db_mark {
+	uint64_t opening;  /* which opening of the connection */
+	int64_t version;   /* PRAGMA data_version: others' commits */
+	int64_t changes;   /* rows this connection changed */
+};
+int db_mark(struct db_mark *m);
+
 int64_t db_last_id(void);
 int db_changes(void);
 

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answers.h"
 #include "auth.h"
 #include "db.h"
 #include "hooks.h"
 #include "log.h"
 #include "respond.h"
+#include "text.h"
 
 static int
 http_code(const struct req *r, enum status st, const char **reason)
@@ -70,53 +72,133 @@ enum sent {
 	SENT_GONE,     /* the answer can no longer be delivered */
 };
 
+/* Writes n bytes of a long answer through the transport's buffer (io_space).
+ * Returns false once the answer can no longer be delivered. */
+static bool
+send_kept(struct io *io, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t k = n < IO_LONG ? n : IO_LONG;
+		char *p = io_space(io, k);
+
+		if (!p)
+			return false;
+		memcpy(p, s, k);
+		io_used(io, k);
+		s += k;
+		n -= k;
+	}
+	return true;
+}
+
+/* Whether r's list may be kept for the next identical request (answers.h),
+ * and if so its key in *key: a read answered inside its own read transaction
+ * by a process that serves more than one request. */
+static bool
+keepable(struct req *r, struct text *key)
+{
+	char head[96];
+	char *sql;
+
+	if (r->io.cgi || answers_max() == 0 || (r->route->flags & R_WRITE) ||
+	    sqlite3_get_autocommit(db_handle()) || !(sql = sqlite3_expanded_sql(r->stream.st)))
+		return false;
+	snprintf(head, sizeof head, "%d %p %" PRId64 " ", (int)r->stream.key,
+	    (void *)r->stream.row, r->stream.limit);
+	text_puts(key, head);
+	text_puts(key, sql);
+	sqlite3_free(sql);
+	return !key->failed;
+}
+
+/* Adds n bytes at s to the copy being kept, if any; past the longest answer
+ * kept (or out of memory), the copy is let go. */
+static void
+copy(struct text **kept, const char *s, size_t n)
+{
+	if (!*kept)
+		return;
+	text_add(*kept, s, n);
+	if ((*kept)->failed || (*kept)->n > answers_max()) {
+		text_free(*kept);
+		*kept = NULL;
+	}
+}
+
+/* Writes s to the answer and to the copy being kept. */
+static void
+put(struct io *io, struct text **kept, const char *s)
+{
+	io_puts(io, s);
+	copy(kept, s, strlen(s));
+}
+
 /* Writes the streamed list and closes the object, each row straight into the
- * transport's buffer for long answers. Stops at the first failure: the caller
- * then cuts the answer. */
+ * transport's buffer for long answers, or the bytes of the same list kept
+ * from an earlier request on the same contents. Stops at the first failure:
+ * the caller then cuts the answer. */
 static enum sent
 send_stream(struct req *r)
 {
 	struct io *io = &r->io;
+	struct text key = { 0 }, whole = { 0 }, *kept = NULL;
+	struct db_mark mark;
+	enum sent res = SENT_FAILED;
 	char tail[64];
 	int64_t count = 0, last = 0;
 	bool cut = false;
+	const char *b;
+	char *bytes;
+	size_t n;
 	int rc;
 
-	io_puts(io, ",\"");
-	io_puts(io, key_names[r->stream.key]);
-	io_puts(io, "\":[");
+	if (keepable(r, &key) && db_mark(&mark)) {
+		if ((b = answers_find(key.p, &mark, &n))) {
+			res = send_kept(io, b, n) ? SENT_WHOLE : SENT_GONE;
+			goto out;
+		}
+		kept = &whole;
+	}
+	put(io, &kept, ",\"");
+	put(io, &kept, key_names[r->stream.key]);
+	put(io, &kept, "\":[");
 	while ((rc = db_step(r->stream.st)) == SQLITE_ROW) {
 		char *p;
-		int n;
+		int w;
 
 		if (r->stream.limit > 0 && count == r->stream.limit) {
 			cut = true;
 			break;
 		}
 		if (!(p = io_space(io, ROW_MAX + 1))) {
-			sqlite3_reset(r->stream.st);
-			return SENT_GONE;
+			res = SENT_GONE;
+			goto out;
 		}
 		if (count > 0)
-			*p++ = ',';
-		if ((n = r->stream.row(r->stream.st, p, ROW_MAX)) < 0 || hook_fail("row")) {
-			sqlite3_reset(r->stream.st);
-			return SENT_FAILED;
-		}
-		io_used(io, (size_t)n + (count > 0));
+			*p = ',';
+		if ((w = r->stream.row(r->stream.st, p + (count > 0), ROW_MAX)) < 0 || hook_fail("row"))
+			goto out;
+		io_used(io, (size_t)w + (count > 0));
+		copy(&kept, p, (size_t)w + (count > 0));
 		last = sqlite3_column_int64(r->stream.st, 0);
 		count++;
 	}
-	sqlite3_reset(r->stream.st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return SENT_FAILED;
-	io_puts(io, "]");
+		goto out;
+	put(io, &kept, "]");
 	if (cut) {
 		snprintf(tail, sizeof tail, ",\"%s\":%" PRId64, key_names[K_SUIVANT], last);
-		io_puts(io, tail);
+		put(io, &kept, tail);
 	}
-	io_puts(io, "}");
-	return SENT_WHOLE;
+	put(io, &kept, "}");
+	if (kept && (bytes = text_take(kept, &n)))
+		answers_keep(key.p, &mark, bytes, n);
+	res = SENT_WHOLE;
+out:
+	sqlite3_reset(r->stream.st);
+	text_free(&key);
+	text_free(&whole);
+	return res;
 }
 
 /* Writes the JSON reply for status st from r->out. */

@@ -35,12 +35,60 @@ h_count(struct req *r, json_object *out)
 	return ST_OK;
 }
 
+/* The rows each row writer has formatted. */
+static int rows_qty, rows_price;
+
+static int
+row_qty(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	rows_qty++;
+	return snprintf(buf, cap, "%lld", (long long)sqlite3_column_int64(st, 0));
+}
+
+static int
+row_price(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	rows_price++;
+	return snprintf(buf, cap, "\"%lld\"", (long long)sqlite3_column_int64(st, 1));
+}
+
+/* test/list and test/prices: the same query, through two row writers. */
+static enum status
+list(struct req *r, row_fn row)
+{
+	sqlite3_stmt *st = db_query("SELECT qty, price FROM prices WHERE qty > ?1 ORDER BY qty LIMIT ?2",
+	    "ii", r->v[FLD_APRES].i, r->v[FLD_LIMITE].i > 0 ? r->v[FLD_LIMITE].i + 1 : -1);
+
+	if (!st)
+		return ST_ERREUR_BDD;
+	req_stream(r, K_PRIX, st, row, r->v[FLD_LIMITE].i);
+	return ST_OK;
+}
+
+static enum status
+h_list(struct req *r, json_object *out)
+{
+	(void)out;
+	return list(r, row_qty);
+}
+
+static enum status
+h_prices(struct req *r, json_object *out)
+{
+	(void)out;
+	return list(r, row_price);
+}
+
 static const struct route routes[] = {
 	{ .path = "test/add", .handler = h_add, .flags = R_PUBLIC | R_WRITE,
 	  .takes = FB(FLD_QUANTITE), .needs = FB(FLD_QUANTITE) },
 	{ .path = "test/count", .handler = h_count, .flags = R_PUBLIC },
+	{ .path = "test/list", .handler = h_list, .flags = R_PUBLIC,
+	  .takes = FB(FLD_LIMITE) | FB(FLD_APRES) },
+	{ .path = "test/prices", .handler = h_prices, .flags = R_PUBLIC,
+	  .takes = FB(FLD_LIMITE) | FB(FLD_APRES) },
 };
-static const struct area area = { .name = "test", .routes = routes, .n = 2 };
+static const struct area area = { .name = "test", .routes = routes, .n = 4 };
 
 static int commits, refuse_commit;
 
@@ -221,6 +269,71 @@ main(void)
 	is_str(answer(fds[0]), "", "the stalled peer's connection is closed without an answer");
 	is_str(answer(fds[1]), "{\"status\":\"ok\"}", "the other is answered");
 	ok(db_int("SELECT count(*) FROM prices WHERE qty = 40", -1) == 1, "and done");
+
+	/* Long answers kept until the next commit (lib/answers.c). */
+	sqlite3 *other;
+	const char *first;
+	static char kept[4096];
+
+	fds[0] = client(path, "test/list", "", 0);
+	turn(listener, slots);
+	first = answer(fds[0]);
+	is_str(first, "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40]}", "a list is answered");
+	snprintf(kept, sizeof kept, "%s", first);
+	is_int(rows_qty, 8, "each of its rows formatted");
+	fds[0] = client(path, "test/list", "", 0);
+	turn(listener, slots);
+	is_str(answer(fds[0]), kept, "asked again, the same answer");
+	is_int(rows_qty, 8, "without formatting a row again: it was kept");
+	fds[0] = client(path, "test/list", "limite=2&apres=3", 0);
+	turn(listener, slots);
+	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[4,5],\"suivant\":5}",
+	    "other parameters are another list");
+	fds[0] = client(path, "test/prices", "", 0);
+	turn(listener, slots);
+	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[\"100\",\"100\",\"100\",\"100\","
+	    "\"100\",\"100\",\"100\",\"100\"]}", "so is the same query through another row writer");
+	is_int(rows_price, 8, "which formats its own rows");
+
+	ok(sqlite3_open(unitdb_path, &other) == SQLITE_OK &&
+	    sqlite3_exec(other, "INSERT INTO prices (qty, price) VALUES (50, 100)", NULL, NULL, NULL)
+	    == SQLITE_OK, "another connection commits a row");
+	sqlite3_close(other);
+	fds[0] = client(path, "test/list", "", 0);
+	turn(listener, slots);
+	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40,50]}",
+	    "the list asked again shows it");
+	is_int(rows_qty, 8 + 2 + 9, "read afresh");
+	fds[0] = client(path, "test/add", "quantite=60", 0);
+	turn(listener, slots);
+	is_str(answer(fds[0]), "{\"status\":\"ok\"}", "this worker writes a row");
+	fds[0] = client(path, "test/list", "", 0);
+	turn(listener, slots);
+	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40,50,60]}",
+	    "the list shows that one too");
+	fds[0] = client(path, "test/add", "quantite=13", 0);
+	turn(listener, slots);
+	fds[0] = client(path, "test/list", "", 0);
+	turn(listener, slots);
+	ok(strstr(answer(fds[0]), ",60]}") != NULL, "a refused write changes nothing the list shows");
+	cfg.answer_cache = 100; /* keeps answers of 25 bytes at most */
+	fds[0] = client(path, "test/add", "quantite=70", 0);
+	turn(listener, slots);
+	is_str(answer(fds[0]), "{\"status\":\"ok\"}", "a write forgets the answers kept");
+	rows_qty = 0;
+	for (int i = 0; i < 2; i++) {
+		fds[0] = client(path, "test/list", "", 0);
+		turn(listener, slots);
+		ok(strstr(answer(fds[0]), ",70]}") != NULL, "an answer longer than a quarter of the bound (%d)", i + 1);
+	}
+	is_int(rows_qty, 22, "is formatted every time: it is not kept");
+	cfg.answer_cache = 0;
+	for (int i = 0; i < 2; i++) {
+		fds[0] = client(path, "test/list", "limite=1", 0);
+		turn(listener, slots);
+		is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[1],\"suivant\":1}", "with no bound (%d)", i + 1);
+	}
+	is_int(rows_qty, 22 + 2, "nothing is kept");
 
 	for (int i = 0; i < 16; i++)
 		req_free(&slots[i]);
