@@ -143,6 +143,38 @@ is "$(st)$(val .champ)" requete_malformelimite "limite above 10000 is malformed"
 call client/fiche "jeton=$B&idCarte=NOPE"
 is "$(st)" client_inconnu "the fiche of an unknown card says client_inconnu"
 
+# Long answers are kept by each read worker until the next commit
+# (lib/answers.c). Each state is asked for as many times as there are
+# workers, twice over: every worker answers it, from the database or from what
+# it kept, and every answer is the same and agrees with the database.
+# states WHAT: the distinct answers (balance, then each row's id and validity).
+states() {
+	for _ in 1 2 3 4 5 6; do
+		call client/fiche "jeton=$B&idCarte=AHS0DIEX"
+		val '[.solde, [.transactions[] | [.id, .valide]]] | tojson'
+	done | sort -u
+}
+in_db() {
+	sql "SELECT json_array(balance / 100.0, (SELECT json_group_array(json_array(id, json(CASE
+		WHEN valid THEN 'true' ELSE 'false' END))) FROM (SELECT id, valid FROM transactions
+		WHERE client_id = clients.id ORDER BY id))) FROM clients WHERE card = 'AHS0DIEX'" |
+		jq -c '[(.[0] | if . == floor then floor else . end), .[1]]'
+}
+is "$(states)" "$(in_db)" "a fiche asked of every worker, twice each: one answer, the database's"
+call client/recharger "jeton=$B&idCarte=AHS0DIEX&montant=7"
+tx=$(val .idTransaction)
+is "$(states)" "$(in_db)" "after a top-up (another process's commit), every worker shows it"
+call annuler "jeton=$B&idTransaction=$tx"
+is "$(st)" ok "the top-up is cancelled"
+is "$(states)" "$(in_db)" "and every worker shows it cancelled"
+for i in 1 2 3; do
+	call client/liste "jeton=$B"
+	bar=$(val '[.clients[] | has("decouvert")] | any')
+	call client/liste "jeton=$P"
+	prez=$(val '[.clients[] | has("decouvert")] | all')
+	is "$bar $prez" "false true" "lists asked by turns, bar then president ($i): each gets its own"
+done
+
 ledger_ok
 ok $? "the ledger invariant holds"
 finish
