@@ -93,6 +93,7 @@ void
 answers_keep(const char *key, const struct db_mark *m, char *bytes, size_t len)
 {
 	struct kept *k;
+	char *p;
 
 	hold(m);
 	if (len > answers_max()) {
@@ -110,7 +111,8 @@ answers_keep(const char *key, const struct db_mark *m, char *bytes, size_t len)
 		free(bytes);
 		return;
 	}
-	k->bytes = bytes;
+	/* The copy grew by doubling: what it reserved past len goes back. */
+	k->bytes = len > 0 && (p = realloc(bytes, len)) ? p : bytes;
 	k->len = len;
 	k->used = ++uses;
 	total += len;
