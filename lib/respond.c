@@ -72,25 +72,6 @@ enum sent {
 	SENT_GONE,     /* the answer can no longer be delivered */
 };
 
-/* Writes n bytes of a long answer through the transport's buffer (io_space).
- * Returns false once the answer can no longer be delivered. */
-static bool
-send_kept(struct io *io, const char *s, size_t n)
-{
-	while (n > 0) {
-		size_t k = n < IO_LONG ? n : IO_LONG;
-		char *p = io_space(io, k);
-
-		if (!p)
-			return false;
-		memcpy(p, s, k);
-		io_used(io, k);
-		s += k;
-		n -= k;
-	}
-	return true;
-}
-
 /* Whether r's list may be kept for the next identical request (answers.h),
  * and if so its key in *key: a read answered inside its own read transaction
  * by a process that serves more than one request. */
@@ -154,7 +135,7 @@ send_stream(struct req *r)
 
 	if (keepable(r, &key) && db_mark(&mark)) {
 		if ((b = answers_find(key.p, &mark, &n))) {
-			res = send_kept(io, b, n) ? SENT_WHOLE : SENT_GONE;
+			res = io_write_long(io, b, n) ? SENT_WHOLE : SENT_GONE;
 			goto out;
 		}
 		kept = &whole;

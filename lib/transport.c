@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <fastcgi.h>
 
 #include "clock.h"
@@ -215,14 +217,18 @@ io_read(struct io *io, char *buf, size_t n)
 	return got;
 }
 
-/* Writes all of b[0..n) to fd, through interruptions. Returns 1, or 0 when
- * the peer is gone or stopped reading for SEND_TIMEOUT_S (a part may have
- * left: the stream is then broken). */
+/* Writes a header and n bytes at s to fd, through interruptions. Returns 1,
+ * or 0 when the peer is gone or stopped reading for SEND_TIMEOUT_S (a part
+ * may have left: the stream is then broken). */
 static int
-write_all(int fd, const unsigned char *b, size_t n)
+write_all(int fd, const unsigned char *h, size_t hn, const char *s, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
+	struct iovec v[2] = { { (void *)(uintptr_t)h, hn }, { (void *)(uintptr_t)s, n } };
+	struct iovec *p = v;
+	int cnt = 2;
+
+	while (cnt > 0) {
+		ssize_t w = writev(fd, p, cnt);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -231,26 +237,30 @@ write_all(int fd, const unsigned char *b, size_t n)
 				errno = EPIPE;
 			return 0;
 		}
-		b += w;
-		n -= (size_t)w;
+		for (; cnt > 0 && (size_t)w >= p->iov_len; p++, cnt--)
+			w -= (ssize_t)p->iov_len;
+		if (cnt > 0) {
+			p->iov_base = (char *)p->iov_base + w;
+			p->iov_len -= (size_t)w;
+		}
 	}
 	return 1;
 }
 
-/* Sends what long_buf holds. Under FastCGI, as one FCGI_STDOUT record of our
- * own, once libfcgi has sent what it holds (the headers, the reply's start);
- * the answer is cut if the connection fails. */
+/* Sends n bytes at s as one FCGI_STDOUT record of our own, once libfcgi has
+ * sent what it holds (the headers, the reply's start); under CGI, to stdout.
+ * The answer is cut if the connection fails. */
 static void
-send_long(struct io *io)
+send_record(struct io *io, const char *s, size_t n)
 {
-	unsigned char *h = (unsigned char *)io->long_buf;
-	size_t n = io->long_n;
+	unsigned char h[FCGI_HEADER_LEN] = { FCGI_VERSION_1, FCGI_STDOUT,
+		(unsigned char)(io->fr.requestId >> 8), (unsigned char)io->fr.requestId,
+		(unsigned char)(n >> 8), (unsigned char)n, 0, 0 }; /* no padding */
 
 	if (n == 0 || io->aborted)
 		return;
-	io->long_n = 0;
 	if (io->cgi) {
-		fwrite(h + FCGI_HEADER_LEN, 1, n, stdout);
+		fwrite(s, 1, n, stdout);
 		return;
 	}
 	if (!io->long_sent && FCGX_FFlush(io->fr.out) != 0) {
@@ -258,26 +268,28 @@ send_long(struct io *io)
 		return;
 	}
 	io->long_sent = true;
-	h[0] = FCGI_VERSION_1;
-	h[1] = FCGI_STDOUT;
-	h[2] = (unsigned char)(io->fr.requestId >> 8);
-	h[3] = (unsigned char)io->fr.requestId;
-	h[4] = (unsigned char)(n >> 8);
-	h[5] = (unsigned char)n;
-	h[6] = 0; /* no padding */
-	h[7] = 0;
-	if (!write_all(io->fr.ipcFd, h, FCGI_HEADER_LEN + n)) {
+	if (!write_all(io->fr.ipcFd, h, sizeof h, s, n)) {
 		if (errno != EPIPE && errno != ECONNRESET) /* not merely hung up */
 			log_error("a long answer could not be sent (%s): it is cut", strerror(errno));
 		io->aborted = true;
 	}
 }
 
+/* Sends what long_buf holds. */
+static void
+send_long(struct io *io)
+{
+	size_t n = io->long_n;
+
+	io->long_n = 0;
+	send_record(io, io->long_buf, n);
+}
+
 char *
 io_space(struct io *io, size_t n)
 {
 	assert(n <= IO_LONG);
-	if (!io->long_buf && !(io->long_buf = malloc(FCGI_HEADER_LEN + IO_LONG))) {
+	if (!io->long_buf && !(io->long_buf = malloc(IO_LONG))) {
 		log_error("out of memory");
 		io->aborted = true;
 	}
@@ -285,7 +297,7 @@ io_space(struct io *io, size_t n)
 		return NULL;
 	if (IO_LONG - io->long_n < n)
 		send_long(io);
-	return io->aborted ? NULL : io->long_buf + FCGI_HEADER_LEN + io->long_n;
+	return io->aborted ? NULL : io->long_buf + io->long_n;
 }
 
 void
@@ -299,24 +311,33 @@ void
 io_write(struct io *io, const char *s, size_t n)
 {
 	if (io->long_n > 0 || io->long_sent) {
-		/* After the long buffer's bytes, never before them. */
-		while (n > 0) {
-			size_t k = n < IO_LONG ? n : IO_LONG;
-			char *p = io_space(io, k);
-
-			if (!p)
-				return;
-			memcpy(p, s, k);
-			io_used(io, k);
-			s += k;
-			n -= k;
-		}
+		io_write_long(io, s, n); /* after the long buffer's bytes, never before */
 		return;
 	}
 	if (io->cgi)
 		fwrite(s, 1, n, stdout);
 	else
 		FCGX_PutStr(s, (int)n, io->fr.out);
+}
+
+int
+io_write_long(struct io *io, const char *s, size_t n)
+{
+	while (n > 0 && !io->aborted) {
+		size_t k = n < IO_LONG ? n : IO_LONG;
+		char *p;
+
+		if (k == IO_LONG) {
+			send_long(io);
+			send_record(io, s, k);
+		} else if ((p = io_space(io, k))) {
+			memcpy(p, s, k);
+			io_used(io, k);
+		}
+		s += k;
+		n -= k;
+	}
+	return !io->aborted;
 }
 
 void
@@ -335,7 +356,7 @@ end_long(struct io *io)
 		return;
 	}
 	if (io->long_n > 0 && !io->aborted)
-		FCGX_PutStr(io->long_buf + FCGI_HEADER_LEN, (int)io->long_n, io->fr.out);
+		FCGX_PutStr(io->long_buf, (int)io->long_n, io->fr.out);
 	io->long_n = 0;
 }
 

@@ -25,7 +25,7 @@ struct io {
 	bool headers_sent;
 	bool aborted;         /* the answer failed half-way: see io_abort */
 	char *body;           /* the request body, cfg.body_max + 1 bytes */
-	char *long_buf;       /* a record header, then IO_LONG bytes; NULL until used */
+	char *long_buf;       /* IO_LONG bytes; NULL until used */
 	size_t long_n;        /* bytes of the answer waiting in long_buf */
 	bool long_sent;       /* records of ours went out: the rest must follow them */
 };
@@ -66,6 +66,11 @@ size_t io_read(struct io *io, char *buf, size_t n);
 
 void io_write(struct io *io, const char *s, size_t n);
 void io_puts(struct io *io, const char *s);
+/* Writes n bytes of a long answer after what io_space's buffer holds (as
+ * io_write does once that buffer is in use), each whole IO_LONG of them as a
+ * record sent straight from s, without copying. Returns 1, or 0 once the
+ * answer can no longer be delivered. */
+int io_write_long(struct io *io, const char *s, size_t n);
 
 /* Long answers (streamed lists), written straight into a buffer of the
  * transport's rather than through libfcgi's 8 kB records: io_space returns
