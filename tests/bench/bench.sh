@@ -62,14 +62,32 @@ location = /bench/fastcgi {
 	include $ROOT/nginx/fastcgi.conf;
 	fastcgi_pass unix:$refdir/null.sock;
 }
+location = /bench/fastcgi-long {
+	include $ROOT/nginx/fastcgi.conf;
+	fastcgi_pass unix:$refdir/null-long.sock;
+}
 CONF
-spawn-fcgi -n -s "$refdir/null.sock" -- "$(command -v multiwatch)" -f 2 -- "$BIN/tests/nullfcgi" \
-	>/dev/null 2>&1 &
-null_pid=$!
+# The null responders, as many as the workers they are compared with: short
+# replies against the divers pool's (coucou), long ones against the client
+# area's reads (nginx/run.sh). (Without fastcgi_keep_conn, which the API's
+# locations set: libfcgi would then wait for nginx to close each connection.)
+null_pids=()
+for pool in "null 2" "null-long 3"; do
+	read -r sock n <<<"$pool"
+	spawn-fcgi -n -s "$refdir/$sock.sock" -- "$(command -v multiwatch)" -f "$n" -- "$BIN/tests/nullfcgi" \
+		>/dev/null 2>&1 &
+	null_pids+=($!)
+done
 
+# stack [ENV...]: (re)starts the stack on the same data and port, with ENV.
+stack() {
+	[ -n "${STACK_PID:-}" ] && stop_stack
+	REUSE=${STARTED:-0} start_stack TENP5_SESSION_TTL=86400 TENP5_CEILING=1000000 EXTRA_CONF="$extra" "$@"
+	STARTED=1
+	trap 'kill -TERM "${null_pids[@]}" 2>/dev/null; stop_stack' EXIT
+}
 say "== starting the stack"
-start_stack TENP5_SESSION_TTL=86400 TENP5_CEILING=1000000 EXTRA_CONF="$extra"
-trap 'kill -TERM "$null_pid" 2>/dev/null; stop_stack' EXIT
+stack
 say "== generating the data set"
 t0=$(date +%s.%N)
 sqlite3 "$DB" <"$here/dataset.sql" || { echo "data set failed"; exit 1; }
@@ -161,7 +179,7 @@ for what in 10K 100K LISTE; do
 		label="a ${what/K/ 000}-row fiche"
 	fi
 	n=${#REPLY}
-	long "null FastCGI, $n bytes" 16 "bench/fastcgi?bytes=$n"
+	long "null FastCGI, $n bytes" 16 "bench/fastcgi-long?bytes=$n"
 	eval "NULL_$what=\$RPS"
 	row "reference: nginx → FastCGI, fixed reply of $n bytes, the length of $label" 16 "" "" ""
 	best=0 # the best of three short runs: this machine's speed varies by the second
@@ -197,7 +215,7 @@ row "\`client/fiche\`, 1 000 transactions, API key" 16 "" "" ""
 for c in 1 16 64; do
 	long "client/liste" "$c" api/client/liste "jeton=$B"
 	ref="" target=""
-	[ "$c" = 16 ] && ref=$NULL_LISTE target="≥ 128 req/s (3 × 42.7)" GOT16_LISTE=$RPS
+	[ "$c" = 16 ] && ref=$NULL_LISTE target="≥ 128 req/s (3 × 42.7)"
 	row "\`client/liste\` (101 004 clients)" "$c" "$ref" "${ref:+same-length null reply}" "$target"
 done
 for c in 1 16 64; do
@@ -230,6 +248,22 @@ done
 for area in client divers; do
 	eval "rss_${area}_end=$(rss VmRSS $area) anon_${area}_end=$(rss RssAnon $area)"
 done
+
+# The long answers above were, after their first, answers kept by the workers
+# until the next commit (lib/answers.h): the runs changed nothing. After a
+# commit, each worker reads the answer afresh; here is that rate, with the
+# workers keeping nothing. (A 100 000-row fiche is longer than any answer kept:
+# its runs above were all read afresh.)
+say "== long answers read afresh, as after a commit"
+stack TENP5_ANSWER_CACHE=0
+long "fiche 10K, afresh" 16 api/client/fiche "jeton=$B&idCarte=H10K"
+row "\`client/fiche\`, 10 000 transactions, read afresh" 16 "$NULL_10K" "same-length null reply" ""
+AFRESH_10K=$RPS
+long "client/liste, afresh" 16 api/client/liste "jeton=$B"
+row "\`client/liste\` (101 004 clients), read afresh" 16 "$NULL_LISTE" "same-length null reply" ""
+AFRESH_LISTE=$RPS
+AFRESH_100K=$GOT16_100K
+stack
 
 say "== the live feed: subscribers while payments run"
 # The subscribers come from several loopback addresses, 100 each, as a bar's
@@ -301,14 +335,14 @@ feed_run 1000 5 1000
 ledger=$?
 lost=$(sql "SELECT count(*) FROM clients WHERE card = 'PAY' AND balance != 100000000 - (SELECT count(*) FROM transactions t WHERE t.client_id = clients.id AND type = 3)")
 stop_stack
-kill -TERM "$null_pid" 2>/dev/null
-wait "$null_pid" 2>/dev/null
+kill -TERM "${null_pids[@]}" 2>/dev/null
+wait "${null_pids[@]}" 2>/dev/null
 rm -rf "$refdir"
 
 # ceiling WHAT LABEL: that ceiling for SCAN_WHAT and NULL_WHAT, against the
-# measured c=16 rate (GOT16_WHAT).
+# measured c=16 rate of the answer read afresh (AFRESH_WHAT).
 ceiling() {
-	eval "local scan=\$SCAN_$1 null=\$NULL_$1 got=\$GOT16_$1"
+	eval "local scan=\$SCAN_$1 null=\$NULL_$1 got=\$AFRESH_$1"
 	awk -v s="$scan" -v t="$null" -v g="$got" -v n="$(nproc)" -v l="$2" 'BEGIN {
 		c = n / (1 / s + n / t)
 		printf "%s ≈ %.0f/s (%.2f × the null reply), measured %.0f/s", l, c, c / t, g }'
@@ -328,7 +362,14 @@ ceiling() {
 	echo "|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${rows[@]}"
 	echo
-	echo "- The ceiling of a long answer at c=16, estimated: each answer costs SQLite's stepping"
+	echo "- Long answers are kept by each worker until the next commit: the runs of \`client/fiche\`"
+	echo "  and \`client/liste\` above measure answers given again, but for the 100 000-row fiche,"
+	echo "  longer than any answer kept, and the rows \"read afresh\", measured with the workers"
+	echo "  keeping nothing, as each worker's first answer after a commit is."
+	echo "- The null reply of a long answer's length comes from as many workers as the client area's"
+	echo "  reads, and sends its body as they send long answers: in FastCGI records of 64 kB"
+	echo "  written straight to nginx."
+	echo "- The ceiling of a long answer read afresh at c=16, estimated: each answer costs SQLite's stepping"
 	echo "  through its rows (one core's time, above) plus the transport of a reply of its length"
 	echo "  (the null reply's $(nproc) cores divided by its rate), and nothing for formatting. A little"
 	echo "  low, as the null reply's cost includes its own program's writes, which the worker also"
