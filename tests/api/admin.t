@@ -47,14 +47,14 @@ is "$(sqlite3 "$DATA/backup.db" "SELECT balance FROM clients")" $((100000 - n * 
 	"and exactly the balance those payments leave: a consistent snapshot"
 is "$("$ADMIN" -d "$DB" check)" "ledger ok" "the live database passes the check"
 
-sqlite3 "$DB" "UPDATE clients SET balance = balance + 1 WHERE card = 'BK1'"
+sql "UPDATE clients SET balance = balance + 1 WHERE card = 'BK1'"
 out=$("$ADMIN" -d "$DB" check)
 is "$?" 1 "a balance that drifted from its ledger fails the check"
 like "$out" "client BK1: balance [0-9.]+, valid transactions sum to [0-9.]+" "and the check names the client"
 stop_stack
 # A restore waits for the database's lock a bounded time, then says why it
 # gave up, rather than waiting for ever.
-setsid sqlite3 "$DB" "BEGIN IMMEDIATE;" ".shell touch $DATA/locked" ".shell sleep 60" >/dev/null 2>&1 &
+setsid sqlite3 -cmd ".timeout 10000" "$DB" "BEGIN IMMEDIATE;" ".shell touch $DATA/locked" ".shell sleep 60" >/dev/null 2>&1 &
 lock_pid=$!
 for _ in $(seq 1000); do [ -e "$DATA/locked" ] && break; sleep 0.01; done
 out=$(TENP5_BUSY_TIMEOUT=300 timeout 20 "$ADMIN" -d "$DB" restore "$DATA/backup.db" 2>&1)

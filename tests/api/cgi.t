@@ -55,7 +55,7 @@ unlike "$out" "nodir|sqlite|unable" "without telling the client where or why"
 like "$(cat "$DATA/err.log")" "cannot open the database" "and says why on stderr, for the server's log"
 # Opening the database costs a CGI request no write lock: while another
 # connection holds it (a payment's commit, a backup), reads answer at once.
-setsid sqlite3 "$DB" "BEGIN IMMEDIATE;" ".shell touch $DATA/locked" ".shell sleep 60" >/dev/null 2>&1 &
+setsid sqlite3 -cmd ".timeout 10000" "$DB" "BEGIN IMMEDIATE;" ".shell touch $DATA/locked" ".shell sleep 60" >/dev/null 2>&1 &
 lock_pid=$!
 for _ in $(seq 1000); do [ -e "$DATA/locked" ] && break; sleep 0.01; done
 export TENP5_BUSY_TIMEOUT=300

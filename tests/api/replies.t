@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 start_stack
-sqlite3 "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
+sqlite3 -cmd ".timeout 10000" "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
 P=$(admin_jeton)
 B=$(login bar-2 prez-secret-1)
 
@@ -158,7 +158,7 @@ cmp_reply "utilisateur/fiche" utilisateur/fiche "jeton=$P&login=caisse.1" \
 # The storage fails at the 8 000th row (some 1 MB already sent): the answer
 # must not look complete, through FastCGI as when it went out in few records.
 next_stack TENP5_TEST_FAIL=row:8000
-sqlite3 "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
+sqlite3 -cmd ".timeout 10000" "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
 B=$(login bar-2 prez-secret-1)
 out=$(curl -s -w '\n%{http_code} %{exitcode}' --data-binary "jeton=$B&idCarte=LONG" "$URL/api/client/fiche")
 tail=${out##*$'\n'}
