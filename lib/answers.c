@@ -100,10 +100,8 @@ answers_keep(const char *key, const struct db_mark *m, char *bytes, size_t len)
 		free(bytes);
 		return;
 	}
-	for (size_t i = 0; i < KEPT_MAX; i++)
-		if (kept[i].key && strcmp(kept[i].key, key) == 0)
-			drop(&kept[i]);
-	/* len is at most a quarter of the bound: while there is no room, some
+	/* key is not kept yet (answers_find found nothing under it at m). len
+	 * is at most a quarter of the bound: while there is no room, some
 	 * answer is kept. */
 	while (total + len > cfg.answer_cache || !(k = free_place()))
 		drop(lru());

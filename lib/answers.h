@@ -22,7 +22,7 @@ size_t answers_max(void);
 const char *answers_find(const char *key, const struct db_mark *m, size_t *len);
 
 /* Keeps len bytes (malloc'd: taken over, or freed when not kept) under key,
- * read at m. */
+ * read at m, after answers_find found none there. */
 void answers_keep(const char *key, const struct db_mark *m, char *bytes, size_t len);
 
 #endif
