@@ -176,16 +176,14 @@ limit_spaced(int64_t user_id, int64_t now, int64_t *wait_ms)
 	int r = db_row(&st, "SELECT last_ms FROM password_checks WHERE user_id = ?1", "i", user_id);
 	int64_t next;
 
-	if (r < 0)
-		return -1;
-	next = r ? sqlite3_column_int64(st, 0) + LIMIT_SPACING_MS : now;
-	if (r)
-		sqlite3_reset(st);
-	if (next > now) {
-		*wait_ms = next - now;
-		return 0;
-	}
-	return 1;
+	if (r <= 0)
+		return r < 0 ? -1 : 1;
+	next = sqlite3_column_int64(st, 0) + LIMIT_SPACING_MS;
+	sqlite3_reset(st);
+	if (next <= now)
+		return 1;
+	*wait_ms = next - now;
+	return 0;
 }
 
 int
