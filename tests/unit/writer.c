@@ -202,6 +202,16 @@ turn(int listener, struct req *slots)
 	return n;
 }
 
+/* One request, alone in its turn: its answer. */
+static const char *
+ask(const char *path, int listener, struct req *slots, const char *route, const char *body)
+{
+	int fd = client(path, route, body, 0);
+
+	turn(listener, slots);
+	return answer(fd);
+}
+
 int
 main(void)
 {
@@ -275,64 +285,45 @@ main(void)
 	const char *first;
 	static char kept[4096];
 
-	fds[0] = client(path, "test/list", "", 0);
-	turn(listener, slots);
-	first = answer(fds[0]);
+	first = ask(path, listener, slots, "test/list", "");
 	is_str(first, "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40]}", "a list is answered");
 	snprintf(kept, sizeof kept, "%s", first);
 	is_int(rows_qty, 8, "each of its rows formatted");
-	fds[0] = client(path, "test/list", "", 0);
-	turn(listener, slots);
-	is_str(answer(fds[0]), kept, "asked again, the same answer");
+	is_str(ask(path, listener, slots, "test/list", ""), kept, "asked again, the same answer");
 	is_int(rows_qty, 8, "without formatting a row again: it was kept");
-	fds[0] = client(path, "test/list", "limite=2&apres=3", 0);
-	turn(listener, slots);
-	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[4,5],\"suivant\":5}",
-	    "other parameters are another list");
-	fds[0] = client(path, "test/prices", "", 0);
-	turn(listener, slots);
-	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[\"100\",\"100\",\"100\",\"100\","
-	    "\"100\",\"100\",\"100\",\"100\"]}", "so is the same query through another row writer");
+	is_str(ask(path, listener, slots, "test/list", "limite=2&apres=3"),
+	    "{\"status\":\"ok\",\"prix\":[4,5],\"suivant\":5}", "other parameters are another list");
+	is_str(ask(path, listener, slots, "test/prices", ""),
+	    "{\"status\":\"ok\",\"prix\":[\"100\",\"100\",\"100\",\"100\",\"100\",\"100\",\"100\",\"100\"]}",
+	    "so is the same query through another row writer");
 	is_int(rows_price, 8, "which formats its own rows");
 
 	ok(sqlite3_open(unitdb_path, &other) == SQLITE_OK &&
 	    sqlite3_exec(other, "INSERT INTO prices (qty, price) VALUES (50, 100)", NULL, NULL, NULL)
 	    == SQLITE_OK, "another connection commits a row");
 	sqlite3_close(other);
-	fds[0] = client(path, "test/list", "", 0);
-	turn(listener, slots);
-	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40,50]}",
-	    "the list asked again shows it");
+	is_str(ask(path, listener, slots, "test/list", ""),
+	    "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40,50]}", "the list asked again shows it");
 	is_int(rows_qty, 8 + 2 + 9, "read afresh");
-	fds[0] = client(path, "test/add", "quantite=60", 0);
-	turn(listener, slots);
-	is_str(answer(fds[0]), "{\"status\":\"ok\"}", "this worker writes a row");
-	fds[0] = client(path, "test/list", "", 0);
-	turn(listener, slots);
-	is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40,50,60]}",
-	    "the list shows that one too");
-	fds[0] = client(path, "test/add", "quantite=13", 0);
-	turn(listener, slots);
-	fds[0] = client(path, "test/list", "", 0);
-	turn(listener, slots);
-	ok(strstr(answer(fds[0]), ",60]}") != NULL, "a refused write changes nothing the list shows");
+	is_str(ask(path, listener, slots, "test/add", "quantite=60"), "{\"status\":\"ok\"}",
+	    "this worker writes a row");
+	is_str(ask(path, listener, slots, "test/list", ""),
+	    "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40,50,60]}", "the list shows that one too");
+	(void)ask(path, listener, slots, "test/add", "quantite=13");
+	ok(strstr(ask(path, listener, slots, "test/list", ""), ",60]}") != NULL,
+	    "a refused write changes nothing the list shows");
 	cfg.answer_cache = 100; /* keeps answers of 25 bytes at most */
-	fds[0] = client(path, "test/add", "quantite=70", 0);
-	turn(listener, slots);
-	is_str(answer(fds[0]), "{\"status\":\"ok\"}", "a write forgets the answers kept");
+	is_str(ask(path, listener, slots, "test/add", "quantite=70"), "{\"status\":\"ok\"}",
+	    "a write forgets the answers kept");
 	rows_qty = 0;
-	for (int i = 0; i < 2; i++) {
-		fds[0] = client(path, "test/list", "", 0);
-		turn(listener, slots);
-		ok(strstr(answer(fds[0]), ",70]}") != NULL, "an answer longer than a quarter of the bound (%d)", i + 1);
-	}
+	for (int i = 0; i < 2; i++)
+		ok(strstr(ask(path, listener, slots, "test/list", ""), ",70]}") != NULL,
+		    "an answer longer than a quarter of the bound (%d)", i + 1);
 	is_int(rows_qty, 22, "is formatted every time: it is not kept");
 	cfg.answer_cache = 0;
-	for (int i = 0; i < 2; i++) {
-		fds[0] = client(path, "test/list", "limite=1", 0);
-		turn(listener, slots);
-		is_str(answer(fds[0]), "{\"status\":\"ok\",\"prix\":[1],\"suivant\":1}", "with no bound (%d)", i + 1);
-	}
+	for (int i = 0; i < 2; i++)
+		is_str(ask(path, listener, slots, "test/list", "limite=1"),
+		    "{\"status\":\"ok\",\"prix\":[1],\"suivant\":1}", "with no bound (%d)", i + 1);
 	is_int(rows_qty, 22 + 2, "nothing is kept");
 
 	for (int i = 0; i < 16; i++)
