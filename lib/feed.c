@@ -11,9 +11,8 @@
  * answers and streams; they never touch the database. The main thread runs
  * every database job they hand it (a request of another route, a stream's
  * credential), follows the journal (PRAGMA data_version, every 10 ms), and
- * re-checks streams' credentials. Locks: job_mutex (the job queue),
- * reg_mutex (the subscribers and their conditions), ring.lock (events). None
- * is held while writing to a peer.
+ * re-checks streams' credentials. Locks: job_mutex (the job queue), and the
+ * registry's (feed_registry.c). None is held while writing to a peer.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -34,6 +33,7 @@
 #include "db_feed.h"
 #include "feed.h"
 #include "feed_event.h"
+#include "feed_registry.h"
 #include "log.h"
 #include "request.h"
 #include "respond.h"
@@ -44,45 +44,6 @@
 #define RETRY_MS 3000       /* what clients are told to wait before coming back */
 #define BATCH_MAX 1000      /* journal rows read at once */
 #define OUT_MAX (64 * 1024) /* bytes a subscriber copies out of the ring at once */
-
-/* --- subscribers ------------------------------------------------------------ */
-
-/* A subscriber's shape, and the one it had for the events up to from. */
-struct shapes {
-	enum shape now, before;
-	int64_t from;
-};
-
-static enum shape
-shape_of(const struct shapes *v, int64_t id)
-{
-	return id > v->from ? v->now : v->before;
-}
-
-struct sub {
-	pthread_cond_t cond;     /* signalled with reg_mutex */
-	bool pending;            /* events, an end, or shutdown to look at */
-	int64_t last;            /* the last event id handled */
-	bool reinit;             /* to be told to start afresh */
-	struct shapes shapes;    /* what it sees of each event (see set_shape) */
-	unsigned types;          /* bits of enum feed_kind */
-	char card[33];           /* "" for every card */
-	enum cred_kind kind;     /* the credential, re-checked every CHECK_MS */
-	int64_t token_id;
-	bool oauth;
-	int64_t next_check;
-	enum status end;         /* ST_OK while it goes on; else fin's status */
-	enum auth_reason why;
-	struct sub *prev, *next; /* every subscriber */
-	struct sub *same;        /* the next following the same card, or every card */
-};
-
-static bool
-wants(const struct sub *s, enum shape shape, const struct event *e)
-{
-	return e->text[shape] && (s->types & (1u << e->kind)) &&
-	    (!s->card[0] || strcmp(s->card, e->card) == 0);
-}
 
 /* Whether who may follow the feed, and with which shape: right 2 at least,
  * and for an OAuth token the lecture scope; the president's shape for right
@@ -107,7 +68,7 @@ may_follow(struct req *r, const struct principal *who, enum shape *shape)
  * point into *s. Runs where the database is (the main thread, or the CGI
  * process). Returns ST_OK, or the refusal (r->out may hold raison/champ). */
 static enum status
-subscribe(struct req *r, struct sub *s)
+subscribe(struct req *r, struct subscriber *s)
 {
 	const char *last = req_env(r, "HTTP_LAST_EVENT_ID");
 	enum auth_reason why = AR_ABSENT;
@@ -172,26 +133,9 @@ subscribe(struct req *r, struct sub *s)
 	return ST_OK;
 }
 
-/* A new shape applies to the events after upto, the journal's last id read
- * before the re-check: those up to it keep the shape they were published
- * under (the lesser of two, for a stream lagging behind two changes). So a
- * president demoted sees his demotion, and nothing of a president's after. */
-static void
-set_shape(struct sub *s, enum shape shape, int64_t upto)
-{
-	struct shapes *v = &s->shapes;
-
-	if (shape == v->now)
-		return;
-	if (v->now < v->before)
-		v->before = v->now;
-	v->now = shape;
-	v->from = upto;
-}
-
 /* Whether the credential of s still may follow; sets its end otherwise. */
 static void
-recheck(struct sub *s, int64_t now, int64_t upto)
+recheck(struct subscriber *s, int64_t now, int64_t upto)
 {
 	struct principal who;
 	struct req dummy = { 0 };
@@ -203,7 +147,7 @@ recheck(struct sub *s, int64_t now, int64_t upto)
 	if (st == ST_ERREUR_BDD)
 		return; /* the database failing is no verdict: try again later */
 	if (st == ST_OK)
-		set_shape(s, shape, upto);
+		subscriber_set_shape(s, shape, upto);
 	s->end = st;
 	s->next_check = now + CHECK_MS;
 }
@@ -255,7 +199,7 @@ write_reinit(struct io *io, int64_t id)
  * (*barrier then: the caller re-checks before going on). Returns how many
  * rows were read, or -1 on error. */
 static int
-stream_rows(struct io *io, struct sub *s, bool *barrier)
+stream_rows(struct io *io, struct subscriber *s, bool *barrier)
 {
 	sqlite3_stmt *st = feed_rows(s->last, BATCH_MAX);
 	int rc, n = 0;
@@ -272,7 +216,7 @@ stream_rows(struct io *io, struct sub *s, bool *barrier)
 			return -1;
 		}
 		s->last = sqlite3_column_int64(st, 0);
-		if (shown && wants(s, s->shapes.now, &e))
+		if (shown && subscriber_wants(s, s->shapes.now, &e))
 			io_puts(io, e.text[s->shapes.now]);
 		feed_event_free(&e);
 		n++;
@@ -283,18 +227,10 @@ stream_rows(struct io *io, struct sub *s, bool *barrier)
 	return rc == SQLITE_DONE || *barrier ? n : -1;
 }
 
-/* Where a resume point stands against what can be replayed: 1 when the
- * client must start afresh (too old, or from another database). */
-static bool
-too_far(int64_t last, int64_t newest)
-{
-	return last > newest || last < newest - cfg.feed_history;
-}
-
 enum status
 feed_stream(struct req *r, json_object *out)
 {
-	struct sub s = { 0 };
+	struct subscriber s = { 0 };
 	int64_t newest, until, beat, version = -1;
 	enum status st;
 
@@ -305,9 +241,9 @@ feed_stream(struct req *r, json_object *out)
 		return ST_ERREUR_BDD;
 	write_headers(&r->io);
 	r->answered = true;
-	if (s.last >= 0 && too_far(s.last, newest))
+	if (s.last >= 0 && registry_out_of_reach(s.last, newest))
 		write_reinit(&r->io, newest);
-	if (s.last < 0 || too_far(s.last, newest))
+	if (s.last < 0 || registry_out_of_reach(s.last, newest))
 		s.last = newest;
 	until = mono_ms() + cfg.feed_cgi_ms;
 	beat = mono_ms() + HEARTBEAT_MS;
@@ -346,54 +282,6 @@ feed_stream(struct req *r, json_object *out)
 	return ST_OK;
 }
 
-/* --- the FastCGI server: the ring -------------------------------------------- */
-
-static struct {
-	pthread_rwlock_t lock;
-	struct event *ev;       /* cap slots, circular: ev[(start + i) % cap] */
-	size_t cap, start, n;
-	int64_t newest;         /* the newest journal id looked at */
-} ring = { .lock = PTHREAD_RWLOCK_INITIALIZER };
-
-/* The index (0..n) of the first event with id > last; under ring.lock. */
-static size_t
-ring_after(int64_t last)
-{
-	size_t lo = 0, hi = ring.n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (ring.ev[(ring.start + mid) % ring.cap].id <= last)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Appends events (taken) and forgets those out of reach; under the lock. */
-static void
-ring_push(struct event *batch, size_t n, int64_t newest)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (ring.n == ring.cap) {
-			feed_event_free(&ring.ev[ring.start]);
-			ring.start = (ring.start + 1) % ring.cap;
-			ring.n--;
-		}
-		ring.ev[(ring.start + ring.n) % ring.cap] = batch[i];
-		ring.n++;
-	}
-	if (newest > ring.newest)
-		ring.newest = newest;
-	while (ring.n > 0 && ring.ev[ring.start].id < ring.newest - cfg.feed_history) {
-		feed_event_free(&ring.ev[ring.start]);
-		ring.start = (ring.start + 1) % ring.cap;
-		ring.n--;
-	}
-}
-
 /* --- the FastCGI server: threads, jobs, subscribers ------------------------ */
 
 enum job_kind {
@@ -404,7 +292,7 @@ enum job_kind {
 struct job {
 	enum job_kind kind;
 	struct req *r;
-	struct sub *sub;
+	struct subscriber *sub;
 	bool done;
 	struct job *next;
 };
@@ -412,71 +300,6 @@ struct job {
 static pthread_mutex_t job_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_ready = PTHREAD_COND_INITIALIZER, job_done = PTHREAD_COND_INITIALIZER;
 static struct job *jobs;
-
-static pthread_mutex_t reg_mutex = PTHREAD_MUTEX_INITIALIZER;
-static struct sub *subs;
-/* The subscribers by the card they follow (those following every card in
- * everyone), so that a batch of events wakes its card's followers without a
- * look at the others. */
-#define CARD_BUCKETS 1024
-static struct sub *by_card[CARD_BUCKETS], *everyone;
-
-static struct sub **
-followers(const char *card)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	if (!*card)
-		return &everyone;
-	for (; *card; card++)
-		h = (h ^ (unsigned char)*card) * 16777619u;
-	return &by_card[h % CARD_BUCKETS];
-}
-
-/* Adds s to the registry. Under reg_mutex. */
-static void
-enlist(struct sub *s)
-{
-	struct sub **list = followers(s->card);
-
-	s->prev = NULL;
-	s->next = subs;
-	if (subs)
-		subs->prev = s;
-	subs = s;
-	s->same = *list;
-	*list = s;
-}
-
-/* Takes s out of the registry. Under reg_mutex. */
-static void
-delist(struct sub *s)
-{
-	struct sub **p;
-
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		subs = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	for (p = followers(s->card); *p; p = &(*p)->same) {
-		if (*p == s) {
-			*p = s->same;
-			break;
-		}
-	}
-}
-
-/* Wakes s to look at the ring. Under reg_mutex. */
-static void
-wake(struct sub *s)
-{
-	if (!s->pending) {
-		s->pending = true;
-		pthread_cond_signal(&s->cond);
-	}
-}
 
 static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_empty = PTHREAD_COND_INITIALIZER;
@@ -523,14 +346,12 @@ do_jobs(void)
 		if (!req_read(r))
 			continue;
 		if ((r->st = subscribe(r, j->sub)) == ST_OK) {
-			int64_t newest = ring.newest; /* the main thread is its only writer */
+			int64_t newest = registry_newest();
 
-			j->sub->reinit = j->sub->last >= 0 && too_far(j->sub->last, newest);
+			j->sub->reinit = j->sub->last >= 0 && registry_out_of_reach(j->sub->last, newest);
 			if (j->sub->last < 0 || j->sub->reinit)
 				j->sub->last = newest;
-			pthread_mutex_lock(&reg_mutex);
-			enlist(j->sub);
-			pthread_mutex_unlock(&reg_mutex);
+			registry_enlist(j->sub);
 		}
 	}
 	pthread_mutex_lock(&job_mutex);
@@ -540,49 +361,9 @@ do_jobs(void)
 	pthread_mutex_unlock(&job_mutex);
 }
 
-/* Copies the events after s->last that s takes, in shape, into out (OUT_MAX
- * at most). Returns the bytes copied; *more when some are left for the next
- * round; *overrun when the ring forgot events s had not handled yet (a
- * subscriber too slow to keep up). */
-static size_t
-collect(struct sub *s, const struct shapes *shapes, char *out, bool *more, bool *overrun)
-{
-	size_t w = 0, i;
-
-	*more = false;
-	pthread_rwlock_rdlock(&ring.lock);
-	if ((*overrun = too_far(s->last, ring.newest))) {
-		s->last = ring.newest;
-		pthread_rwlock_unlock(&ring.lock);
-		return 0;
-	}
-	for (i = ring_after(s->last); i < ring.n; i++) {
-		const struct event *e = &ring.ev[(ring.start + i) % ring.cap];
-		enum shape shape = shape_of(shapes, e->id);
-
-		if (wants(s, shape, e)) {
-			size_t n = strlen(e->text[shape]);
-
-			if (w + n > OUT_MAX) {
-				*more = w > 0;
-				if (w > 0)
-					break;
-				n = OUT_MAX; /* cannot happen: an event is far smaller */
-			}
-			memcpy(out + w, e->text[shape], n);
-			w += n;
-		}
-		s->last = e->id;
-	}
-	if (i == ring.n && ring.newest > s->last)
-		s->last = ring.newest; /* past rows the feed does not show */
-	pthread_rwlock_unlock(&ring.lock);
-	return w;
-}
-
 /* A stream, from its registration to its end, in its connection's thread. */
 static void
-follow(struct req *r, struct sub *s)
+follow(struct req *r, struct subscriber *s)
 {
 	char *out = malloc(OUT_MAX);
 	int64_t beat = mono_ms() + HEARTBEAT_MS;
@@ -590,32 +371,18 @@ follow(struct req *r, struct sub *s)
 	write_headers(&r->io);
 	if (s->reinit)
 		write_reinit(&r->io, s->last);
-	pthread_mutex_lock(&reg_mutex);
-	s->pending = true; /* what happened between subscribing and now */
 	while (out && !server_stopping) {
-		enum status end;
 		struct shapes shapes;
+		enum status end = registry_wait(s, beat, &shapes);
 		bool more, overrun;
 		size_t n;
 
-		while (!s->pending && !server_stopping && mono_ms() < beat) {
-			struct timespec ts;
-
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += 1; /* a bounded wait: the heartbeat's clock is monotonic */
-			pthread_cond_timedwait(&s->cond, &reg_mutex, &ts);
-		}
-		s->pending = false;
-		end = s->end;
-		shapes = s->shapes; /* the main thread's re-checks may change it */
-		pthread_mutex_unlock(&reg_mutex);
 		if (end != ST_OK) {
 			write_fin(&r->io, end, s->why);
 			io_flush(&r->io);
-			pthread_mutex_lock(&reg_mutex);
 			break;
 		}
-		n = collect(s, &shapes, out, &more, &overrun);
+		n = registry_collect(s, &shapes, out, OUT_MAX, &more, &overrun);
 		if (overrun)
 			write_reinit(&r->io, s->last);
 		if (n > 0)
@@ -624,16 +391,12 @@ follow(struct req *r, struct sub *s)
 			io_puts(&r->io, ": ping\n\n");
 			beat = mono_ms() + HEARTBEAT_MS;
 		}
-		if (!io_flush(&r->io)) {
-			pthread_mutex_lock(&reg_mutex);
+		if (!io_flush(&r->io))
 			break; /* the client went away */
-		}
-		pthread_mutex_lock(&reg_mutex);
 		if (more)
-			s->pending = true;
+			registry_more(s);
 	}
-	delist(s);
-	pthread_mutex_unlock(&reg_mutex);
+	registry_delist(s);
 	free(out);
 }
 
@@ -653,7 +416,7 @@ static void
 serve_connection(struct req *r)
 {
 	struct job j = { .r = r };
-	struct sub s = { 0 };
+	struct subscriber s = { 0 };
 
 	if (!stream_route(r)) {
 		j.kind = JOB_REQUEST;
@@ -764,9 +527,9 @@ follow_journal(int64_t *barrier)
 	int64_t newest = feed_newest();
 	int ok = batch && newest >= 0;
 
-	while (ok && ring.newest < newest) {
-		sqlite3_stmt *st = feed_rows(ring.newest, BATCH_MAX);
-		int64_t seen = ring.newest;
+	while (ok && registry_newest() < newest) {
+		sqlite3_stmt *st = feed_rows(registry_newest(), BATCH_MAX);
+		int64_t seen = registry_newest();
 		size_t n = 0, rows = 0;
 		int rc = SQLITE_ERROR;
 
@@ -795,57 +558,12 @@ follow_journal(int64_t *barrier)
 		}
 		if (rows < BATCH_MAX && *barrier < 0)
 			seen = newest; /* the rest up to newest are rows the feed does not show */
-		pthread_rwlock_wrlock(&ring.lock);
-		ring_push(batch, n, seen);
-		pthread_rwlock_unlock(&ring.lock);
-		pthread_mutex_lock(&reg_mutex);
-		for (struct sub *s = everyone; n > 0 && s; s = s->same)
-			wake(s);
-		for (size_t i = 0; i < n; i++)
-			for (struct sub *s = batch[i].card[0] ? *followers(batch[i].card) : NULL; s; s = s->same)
-				if (strcmp(s->card, batch[i].card) == 0)
-					wake(s);
-		pthread_mutex_unlock(&reg_mutex);
+		registry_publish(batch, n, seen);
 		if (*barrier >= 0)
 			break;
 	}
 	free(batch);
 	return ok;
-}
-
-/* Re-checks the credentials that are due, once per credential; all of them
- * at a barrier (the id of a journal row that may change a right), -1 for
- * none. */
-static void
-recheck_all(int64_t now, int64_t barrier)
-{
-	int64_t upto = barrier >= 0 ? barrier : ring.newest; /* the main thread writes it */
-
-	pthread_mutex_lock(&reg_mutex);
-	if (barrier >= 0)
-		for (struct sub *s = subs; s; s = s->next)
-			s->next_check = now;
-	for (struct sub *s = subs; s; s = s->next) {
-		if (s->end != ST_OK || s->next_check > now)
-			continue;
-		recheck(s, now, upto);
-		/* Others holding the same credential share the verdict. */
-		for (struct sub *o = s->next; o; o = o->next) {
-			if (o->kind == s->kind && o->token_id == s->token_id && o->end == ST_OK &&
-			    o->next_check <= now) {
-				o->end = s->end;
-				o->why = s->why;
-				if (s->end == ST_OK)
-					set_shape(o, s->shapes.now, upto);
-				o->next_check = s->next_check;
-				if (o->end != ST_OK)
-					wake(o);
-			}
-		}
-		if (s->end != ST_OK)
-			wake(s);
-	}
-	pthread_mutex_unlock(&reg_mutex);
 }
 
 /* Follows the journal up to its newest row, re-checking every credential at
@@ -860,7 +578,7 @@ follow_all(void)
 			return 0;
 		if (barrier < 0)
 			return 1;
-		recheck_all(now_ms(), barrier);
+		registry_recheck(now_ms(), barrier, recheck);
 	}
 }
 
@@ -872,15 +590,14 @@ feed_serve(const struct area *a)
 	struct timespec ts;
 
 	feed_area = a;
-	ring.cap = (size_t)cfg.feed_history;
-	if (!(ring.ev = calloc(ring.cap, sizeof *ring.ev)))
-		return 1;
 	/* The ring starts with what can be replayed. */
 	if ((newest = feed_newest()) < 0) {
 		log_error("cannot read the journal");
 		return 1;
 	}
-	ring.newest = newest > cfg.feed_history ? newest - cfg.feed_history : 0;
+	if (!registry_init((size_t)cfg.feed_history,
+	    newest > cfg.feed_history ? newest - cfg.feed_history : 0))
+		return 1;
 	if (!follow_all())
 		log_error("cannot load the journal's last events");
 	transport_init(0);
@@ -924,7 +641,7 @@ feed_serve(const struct area *a)
 		now = now_ms();
 		if (now - checked >= 1000) {
 			checked = now;
-			recheck_all(now, -1);
+			registry_recheck(now, -1, recheck);
 		}
 		if (mono_ms() - idle >= 1000) {
 			idle = mono_ms();
@@ -933,10 +650,7 @@ feed_serve(const struct area *a)
 		}
 	}
 	/* Shutdown: every stream ends cleanly, then the threads go. */
-	pthread_mutex_lock(&reg_mutex);
-	for (struct sub *s = subs; s; s = s->next)
-		pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&reg_mutex);
+	registry_wake_all();
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 3;
 	pthread_mutex_lock(&pool_mutex);

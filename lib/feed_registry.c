@@ -1,0 +1,306 @@
+/*
+ * The subscribers and the fan-out (feed_registry.h). Locks: reg_mutex (the
+ * subscribers and their conditions), ring.lock (events). None is held while
+ * writing to a peer.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "config.h"
+#include "feed_registry.h"
+#include "server.h"
+
+/* --- subscribers ------------------------------------------------------------ */
+
+enum shape
+subscriber_shape_of(const struct shapes *v, int64_t id)
+{
+	return id > v->from ? v->now : v->before;
+}
+
+bool
+subscriber_wants(const struct subscriber *s, enum shape shape, const struct event *e)
+{
+	return e->text[shape] && (s->types & (1u << e->kind)) &&
+	    (!s->card[0] || strcmp(s->card, e->card) == 0);
+}
+
+void
+subscriber_set_shape(struct subscriber *s, enum shape shape, int64_t upto)
+{
+	struct shapes *v = &s->shapes;
+
+	if (shape == v->now)
+		return;
+	if (v->now < v->before)
+		v->before = v->now;
+	v->now = shape;
+	v->from = upto;
+}
+
+bool
+registry_out_of_reach(int64_t last, int64_t newest)
+{
+	return last > newest || last < newest - cfg.feed_history;
+}
+
+/* --- the ring ------------------------------------------------------------------ */
+
+static struct {
+	pthread_rwlock_t lock;
+	struct event *ev;       /* cap slots, circular: ev[(start + i) % cap] */
+	size_t cap, start, n;
+	int64_t newest;         /* the newest journal id looked at */
+} ring = { .lock = PTHREAD_RWLOCK_INITIALIZER };
+
+int
+registry_init(size_t cap, int64_t newest)
+{
+	ring.cap = cap;
+	if (!(ring.ev = calloc(ring.cap, sizeof *ring.ev)))
+		return 0;
+	ring.newest = newest;
+	return 1;
+}
+
+int64_t
+registry_newest(void)
+{
+	return ring.newest; /* the main thread is its only writer */
+}
+
+/* The index (0..n) of the first event with id > last; under ring.lock. */
+static size_t
+ring_after(int64_t last)
+{
+	size_t lo = 0, hi = ring.n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ring.ev[(ring.start + mid) % ring.cap].id <= last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Appends events (taken) and forgets those out of reach; under the lock. */
+static void
+ring_push(struct event *batch, size_t n, int64_t newest)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ring.n == ring.cap) {
+			feed_event_free(&ring.ev[ring.start]);
+			ring.start = (ring.start + 1) % ring.cap;
+			ring.n--;
+		}
+		ring.ev[(ring.start + ring.n) % ring.cap] = batch[i];
+		ring.n++;
+	}
+	if (newest > ring.newest)
+		ring.newest = newest;
+	while (ring.n > 0 && ring.ev[ring.start].id < ring.newest - cfg.feed_history) {
+		feed_event_free(&ring.ev[ring.start]);
+		ring.start = (ring.start + 1) % ring.cap;
+		ring.n--;
+	}
+}
+
+/* --- the registry -------------------------------------------------------------- */
+
+static pthread_mutex_t reg_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct subscriber *subs;
+/* The subscribers by the card they follow (those following every card in
+ * everyone), so that a batch of events wakes its card's followers without a
+ * look at the others. */
+#define CARD_BUCKETS 1024
+static struct subscriber *by_card[CARD_BUCKETS], *everyone;
+
+static struct subscriber **
+followers(const char *card)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (!*card)
+		return &everyone;
+	for (; *card; card++)
+		h = (h ^ (unsigned char)*card) * 16777619u;
+	return &by_card[h % CARD_BUCKETS];
+}
+
+/* Wakes s to look at the ring. Under reg_mutex. */
+static void
+wake(struct subscriber *s)
+{
+	if (!s->pending) {
+		s->pending = true;
+		pthread_cond_signal(&s->cond);
+	}
+}
+
+void
+registry_enlist(struct subscriber *s)
+{
+	struct subscriber **list;
+
+	pthread_mutex_lock(&reg_mutex);
+	list = followers(s->card);
+	s->pending = true; /* what happened between subscribing and now */
+	s->prev = NULL;
+	s->next = subs;
+	if (subs)
+		subs->prev = s;
+	subs = s;
+	s->same = *list;
+	*list = s;
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+void
+registry_delist(struct subscriber *s)
+{
+	struct subscriber **p;
+
+	pthread_mutex_lock(&reg_mutex);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		subs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	for (p = followers(s->card); *p; p = &(*p)->same) {
+		if (*p == s) {
+			*p = s->same;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+void
+registry_publish(struct event *batch, size_t n, int64_t seen)
+{
+	pthread_rwlock_wrlock(&ring.lock);
+	ring_push(batch, n, seen);
+	pthread_rwlock_unlock(&ring.lock);
+	pthread_mutex_lock(&reg_mutex);
+	for (struct subscriber *s = everyone; n > 0 && s; s = s->same)
+		wake(s);
+	for (size_t i = 0; i < n; i++)
+		for (struct subscriber *s = batch[i].card[0] ? *followers(batch[i].card) : NULL; s;
+		    s = s->same)
+			if (strcmp(s->card, batch[i].card) == 0)
+				wake(s);
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+enum status
+registry_wait(struct subscriber *s, int64_t until, struct shapes *shapes)
+{
+	enum status end;
+
+	pthread_mutex_lock(&reg_mutex);
+	while (!s->pending && !server_stopping && mono_ms() < until) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1; /* a bounded wait: the heartbeat's clock is monotonic */
+		pthread_cond_timedwait(&s->cond, &reg_mutex, &ts);
+	}
+	s->pending = false;
+	end = s->end;
+	*shapes = s->shapes; /* the main thread's re-checks may change it */
+	pthread_mutex_unlock(&reg_mutex);
+	return end;
+}
+
+void
+registry_more(struct subscriber *s)
+{
+	pthread_mutex_lock(&reg_mutex);
+	s->pending = true;
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+size_t
+registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, size_t cap,
+    bool *more, bool *overrun)
+{
+	size_t w = 0, i;
+
+	*more = false;
+	pthread_rwlock_rdlock(&ring.lock);
+	if ((*overrun = registry_out_of_reach(s->last, ring.newest))) {
+		s->last = ring.newest;
+		pthread_rwlock_unlock(&ring.lock);
+		return 0;
+	}
+	for (i = ring_after(s->last); i < ring.n; i++) {
+		const struct event *e = &ring.ev[(ring.start + i) % ring.cap];
+		enum shape shape = subscriber_shape_of(shapes, e->id);
+
+		if (subscriber_wants(s, shape, e)) {
+			size_t n = strlen(e->text[shape]);
+
+			if (w + n > cap) {
+				*more = w > 0;
+				if (w > 0)
+					break;
+				n = cap; /* cannot happen: an event is far smaller */
+			}
+			memcpy(out + w, e->text[shape], n);
+			w += n;
+		}
+		s->last = e->id;
+	}
+	if (i == ring.n && ring.newest > s->last)
+		s->last = ring.newest; /* past rows the feed does not show */
+	pthread_rwlock_unlock(&ring.lock);
+	return w;
+}
+
+void
+registry_recheck(int64_t now, int64_t barrier, registry_check_fn check)
+{
+	int64_t upto = barrier >= 0 ? barrier : ring.newest; /* the main thread writes it */
+
+	pthread_mutex_lock(&reg_mutex);
+	if (barrier >= 0)
+		for (struct subscriber *s = subs; s; s = s->next)
+			s->next_check = now;
+	for (struct subscriber *s = subs; s; s = s->next) {
+		if (s->end != ST_OK || s->next_check > now)
+			continue;
+		check(s, now, upto);
+		/* Others holding the same credential share the verdict. */
+		for (struct subscriber *o = s->next; o; o = o->next) {
+			if (o->kind == s->kind && o->token_id == s->token_id && o->end == ST_OK &&
+			    o->next_check <= now) {
+				o->end = s->end;
+				o->why = s->why;
+				if (s->end == ST_OK)
+					subscriber_set_shape(o, s->shapes.now, upto);
+				o->next_check = s->next_check;
+				if (o->end != ST_OK)
+					wake(o);
+			}
+		}
+		if (s->end != ST_OK)
+			wake(s);
+	}
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+void
+registry_wake_all(void)
+{
+	pthread_mutex_lock(&reg_mutex);
+	for (struct subscriber *s = subs; s; s = s->next)
+		pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&reg_mutex);
+}

@@ -1,0 +1,106 @@
+/*
+ * The live feed's subscribers and its fan-out, under FastCGI: the ring of
+ * events that can be replayed (each rendered once per shape), the
+ * subscribers (each a connection thread asleep on its own condition), and
+ * the publishing of new events, which wakes only the subscribers whose
+ * filters may take them. The CGI stream uses the subscriber's filters and
+ * shapes alone.
+ */
+#ifndef TENP5_FEED_REGISTRY_H
+#define TENP5_FEED_REGISTRY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "feed_event.h"
+#include "reply.h"
+
+/* A subscriber's shape, and the one it had for the events up to from. */
+struct shapes {
+	enum shape now, before;
+	int64_t from;
+};
+
+struct subscriber {
+	pthread_cond_t cond;     /* signalled under the registry's lock */
+	bool pending;            /* events, an end, or shutdown to look at */
+	int64_t last;            /* the last event id handled */
+	bool reinit;             /* to be told to start afresh */
+	struct shapes shapes;    /* what it sees of each event (see subscriber_set_shape) */
+	unsigned types;          /* bits of enum feed_kind */
+	char card[33];           /* "" for every card */
+	enum cred_kind kind;     /* the credential, re-checked every CHECK_MS */
+	int64_t token_id;
+	bool oauth;
+	int64_t next_check;
+	enum status end;         /* ST_OK while it goes on; else fin's status */
+	enum auth_reason why;
+	struct subscriber *prev, *next; /* every subscriber */
+	struct subscriber *same; /* the next following the same card, or every card */
+};
+
+/* The shape s sees event id in. */
+enum shape subscriber_shape_of(const struct shapes *v, int64_t id);
+
+/* Whether s takes event e in shape: shown in it, of a kind and card s follows. */
+bool subscriber_wants(const struct subscriber *s, enum shape shape, const struct event *e);
+
+/* A new shape applies to the events after upto, the journal's last id read
+ * before the re-check: those up to it keep the shape they were published
+ * under (the lesser of two, for a stream lagging behind two changes). So a
+ * president demoted sees his demotion, and nothing of a president's after. */
+void subscriber_set_shape(struct subscriber *s, enum shape shape, int64_t upto);
+
+/* Whether a resume point is out of what can be replayed (too old, or from
+ * another database) against the journal's newest id: the client must then
+ * start afresh. */
+bool registry_out_of_reach(int64_t last, int64_t newest);
+
+/* Makes the ring (cap events), starting after the journal id newest.
+ * Returns 1, or 0 out of memory. */
+int registry_init(size_t cap, int64_t newest);
+
+/* The newest journal id published (the main thread is its only writer). */
+int64_t registry_newest(void);
+
+/* Appends the events batch[0..n) (taken), the journal having been read up to
+ * seen, and wakes the subscribers they concern. */
+void registry_publish(struct event *batch, size_t n, int64_t seen);
+
+/* Adds s to the registry; it will look at the ring at once. */
+void registry_enlist(struct subscriber *s);
+
+/* Takes s out of the registry. */
+void registry_delist(struct subscriber *s);
+
+/* Waits, in s's thread, until s has something to look at (events, its end,
+ * shutdown) or the monotonic clock reaches until. Returns s's end (ST_OK
+ * while it goes on) and sets *shapes to its shapes, read together. */
+enum status registry_wait(struct subscriber *s, int64_t until, struct shapes *shapes);
+
+/* s has more to look at than it took: its next wait returns at once. */
+void registry_more(struct subscriber *s);
+
+/* Copies the events after s->last that s takes, in shape, into out (cap
+ * bytes at most). Returns the bytes copied; *more when some are left for the
+ * next round; *overrun when the ring forgot events s had not handled yet (a
+ * subscriber too slow to keep up). */
+size_t registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, size_t cap,
+    bool *more, bool *overrun);
+
+/* A credential's re-check: sets s's end, its shape (for the events after
+ * upto) and its next_check. */
+typedef void (*registry_check_fn)(struct subscriber *s, int64_t now, int64_t upto);
+
+/* Re-checks the credentials that are due, once per credential, with check;
+ * all of them at a barrier (the id of a journal row that may change a
+ * right), -1 for none. Subscribers whose stream ends are woken. */
+void registry_recheck(int64_t now, int64_t barrier, registry_check_fn check);
+
+/* Wakes every subscriber (shutdown). */
+void registry_wake_all(void);
+
+#endif
