@@ -34,16 +34,14 @@
 #include "feed.h"
 #include "feed_event.h"
 #include "feed_registry.h"
+#include "feed_sse.h"
 #include "log.h"
 #include "request.h"
 #include "respond.h"
 #include "token.h"
 
-#define HEARTBEAT_MS 10000  /* a comment line at least this often */
 #define CHECK_MS 10000      /* credentials re-checked this often: fin within 30 s */
-#define RETRY_MS 3000       /* what clients are told to wait before coming back */
 #define BATCH_MAX 1000      /* journal rows read at once */
-#define OUT_MAX (64 * 1024) /* bytes a subscriber copies out of the ring at once */
 
 /* Whether who may follow the feed, and with which shape: right 2 at least,
  * and for an OAuth token the lecture scope; the president's shape for right
@@ -152,46 +150,6 @@ recheck(struct subscriber *s, int64_t now, int64_t upto)
 	s->next_check = now + CHECK_MS;
 }
 
-static void
-write_headers(struct io *io)
-{
-	char retry[32];
-
-	io_puts(io, "Status: 200 OK\r\n"
-	    "Content-Type: text/event-stream; charset=utf-8\r\n"
-	    "Cache-Control: no-store\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
-	    "X-Accel-Buffering: no\r\n"
-	    "Access-Control-Allow-Origin: *\r\n\r\n");
-	snprintf(retry, sizeof retry, "retry: %d\n\n", RETRY_MS);
-	io_puts(io, retry);
-	io->headers_sent = true;
-}
-
-static void
-write_fin(struct io *io, enum status st, enum auth_reason why)
-{
-	json_object *o = json_object_new_object();
-
-	reply_str(o, K_STATUS, status_defs[st].word);
-	if (st == ST_JETON_INVALIDE)
-		reply_str(o, K_RAISON, auth_reason_words[why]);
-	io_puts(io, "event: fin\ndata: ");
-	io_puts(io, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	io_puts(io, "\n\n");
-	json_object_put(o);
-}
-
-/* Tells the client to start afresh from id, the journal's newest: its id
- * line makes a browser's EventSource resume from there. */
-static void
-write_reinit(struct io *io, int64_t id)
-{
-	char line[64];
-
-	snprintf(line, sizeof line, "id: %lld\nevent: reinitialiser\ndata: {}\n\n", (long long)id);
-	io_puts(io, line);
-}
 /* --- the CGI stream --------------------------------------------------------- */
 
 /* Writes the events after s->last read from the journal (CGI: no ring), up
@@ -239,14 +197,14 @@ feed_stream(struct req *r, json_object *out)
 		return st;
 	if ((newest = feed_newest()) < 0)
 		return ST_ERREUR_BDD;
-	write_headers(&r->io);
+	sse_headers(&r->io);
 	r->answered = true;
 	if (s.last >= 0 && registry_out_of_reach(s.last, newest))
-		write_reinit(&r->io, newest);
+		sse_reinit(&r->io, newest);
 	if (s.last < 0 || registry_out_of_reach(s.last, newest))
 		s.last = newest;
 	until = mono_ms() + cfg.feed_cgi_ms;
-	beat = mono_ms() + HEARTBEAT_MS;
+	beat = mono_ms() + SSE_HEARTBEAT_MS;
 	while (mono_ms() < until) {
 		int64_t v = db_int("PRAGMA data_version", -1), now = now_ms();
 
@@ -268,12 +226,12 @@ feed_stream(struct req *r, json_object *out)
 		if (now >= s.next_check)
 			recheck(&s, now, s.last);
 		if (s.end != ST_OK) {
-			write_fin(&r->io, s.end, s.why);
+			sse_fin(&r->io, s.end, s.why);
 			break;
 		}
 		if (mono_ms() >= beat) {
-			io_puts(&r->io, ": ping\n\n");
-			beat = mono_ms() + HEARTBEAT_MS;
+			sse_ping(&r->io);
+			beat = mono_ms() + SSE_HEARTBEAT_MS;
 		}
 		if (!io_flush(&r->io))
 			break;
@@ -361,45 +319,6 @@ do_jobs(void)
 	pthread_mutex_unlock(&job_mutex);
 }
 
-/* A stream, from its registration to its end, in its connection's thread. */
-static void
-follow(struct req *r, struct subscriber *s)
-{
-	char *out = malloc(OUT_MAX);
-	int64_t beat = mono_ms() + HEARTBEAT_MS;
-
-	write_headers(&r->io);
-	if (s->reinit)
-		write_reinit(&r->io, s->last);
-	while (out && !server_stopping) {
-		struct shapes shapes;
-		enum status end = registry_wait(s, beat, &shapes);
-		bool more, overrun;
-		size_t n;
-
-		if (end != ST_OK) {
-			write_fin(&r->io, end, s->why);
-			io_flush(&r->io);
-			break;
-		}
-		n = registry_collect(s, &shapes, out, OUT_MAX, &more, &overrun);
-		if (overrun)
-			write_reinit(&r->io, s->last);
-		if (n > 0)
-			io_write(&r->io, out, n);
-		if (mono_ms() >= beat) {
-			io_puts(&r->io, ": ping\n\n");
-			beat = mono_ms() + HEARTBEAT_MS;
-		}
-		if (!io_flush(&r->io))
-			break; /* the client went away */
-		if (more)
-			registry_more(s);
-	}
-	registry_delist(s);
-	free(out);
-}
-
 static bool
 stream_route(const struct req *r)
 {
@@ -430,7 +349,7 @@ serve_connection(struct req *r)
 	run_job(&j);
 	if (r->st == ST_OK && !r->answered) {
 		r->answered = true;
-		follow(r, &s);
+		sse_follow(&r->io, &s);
 	}
 	req_end(r); /* the JSON refusal, or the stream's clean end */
 	pthread_cond_destroy(&s.cond);
