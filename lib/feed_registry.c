@@ -3,6 +3,7 @@
  * subscribers and their conditions), ring.lock (events). None is held while
  * writing to a peer.
  */
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ subscriber_set_shape(struct subscriber *s, enum shape shape, int64_t upto)
 {
 	struct shapes *v = &s->shapes;
 
+	assert(upto >= v->from);
 	if (shape == v->now)
 		return;
 	if (v->now < v->before)
@@ -94,6 +96,8 @@ static void
 ring_push(struct event *batch, size_t n, int64_t newest)
 {
 	for (size_t i = 0; i < n; i++) {
+		assert(batch[i].id <= newest);
+		assert(ring.n == 0 || batch[i].id > ring.ev[(ring.start + ring.n - 1) % ring.cap].id);
 		if (ring.n == ring.cap) {
 			feed_event_free(&ring.ev[ring.start]);
 			ring.start = (ring.start + 1) % ring.cap;
@@ -109,6 +113,7 @@ ring_push(struct event *batch, size_t n, int64_t newest)
 		ring.start = (ring.start + 1) % ring.cap;
 		ring.n--;
 	}
+	assert(ring.n <= ring.cap);
 }
 
 /* --- the registry -------------------------------------------------------------- */
@@ -173,12 +178,10 @@ registry_delist(struct subscriber *s)
 		subs = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
-	for (p = followers(s->card); *p; p = &(*p)->same) {
-		if (*p == s) {
-			*p = s->same;
-			break;
-		}
-	}
+	for (p = followers(s->card); *p && *p != s; p = &(*p)->same)
+		;
+	assert(*p == s);
+	*p = s->same;
 	pthread_mutex_unlock(&reg_mutex);
 }
 
@@ -232,6 +235,7 @@ registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, s
     bool *more, bool *overrun)
 {
 	size_t w = 0, i;
+	int64_t was = s->last;
 
 	*more = false;
 	pthread_rwlock_rdlock(&ring.lock);
@@ -261,6 +265,7 @@ registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, s
 	if (i == ring.n && ring.newest > s->last)
 		s->last = ring.newest; /* past rows the feed does not show */
 	pthread_rwlock_unlock(&ring.lock);
+	assert(s->last >= was);
 	return w;
 }
 

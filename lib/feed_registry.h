@@ -5,6 +5,15 @@
  * the publishing of new events, which wakes only the subscribers whose
  * filters may take them. The CGI stream uses the subscriber's filters and
  * shapes alone.
+ *
+ * What holds (asserted):
+ * - the ring's events are in strictly increasing id order, none after the
+ *   newest journal id published, none older than cfg.feed_history ids before
+ *   it, and at most its capacity;
+ * - an enlisted subscriber is on the list of all and on exactly one list of
+ *   followers: its card's, or that of those following every card;
+ * - a subscriber's last id handled never goes back once it is enlisted, and
+ *   a new shape never applies from an id before the previous change's.
  */
 #ifndef TENP5_FEED_REGISTRY_H
 #define TENP5_FEED_REGISTRY_H

@@ -1,7 +1,10 @@
 /*
- * The stream writer (feed_sse.h). A stream thread holds no lock while it
- * writes to its peer: a slow reader delays nobody but itself.
+ * The stream writer (feed_sse.h). What holds (asserted): the headers go
+ * first and once, before any event or comment line; a stream thread holds
+ * no lock while it writes to its peer, so a slow reader delays nobody but
+ * itself.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <json-c/json.h>
@@ -18,6 +21,7 @@ sse_headers(struct io *io)
 {
 	char retry[32];
 
+	assert(!io->headers_sent);
 	io_puts(io, "Status: 200 OK\r\n"
 	    "Content-Type: text/event-stream; charset=utf-8\r\n"
 	    "Cache-Control: no-store\r\n"
@@ -34,6 +38,7 @@ sse_fin(struct io *io, enum status st, enum auth_reason why)
 {
 	json_object *o = json_object_new_object();
 
+	assert(io->headers_sent);
 	reply_str(o, K_STATUS, status_defs[st].word);
 	if (st == ST_JETON_INVALIDE)
 		reply_str(o, K_RAISON, auth_reason_words[why]);
@@ -48,6 +53,7 @@ sse_reinit(struct io *io, int64_t id)
 {
 	char line[64];
 
+	assert(io->headers_sent);
 	snprintf(line, sizeof line, "id: %lld\nevent: reinitialiser\ndata: {}\n\n", (long long)id);
 	io_puts(io, line);
 }
@@ -55,6 +61,7 @@ sse_reinit(struct io *io, int64_t id)
 void
 sse_ping(struct io *io)
 {
+	assert(io->headers_sent);
 	io_puts(io, ": ping\n\n");
 }
 
