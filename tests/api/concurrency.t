@@ -69,8 +69,7 @@ held_pay() {
 	: >"$HOLD"
 	curl -s "$@" --data-binary "idCarte=RACE1&montant=1" "$URL/api/client/payer" >"$out" &
 	local pid=$!
-	for _ in $(seq 3000); do [ -e "$HOLD.held" ] && break; sleep 0.01; done
-	[ -e "$HOLD.held" ] || diag "the payment never reached its hold" >&2
+	held "$HOLD" || diag "the payment never reached its hold" >&2
 	sql "$sqlc" || diag "the change did not commit: $sqlc" >&2
 	rm -f "$HOLD"
 	wait "$pid"

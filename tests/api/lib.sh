@@ -301,6 +301,14 @@ add_user() { # add_user JETON LOGIN MDP DROIT
 	[ "$(st)" = ok ] || echo "# add_user $2: $REPLY" >&2
 }
 
+# held HOLD: waits until a worker stands at the pause point armed with the
+# file HOLD (test builds, lib/hooks.h: it writes HOLD.held there, and goes on
+# once HOLD is removed); 1 if none came within 30 s.
+held() {
+	for _ in $(seq 3000); do [ -e "$1.held" ] && return 0; sleep 0.01; done
+	return 1
+}
+
 # ledger_ok: the admin command's invariant check passes.
 # oauth_token JETON SCOPE LOGIN MDP: an app made with JETON, then the
 # authorization code flow with PKCE through the consent page, as LOGIN:
