@@ -352,11 +352,13 @@ p_authorize(struct req *r, json_object *out)
 }
 
 /* Issues the single-use code of an approved request and sends the user back
- * with it. Statuses: erreur_bdd, erreur_generique. */
+ * with it, once the login is confirmed (the password checked is still the
+ * user's: else the page says it is wrong). Statuses: erreur_bdd,
+ * erreur_generique. */
 static enum status
 h_authorize(struct req *r, json_object *out)
 {
-	const struct authz *az = authz(r);
+	struct authz *az = authz(r);
 	struct oauth_code c = { .app_id = az->app.id, .scopes = az->scopes };
 	char code[TOKEN_MAX], cookie[LOGIN_COOKIE_MAX], base[256];
 	unsigned char hash[SHA256_LEN];
@@ -365,6 +367,9 @@ h_authorize(struct req *r, json_object *out)
 	(void)out;
 	if (!az->issue)
 		return ST_OK; /* the page, the error page or the redirect is ready */
+	if ((st = login_confirm(&az->login, r->now)) != ST_OK)
+		return st == ST_IDENTIFIANTS_INVALIDES ?
+		    consent_page(r, "Identifiant ou mot de passe incorrect.") : st;
 	c.user_id = az->login.user.id;
 	c.expires_ms = r->now + cfg.code_ttl_ms;
 	snprintf(c.redirect_uri, sizeof c.redirect_uri, "%s", az->redirect_uri);
@@ -372,8 +377,7 @@ h_authorize(struct req *r, json_object *out)
 	if (!token_make(TOK_CODE, code))
 		return ST_ERREUR_GENERIQUE;
 	token_hash(code, hash);
-	if (!login_succeeded(&az->login, r->now) || !login_cookie(&az->login, cookie) ||
-	    !oauth_code_insert(hash, &c, r->now))
+	if (!login_cookie(&az->login, cookie) || !oauth_code_insert(hash, &c, r->now))
 		return ST_ERREUR_BDD;
 	st = redirect(r, "code", code, (const char *)NULL);
 	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",

@@ -52,18 +52,22 @@ p_connexion(struct req *r, json_object *out)
 	return st;
 }
 
-/* Acts on the verdict: a failure stays counted; a success opens a session
+/* Acts on the verdict: a failure stays counted; a success, once confirmed
+ * (the password or card checked is still the account's), opens a session
  * and, after a password, gives the browser its signed device cookie.
  * Statuses: identifiants_invalides, carte_inconnue, erreur_bdd. */
 static enum status
 h_connexion(struct req *r, json_object *out)
 {
-	const struct login *l = &ctx_of(r)->login;
+	struct login *l = &ctx_of(r)->login;
 	char token[SESSION_TOKEN_LEN + 1], cookie[LOGIN_COOKIE_MAX], base[256];
+	enum status st;
 
 	if (l->verdict != ST_OK)
 		return l->verdict;
-	if (!login_succeeded(l, r->now) || (!l->by_card && !login_cookie(l, cookie)) ||
+	if ((st = login_confirm(l, r->now)) != ST_OK)
+		return st;
+	if ((!l->by_card && !login_cookie(l, cookie)) ||
 	    !auth_session_open(l->user.id, l->max_droit, l->by_card, r->now, token))
 		return ST_ERREUR_BDD;
 	if (!l->by_card)

@@ -1,6 +1,9 @@
 /*
  * The login check. The attempt is counted before it is judged (a failure
- * then needs no further write); a success takes it back. Keys:
+ * then needs no further write); a success takes it back, once confirmed inside
+ * the write transaction: scrypt runs outside it, so a password changed (or a
+ * card moved) meanwhile makes the check stale, and a stale check is answered
+ * as a wrong one, never re-run under the lock. Keys:
  *   a password: the login from this address (or from this browser, when it
  *   shows a valid device cookie), and the login from everywhere over a day,
  *   which does not apply where the user logged in before;
@@ -29,6 +32,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "hooks.h"
 #include "log.h"
 #include "login.h"
 #include "parse.h"
@@ -236,13 +240,13 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 			switch (password_check(l->user.password, mdp)) {
 			case 1:
 				l->verdict = ST_OK;
+				memcpy(l->checked, l->user.password, sizeof l->checked);
 				if (password_kind(l->user.password) != PW_BCRYPT)
 					break;
 				if (!password_hash(mdp, l->rehash)) {
 					wipe(l->user.password, sizeof l->user.password);
 					return ST_ERREUR_GENERIQUE;
 				}
-				memcpy(l->replaced, l->user.password, sizeof l->replaced);
 				break;
 			case 0:
 				l->verdict = ST_IDENTIFIANTS_INVALIDES;
@@ -254,35 +258,33 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 		l->max_droit = RIGHT_PRESIDENT;
 	}
 	wipe(l->user.password, sizeof l->user.password);
+	hook_pause("login"); /* judged, not yet confirmed in the write transaction */
 	return ST_OK;
 }
 
-/* Replaces the bcrypt hash the check matched, if it is still the stored one:
- * a president may have set a new password meanwhile. */
-static int
-rehash(const struct login *l)
+enum status
+login_confirm(struct login *l, int64_t now)
 {
 	struct user u;
-	int found = user_by_id(l->user.id, &u), ok;
+	int found = user_by_id(l->user.id, &u);
+	bool same;
 
 	if (found < 0)
-		return 0;
-	ok = !found || strcmp(u.password, l->replaced) != 0 ||
-	    user_set_password(u.id, l->rehash);
+		return ST_ERREUR_BDD;
+	/* Both compared strings come from the database: no secret is timed. */
+	same = found && (l->by_card ? strcmp(u.card, l->user.card) == 0 :
+	    strcmp(u.password, l->checked) == 0);
 	wipe(u.password, sizeof u.password);
-	return ok;
-}
-
-int
-login_succeeded(const struct login *l, int64_t now)
-{
+	if (!same)
+		return l->by_card ? ST_CARTE_INCONNUE : ST_IDENTIFIANTS_INVALIDES;
+	l->user = u;
 	/* A card's attempt was counted against its address's unknown cards:
 	 * take that one back; a password's key is forgotten. */
 	if (!(l->by_card ? limit_undo(&l->local) : limit_clear(&l->local)))
-		return 0;
+		return ST_ERREUR_BDD;
 	if (l->global.kind && !limit_undo(&l->global))
-		return 0;
-	if (l->rehash[0] && !rehash(l))
-		return 0;
-	return limit_remember(l->user.id, l->addr, now, !l->by_card);
+		return ST_ERREUR_BDD;
+	if (l->rehash[0] && !user_set_password(u.id, l->rehash))
+		return ST_ERREUR_BDD;
+	return limit_remember(u.id, l->addr, now, !l->by_card) ? ST_OK : ST_ERREUR_BDD;
 }

@@ -1,8 +1,9 @@
 /*
  * Logging in, shared by utilisateur/connexion and the OAuth login page: the
- * limiter's rules (SPEC §5) and the password (scrypt) or card check, run
- * outside any transaction so that scrypt never holds the write lock; then,
- * inside the request's transaction, what a success changes.
+ * limiter's rules (doc/api.md, failed logins) and the password (scrypt) or
+ * card check, run outside any transaction so that scrypt never holds the write
+ * lock; then, inside the request's transaction, the check confirmed against
+ * the stored account and what a success changes.
  *
  * A browser where a password was right keeps a signed device cookie
  * (10p5_appareil); an address or browser where the user logged in before (with
@@ -33,7 +34,7 @@ struct login {
 	struct limit_key local, global;  /* the keys the attempt was counted against */
 	char login[32], addr[64], device[48], local_addr[64];
 	char rehash[PASSWORD_HASH_MAX];   /* a bcrypt match: its scrypt replacement; "" if none */
-	char replaced[PASSWORD_HASH_MAX]; /* the bcrypt hash that rehash replaces */
+	char checked[PASSWORD_HASH_MAX];  /* the stored hash a right password matched */
 };
 
 /* Counts the attempt against its keys first, in a short transaction of its
@@ -46,11 +47,15 @@ struct login {
 enum status login_check(const char *addr, const char *cookies, const char *login,
     const char *mdp, const char *card, int64_t now, struct login *l, int64_t *wait);
 
-/* After a successful check, inside the caller's write transaction: takes the
- * counted attempt back, remembers the address, and stores l->rehash in place
- * of the bcrypt hash (unless the password was changed since the check).
- * Returns 1, or 0 on error. */
-int login_succeeded(const struct login *l, int64_t now);
+/* After a successful check, inside the caller's write transaction: confirms
+ * that the account still holds what was checked (the hash the password
+ * matched, or the card), since a password or card may have changed since the
+ * check; then takes the counted attempt back, remembers the address, and
+ * stores l->rehash in place of the bcrypt hash. l->user is read again (its
+ * right as of now). Returns ST_OK; the wrong password's or unknown card's
+ * status when the account changed (nothing is written: the attempt stays
+ * counted as a failure, as for a wrong password); or ST_ERREUR_BDD. */
+enum status login_confirm(struct login *l, int64_t now);
 
 /* The value of the device cookie to set after a password's success (the
  * browser's own device id, or a new one), signed for l's user, into out

@@ -847,8 +847,10 @@ ok "$(ledger_ok; echo $?)" "the ledger invariant holds"
 
 # --- second stack: expiry, the login limiter, a fixed issuer ------------------------------
 
+# Logins stop between their check and their transaction while $HOLD exists.
+HOLD=$(mktemp -u /tmp/10p5-hold.XXXXXX)
 next_stack TENP5_CODE_TTL=30 TENP5_ACCESS_TTL=30 TENP5_REFRESH_TTL=30 TENP5_LOGIN_FAILS=3 \
-	TENP5_ISSUER=https://bar.example.org
+	TENP5_ISSUER=https://bar.example.org TENP5_TEST_PAUSE="login:$HOLD"
 P=$(admin_jeton)
 add_user "$P" bar bar-secret-1 2
 add_user "$P" cible cible-secret-1 2
@@ -879,6 +881,25 @@ bearer client/liste "" "$AT"
 is "$CODE $(vals .status .raison)" "401 jeton_invalide expire" "an expired access token is 401, raison expire"
 refresh "$RT" -u "$CA:$SA"
 rfc_error 400 invalid_grant "an expired refresh token is invalid_grant"
+
+# The consent page's login confirms its check inside the transaction: a
+# password changed while it was between the two gives no code.
+add_user "$P" change change-secret-1 2
+CJ=$(login change change-secret-1)
+VR=$(verifier)
+az_page "$(azq "$CA" "$RA" lecture s-63 "$(pkce "$VR")")"
+: >"$HOLD"
+(az_post login=change mdp=change-secret-1 decision=autoriser; echo "$CODE|$(msg)|$LOC") >"$DATA/held.out" &
+pid=$!
+held "$HOLD" || diag "the login never reached its hold"
+call utilisateur/mdp "jeton=$CJ&login=change&mdp=change-secret-2"
+changed=$(st)
+rm -f "$HOLD"
+wait "$pid"
+is "$changed|$(cat "$DATA/held.out")" "ok|200|Identifiant ou mot de passe incorrect.|" \
+	"a consent with the old password, judged before a password change and confirmed after it, stays on the page"
+is "$(sql "SELECT count(*) FROM oauth_codes c JOIN users u ON u.id = c.user_id WHERE u.login = 'change'")" 0 \
+	"and no code was issued"
 
 VT=$(verifier)
 az_page "$(azq "$CA" "$RA" lecture s-62 "$(pkce "$VT")")"

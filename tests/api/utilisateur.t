@@ -25,7 +25,9 @@ session_exists() { sql "SELECT count(*) FROM sessions WHERE hash = X'$(sha "$1")
 pw_of() { sql "SELECT password FROM users WHERE login = '$1' AND deleted_ms IS NULL"; }
 # How many times a text occurs in the live database files (main file and WAL).
 in_db_files() { cat "$DB" "$DB-wal" 2>/dev/null | grep -ca -- "$1"; }
-start_stack
+# Logins stop between their check and their transaction while $HOLD exists.
+HOLD=$(mktemp -u /tmp/10p5-hold.XXXXXX)
+start_stack TENP5_TEST_PAUSE="login:$HOLD"
 P=$(admin_jeton)
 
 # utilisateur/connexion by login and password
@@ -258,6 +260,23 @@ call utilisateur/liste "jeton=$P"
 is "$(st)" ok "while the president's own session goes on"
 is "$(jlast bar)" "prez|1|1" "the reset is journaled, by prez, naming bar"
 B=$(login bar bar-secret-3)
+
+# A password changed between a login's check of the old one and its
+# transaction: the old password opens no session (the check is confirmed
+# inside the transaction).
+add_user "$P" chg chg-secret-1 2
+C=$(login chg chg-secret-1)
+: >"$HOLD"
+curl -s --data-binary "login=chg&mdp=chg-secret-1" "$URL/api/utilisateur/connexion" >"$DATA/held.out" &
+pid=$!
+held "$HOLD" || diag "the login never reached its hold"
+call utilisateur/mdp "jeton=$C&login=chg&mdp=chg-secret-2"
+changed=$(st)
+rm -f "$HOLD"
+wait "$pid"
+is "$changed $(jq -r '.status, has("jeton")' "$DATA/held.out" | xargs)" "ok identifiants_invalides false" \
+	"a login with the old password, judged before a password change and confirmed after it, is refused"
+is "$(sessions_of chg)" 1 "and opened no session (the one that changed the password remains)"
 
 # utilisateur/fiche: transactions made by the user
 s=""

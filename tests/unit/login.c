@@ -55,7 +55,8 @@ signed_cookie(const char *version, char *out, size_t cap)
 }
 
 /* One attempt from addr with the given Cookie header; the status, and the
- * verdict in *verdict. A success is recorded as utilisateur/connexion would. */
+ * verdict in *verdict (after its confirmation, as utilisateur/connexion makes
+ * it). A success is recorded as utilisateur/connexion would. */
 static enum status
 attempt(const char *addr, const char *cookies, const char *login, const char *mdp,
     const char *card, enum status *verdict, struct login *l)
@@ -68,7 +69,7 @@ attempt(const char *addr, const char *cookies, const char *login, const char *md
 	*verdict = st == ST_OK ? l->verdict : st;
 	if (st == ST_OK && l->verdict == ST_OK) {
 		db_begin(true);
-		login_succeeded(l, now);
+		*verdict = login_confirm(l, now);
 		db_commit();
 	}
 	now += 1000;
@@ -205,6 +206,31 @@ main(void)
 	uncrowd();
 	attempt("10.0.0.3", "", "prez", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_OK, "and with no queue, checks follow each other freely");
+
+	/* A check is confirmed inside the write transaction: what changed since
+	 * (scrypt ran outside it) makes it a wrong one. */
+	db_exec("INSERT INTO users (login, password, card, droit, created_ms)"
+	    " VALUES ('chg', ?1, 'CAFE02', 2, 0)", "s", hash);
+	login_check("10.0.0.1", "", "chg", "bon-secret-1", NULL, now, &l, &last_wait);
+	is_int(l.verdict, ST_OK, "chg's password is right at its check");
+	db_exec("UPDATE users SET password = 'changed' WHERE login = 'chg'", "");
+	db_begin(true);
+	is_int(login_confirm(&l, now), ST_IDENTIFIANTS_INVALIDES,
+	    "changed before the transaction, it is refused there as a wrong password");
+	db_commit();
+	is_int(db_int("SELECT fails FROM limits WHERE kind = 1 AND login = 'chg'", -1), 1,
+	    "and stays counted as one");
+	login_check("10.0.0.1", "", NULL, NULL, "CAFE02", now, &l, &last_wait);
+	db_exec("UPDATE users SET card = 'CAFE03' WHERE login = 'chg'", "");
+	db_begin(true);
+	is_int(login_confirm(&l, now), ST_CARTE_INCONNUE, "a card moved since its check is unknown");
+	db_rollback();
+	login_check("10.0.0.1", "", NULL, NULL, "CAFE03", now, &l, &last_wait);
+	db_exec("UPDATE users SET droit = 1 WHERE login = 'chg'", "");
+	db_begin(true);
+	is_int(login_confirm(&l, now), ST_OK, "a card still its user's is confirmed");
+	is_int(l.user.droit, 1, "with the user's right as of the transaction");
+	db_rollback();
 	unitdb_close();
 	return done_testing();
 }
