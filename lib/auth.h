@@ -89,8 +89,10 @@ enum status auth_principal(const struct params *p, const char *authorization, in
 void auth_touch(const struct principal *who, int64_t now);
 
 /* Resolves again the credential kind/token_id (a principal's) into *who, with
- * the user's current right, for those who hold it over time (a live feed):
- * as auth_principal answers for its secret, use counted nowhere. */
+ * the user's current right, for those who hold it over time (a live feed, a
+ * ticket): as auth_principal answers for its secret, use counted nowhere. A
+ * credential's id is never given to another (schema/009), so kind/token_id
+ * names that credential for good: once it has ended, it stays unknown. */
 enum status auth_recheck(enum cred_kind kind, int64_t token_id, int64_t now,
     struct principal *who, enum auth_reason *why);
 

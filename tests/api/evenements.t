@@ -252,6 +252,41 @@ sse_wait lect '^event: transaction'
 is "$(sse_events lect)" "transaction " "it sees the payment, not the overdraft nor the new member"
 sse_stop lect
 
+# --- a credential's id is never another's -------------------------------------
+# A stream or a ticket stands for one credential: once it has ended, the next
+# credential made cannot answer in its name. The logout and the president's
+# login go back to back, well within the 10 s between two re-checks of the
+# stream; the president's change of staff then forces one.
+B=$(login bar bar-secret-1)
+sse loggedout "ticket=$(ticket "$B")"
+sse_wait loggedout '^retry'
+dead=$(sql "SELECT id FROM sessions WHERE hash = X'$(sha "$B")'")
+{
+	echo "utilisateur/deconnexion jeton=$B"
+	echo "utilisateur/connexion login=prez&mdp=prez-secret-1"
+} | storm 1 >"$DATA/relogin"
+P=$(tail -1 "$DATA/relogin" | jq -r .jeton)
+is "$(sql "SELECT id != $dead FROM sessions WHERE hash = X'$(sha "$P")'")" 1 "a session opened after another ended never takes its id"
+call utilisateur/ajouter "jeton=$P&login=apreslogout&mdp=apres-secret-1&droit=1"
+call client/decouvert "jeton=$P&idCarte=FEED2&decouvert=non"
+call client/payer "jeton=$P&idCarte=FEED2&montant=1"
+sse_wait loggedout '^event: (fin|transaction)'
+is "$(sse_data loggedout fin)" '{"status":"jeton_invalide","raison":"inconnu"}' \
+	"a right-2 stream whose session was ended ends at its next re-check, a president's new session notwithstanding"
+is "$(sse_events loggedout)" "fin " "having been handed nothing of the president's"
+sse_stop loggedout
+
+B2=$(login bar bar-secret-1)
+call cle/creer "jeton=$B2&nom=jetable&droit=2"
+KT=$(val .cle) KT_ID=$(val .id)
+TK=$(ticket "$KT")
+call cle/supprimer "jeton=$B2&id=$KT_ID"
+call cle/creer "jeton=$P&nom=presidente&droit=3"
+ok "$([ "$(val .id)" != "$KT_ID" ]; echo $?)" "a key made after another was deleted never takes its id"
+get "api/evenements?ticket=$TK" --max-time 3 -N
+is "$CODE $(jv '.status, .raison')" "200 jeton_invalide inconnu" \
+	"a ticket taken with a key since deleted opens nothing, though a president made a key after it"
+
 # --- liveness -------------------------------------------------------------------
 B=$(login bar bar-secret-1)
 sse quiet "ticket=$(ticket "$B")"
