@@ -169,6 +169,7 @@ h_fiche(struct req *r, json_object *out)
 {
 	struct client c;
 	enum status st;
+	struct ledger_page pg = ledger_page(r->v);
 	sqlite3_stmt *list;
 
 	if ((st = find(r, &c)) != ST_OK)
@@ -177,7 +178,7 @@ h_fiche(struct req *r, json_object *out)
 	reply_money(out, K_SOLDE, c.balance);
 	if (r->who.droit >= RIGHT_PRESIDENT)
 		reply_bool(out, K_DECOUVERT, c.overdraft);
-	if (!(list = ledger_list(c.id, 0, NULL, r->v[FLD_APRES].i, r->v[FLD_LIMITE].i)))
+	if (!(list = ledger_list(c.id, 0, NULL, &pg)))
 		return ST_ERREUR_BDD;
 	req_stream(r, K_TRANSACTIONS, list, ledger_row_json, r->v[FLD_LIMITE].i);
 	return ST_OK;
@@ -221,7 +222,7 @@ static const struct route routes[] = {
 	{ .path = "client/liste", .handler = h_liste, .right = RIGHT_BAR, .scope = SCOPE_LECTURE,
 	  .pool = READS },
 	{ .path = "client/fiche", .handler = h_fiche, .right = RIGHT_BAR, .scope = SCOPE_LECTURE,
-	  .pool = READS, .takes = CARD | FB(FLD_LIMITE) | FB(FLD_APRES), .needs = CARD },
+	  .pool = READS, .takes = CARD | LEDGER_PAGE_FIELDS, .needs = CARD },
 	{ .path = "client/decouvert", .handler = h_decouvert, .right = RIGHT_PRESIDENT,
 	  .flags = R_WRITE, .takes = CARD | FB(FLD_DECOUVERT) | RID,
 	  .needs = CARD | FB(FLD_DECOUVERT) },

@@ -60,14 +60,15 @@ h_refaire(struct req *r, json_object *out)
 	return flip(r, out, true, ST_TRANSACTIONS_DEJA_ACTIVE);
 }
 
-/* The ledger, oldest first, optionally of one client and/or one user, paged
- * with limite/apres. An unknown client gives an empty list. Statuses:
- * erreur_bdd. */
+/* The ledger, oldest first or newest first, optionally of one client and/or
+ * one user, paged with limite and apres or avant. An unknown client gives an
+ * empty list. Statuses: erreur_bdd. */
 static enum status
 h_transactions(struct req *r, json_object *out)
 {
 	const struct value *card = &r->v[FLD_CLIENT], *login = &r->v[FLD_UTILISATEUR];
 	int64_t client_id = 0;
+	struct ledger_page pg = ledger_page(r->v);
 	sqlite3_stmt *list;
 
 	(void)out;
@@ -80,8 +81,7 @@ h_transactions(struct req *r, json_object *out)
 		/* No client: an id no row has, so the list is empty. */
 		client_id = found ? c.id : INT64_MAX;
 	}
-	list = ledger_list(client_id, 0, login->set ? login->s : NULL, r->v[FLD_APRES].i,
-	    r->v[FLD_LIMITE].i);
+	list = ledger_list(client_id, 0, login->set ? login->s : NULL, &pg);
 	if (!list)
 		return ST_ERREUR_BDD;
 	req_stream(r, K_TRANSACTIONS, list, ledger_row_json, r->v[FLD_LIMITE].i);
@@ -97,7 +97,7 @@ static const struct route routes[] = {
 	  .flags = R_WRITE, .takes = FB(FLD_ID_TRANSACTION) | RID, .needs = FB(FLD_ID_TRANSACTION) },
 	{ .path = "transactions", .handler = h_transactions, .right = RIGHT_PRESIDENT,
 	  .scope = SCOPE_LECTURE,
-	  .takes = FB(FLD_CLIENT) | FB(FLD_UTILISATEUR) | FB(FLD_LIMITE) | FB(FLD_APRES) },
+	  .takes = FB(FLD_CLIENT) | FB(FLD_UTILISATEUR) | LEDGER_PAGE_FIELDS },
 };
 
 static const struct area area = {

@@ -197,6 +197,7 @@ h_fiche(struct req *r, json_object *out)
 {
 	struct user u;
 	enum status st;
+	struct ledger_page pg = ledger_page(r->v);
 	sqlite3_stmt *list;
 
 	if ((st = target(r, &u)) != ST_OK)
@@ -204,7 +205,7 @@ h_fiche(struct req *r, json_object *out)
 	reply_str(out, K_LOGIN, u.login);
 	reply_int(out, K_DROIT, u.droit);
 	reply_str(out, K_ID_CARTE, u.card[0] ? u.card : NULL);
-	list = ledger_list(0, u.id, NULL, r->v[FLD_APRES].i, r->v[FLD_LIMITE].i);
+	list = ledger_list(0, u.id, NULL, &pg);
 	if (!list)
 		return ST_ERREUR_BDD;
 	req_stream(r, K_TRANSACTIONS, list, ledger_row_json, r->v[FLD_LIMITE].i);
@@ -356,7 +357,7 @@ static const struct route routes[] = {
 	{ .path = "utilisateur/liste", .handler = h_liste, .right = RIGHT_PRESIDENT,
 	  .scope = SCOPE_LECTURE },
 	{ .path = "utilisateur/fiche", .handler = h_fiche, .right = RIGHT_BDE, .scope = SCOPE_LECTURE,
-	  .takes = LOGIN | FB(FLD_LIMITE) | FB(FLD_APRES), .needs = LOGIN },
+	  .takes = LOGIN | LEDGER_PAGE_FIELDS, .needs = LOGIN },
 	{ .path = "utilisateur/ajouter", .handler = h_ajouter, .prepare = p_hash,
 	  .right = RIGHT_PRESIDENT, .flags = R_WRITE,
 	  .takes = LOGIN | FB(FLD_MDP) | FB(FLD_ID_CARTE) | FB(FLD_DROIT) | RID,

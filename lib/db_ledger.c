@@ -122,25 +122,40 @@ ledger_flip(const struct principal *who, int64_t now, struct ledger_row *t, stru
 #define LEDGER_COLUMNS "SELECT t.id, t.type, t.client_id, t.user_id, t.date_ms, t.amount," \
 	" t.qty, t.valid FROM transactions t"
 
-sqlite3_stmt *
-ledger_list(int64_t client_id, int64_t user_id, const char *login, int64_t after, int64_t limit)
-{
-	int64_t lim = limit > 0 ? limit + 1 : -1;
+/* The lists, oldest first and newest first, by what they are of. Parameters:
+ * ?1 client id, ?2 user id, ?3 login, ?4 after, ?5 before, ?6 limit. */
+#define LIST(of) { \
+	LEDGER_COLUMNS " WHERE " of "t.id > ?4 AND t.id < ?5 ORDER BY t.id LIMIT ?6", \
+	LEDGER_COLUMNS " WHERE " of "t.id > ?4 AND t.id < ?5 ORDER BY t.id DESC LIMIT ?6" }
+enum list_of { OF_CLIENT_LOGIN, OF_CLIENT, OF_USER, OF_LOGIN, OF_ALL, OF__MAX };
+static const char *const list_sql[OF__MAX][2] = {
+	[OF_CLIENT_LOGIN] = LIST("t.client_id = ?1 AND t.user_id IN (SELECT id FROM users"
+	    " WHERE login = ?3) AND "),
+	[OF_CLIENT] = LIST("t.client_id = ?1 AND "),
+	[OF_USER] = LIST("t.user_id = ?2 AND "),
+	[OF_LOGIN] = LIST("t.user_id IN (SELECT id FROM users WHERE login = ?3) AND "),
+	[OF_ALL] = LIST(""),
+};
 
-	if (client_id > 0 && login)
-		return db_query(LEDGER_COLUMNS " WHERE t.client_id = ?1 AND t.id > ?2 AND"
-		    " t.user_id IN (SELECT id FROM users WHERE login = ?3) ORDER BY t.id LIMIT ?4",
-		    "iisi", client_id, after, login, lim);
-	if (client_id > 0)
-		return db_query(LEDGER_COLUMNS " WHERE t.client_id = ?1 AND t.id > ?2"
-		    " ORDER BY t.id LIMIT ?3", "iii", client_id, after, lim);
-	if (user_id > 0)
-		return db_query(LEDGER_COLUMNS " WHERE t.user_id = ?1 AND t.id > ?2"
-		    " ORDER BY t.id LIMIT ?3", "iii", user_id, after, lim);
-	if (login)
-		return db_query(LEDGER_COLUMNS " WHERE t.user_id IN (SELECT id FROM users"
-		    " WHERE login = ?1) AND t.id > ?2 ORDER BY t.id LIMIT ?3", "sii", login, after, lim);
-	return db_query(LEDGER_COLUMNS " WHERE t.id > ?1 ORDER BY t.id LIMIT ?2", "ii", after, lim);
+struct ledger_page
+ledger_page(const struct value v[FLD__MAX])
+{
+	return (struct ledger_page){
+		.after = v[FLD_APRES].i,
+		.before = v[FLD_AVANT].set ? v[FLD_AVANT].i : INT64_MAX,
+		.limit = v[FLD_LIMITE].i,
+		.newest = v[FLD_ORDRE].i != 0,
+	};
+}
+
+sqlite3_stmt *
+ledger_list(int64_t client_id, int64_t user_id, const char *login, const struct ledger_page *pg)
+{
+	enum list_of of = client_id > 0 ? (login ? OF_CLIENT_LOGIN : OF_CLIENT)
+	    : user_id > 0 ? OF_USER : login ? OF_LOGIN : OF_ALL;
+
+	return db_query(list_sql[of][pg->newest], "iisiii", client_id, user_id, login, pg->after,
+	    pg->before, pg->limit > 0 ? pg->limit + 1 : (int64_t)-1);
 }
 
 #define NAME_CACHE 256

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "db_client.h"
+#include "field.h"
 #include "reply.h"
 
 enum tx_type {
@@ -64,12 +65,26 @@ int ledger_get(int64_t id, struct ledger_row *t);
 int ledger_flip(const struct principal *who, int64_t now, struct ledger_row *t,
     struct client *c, bool valid);
 
-/* Statement listing rows oldest first with id > after, at most limit + 1 of
- * them (limit 0: all), of one client (client_id > 0), of one user (user_id > 0)
- * or of the users named login (login != NULL), as (id, type, client id, user
- * id, date, amount, qty, valid). NULL on error. */
+/* Which rows of a list, in which order (doc/api.md, lists): ids above
+ * `after` and below `before`, at most `limit` of them (0: all), newest first
+ * or oldest first. */
+struct ledger_page {
+	int64_t after;
+	int64_t before;  /* INT64_MAX: no bound */
+	int64_t limit;
+	bool newest;
+};
+
+/* The fields a list takes, and the page they ask for. */
+#define LEDGER_PAGE_FIELDS (FB(FLD_LIMITE) | FB(FLD_APRES) | FB(FLD_AVANT) | FB(FLD_ORDRE))
+struct ledger_page ledger_page(const struct value v[FLD__MAX]);
+
+/* Statement listing the rows of page pg (one more than its limit, which tells
+ * a cut list) of one client (client_id > 0), of one user (user_id > 0) or of
+ * the users named login (login != NULL), as (id, type, client id, user id,
+ * date, amount, qty, valid). NULL on error. */
 sqlite3_stmt *ledger_list(int64_t client_id, int64_t user_id, const char *login,
-    int64_t after, int64_t limit);
+    const struct ledger_page *pg);
 
 /* Row writer for ledger_list statements (see row_fn). Fastest when cap
  * leaves room for the longest row (some 750 bytes). */

@@ -52,6 +52,8 @@ const struct field_def field_defs[FLD__MAX] = {
 	[FLD_PAS]            = { .wire = "pas", .type = FT_STEP },
 	[FLD_TICKET]         = { .wire = "ticket", .type = FT_TOKEN },
 	[FLD_TYPES]          = { .wire = "types", .type = FT_TEXT },
+	[FLD_ORDRE]          = { .wire = "ordre", .type = FT_ORDER },
+	[FLD_AVANT]          = { .wire = "avant", .type = FT_ID },
 };
 
 static int
@@ -190,6 +192,14 @@ parse_bool(const char *s, int64_t *out)
 	return 0;
 }
 
+/* Case ignored, as for booleans. */
+static int
+parse_order(const char *s, int64_t *out)
+{
+	*out = strcasecmp(s, "recent") == 0;
+	return *out || strcasecmp(s, "ancien") == 0;
+}
+
 int
 field_parse(enum ftype t, const char *s, int64_t *out)
 {
@@ -239,6 +249,8 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 		return charset(s, 1, 64, "_");
 	case FT_PKCE:
 		return charset(s, 43, 128, "._~-");
+	case FT_ORDER:
+		return parse_order(s, out);
 	case FT__MAX:
 		break;
 	}

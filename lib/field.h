@@ -58,6 +58,9 @@ enum fld {
 	/* the live feed */
 	FLD_TICKET,
 	FLD_TYPES,
+	/* lists, newest first */
+	FLD_ORDRE,
+	FLD_AVANT,
 	FLD__MAX
 };
 
@@ -91,6 +94,7 @@ enum ftype {
 	FT_URI,        /* an https URL, or http to a loopback host; no fragment */
 	FT_CLIENT_ID,  /* 1-64 of [A-Za-z0-9_] */
 	FT_PKCE,       /* 43-128 of [A-Za-z0-9._~-] (RFC 7636) */
+	FT_ORDER,      /* a list's order: ancien (0, oldest first) or recent (1) */
 	FT__MAX
 };
 

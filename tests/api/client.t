@@ -140,6 +140,17 @@ call client/fiche "jeton=$B&idCarte=AHS0DIEX&limite=10"
 is "$(val 'has("suivant")')" false "an uncut list has no suivant"
 call client/fiche "jeton=$B&idCarte=AHS0DIEX&limite=10001"
 is "$(st)$(val .champ)" requete_malformelimite "limite above 10000 is malformed"
+call client/fiche "jeton=$B&idCarte=AHS0DIEX&ordre=recent"
+is "$(val '[.transactions[].type] | join(",")')" "4,3,3,2,1" "ordre=recent lists the history newest first"
+hist=$(val '[.transactions[].id] | join(",")')
+is "$(pages client/fiche "jeton=$B&idCarte=AHS0DIEX" 2 recent)" "$hist" \
+	"limite, suivant and avant walk it newest first, each row once"
+is "$(pages client/fiche "jeton=$B&idCarte=AHS0DIEX" 2 ancien)" "$(tr ',' '\n' <<<"$hist" | tac | paste -sd,)" \
+	"and apres oldest first"
+call client/fiche "jeton=$B&idCarte=AHS0DIEX&ordre=dernier"
+is "$(st)$(val .champ)" requete_malformeordre "an unknown ordre is malformed"
+call client/fiche "jeton=$B&idCarte=AHS0DIEX&avant=-5"
+is "$(st)$(val .champ)" requete_malformeavant "a negative avant is malformed"
 call client/fiche "jeton=$B&idCarte=NOPE"
 is "$(st)" client_inconnu "the fiche of an unknown card says client_inconnu"
 
@@ -167,6 +178,17 @@ is "$(states)" "$(in_db)" "after a top-up (another process's commit), every work
 call annuler "jeton=$B&idTransaction=$tx"
 is "$(st)" ok "the top-up is cancelled"
 is "$(states)" "$(in_db)" "and every worker shows it cancelled"
+# The kept answer of a list is that list's, in its order: each worker asked
+# in turns for the history oldest first and newest first gives each its own.
+orders=
+for i in 1 2 3 4 5 6; do
+	call client/fiche "jeton=$B&idCarte=AHS0DIEX"
+	orders+="$(val '[.transactions[].id] | . == sort')"
+	call client/fiche "jeton=$B&idCarte=AHS0DIEX&ordre=recent"
+	orders+=" $(val '[.transactions[].id] | . == (sort | reverse)') "
+done
+is "$orders" "$(printf 'true true %.0s' 1 2 3 4 5 6)" \
+	"a fiche asked oldest first then newest first, six times: never the other order's kept answer"
 for i in 1 2 3; do
 	call client/liste "jeton=$B"
 	bar=$(val '[.clients[] | has("decouvert")] | any')

@@ -332,6 +332,27 @@ ledger_ok() {
 	"$ADMIN" -d "$DB" check >/dev/null 2>&1
 }
 
+# pages PATH BODY LIMITE ORDRE: the ids of the list PATH answers (its
+# `transactions`), read LIMITE at a time in ORDRE (ancien or recent), each
+# page asked from the last one's suivant (as apres oldest first, as avant
+# newest first); comma-separated. A refusal, a page longer than LIMITE or a
+# suivant that does not move prints what went wrong instead.
+pages() {
+	local path=$1 body=$2 limite=$3 ordre=$4 key=apres from= ids= page n=0
+	[ "$ordre" = recent ] && key=avant
+	while [ $((n += 1)) -le 1000 ]; do
+		call "$path" "$body&limite=$limite&ordre=$ordre${from:+&$key=$from}"
+		[ "$(st)" = ok ] || { echo "$(st)"; return; }
+		[ "$(val '.transactions | length')" -le "$limite" ] || { echo "a page of more than $limite"; return; }
+		page=$(val '[.transactions[].id] | join(",")')
+		ids=$ids${ids:+${page:+,}}$page
+		[ "$(val 'has("suivant")')" = true ] || break
+		[ "$(val .suivant)" != "$from" ] || { echo "suivant does not move"; return; }
+		from=$(val .suivant)
+	done
+	echo "$ids"
+}
+
 # storm CONCURRENCY < LINES: each line is "PATH BODY [ADDRESS]" (BODY
 # urlencoded); all are POSTed to /api/PATH by one curl process with that many
 # requests in flight, each given 30 s at most, from ADDRESS if given. Prints

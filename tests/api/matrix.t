@@ -137,7 +137,7 @@ add_user "$P" victim victim-secret-1 1
 declare -A GOOD=(
 	[idCarte]=HOST1 [client]=HOST1 [login]=victim [utilisateur]=victim [mdp]=victim-secret-2
 	[montant]=1 [solde]=5 [prix]=1 [decouvert]=non [droit]=1 [quantite]=1 [idTransaction]=999999
-	[limite]=10 [apres]=0 [nom]=x [expiration]=1 [id]=999999 [client_id]=app_nope
+	[limite]=10 [apres]=0 [avant]=999999 [ordre]=recent [nom]=x [expiration]=1 [id]=999999 [client_id]=app_nope
 	[redirect_uri]=https%3A%2F%2Fh.example%2Fcb [idRequete]=h-0 [depuis]=0 [jusqua]=3600000 [pas]=3600
 )
 hostile=(

@@ -188,6 +188,46 @@ done
 call transactions "jeton=$P&limite=10000"
 is "$(st) $(val 'has("suivant")')" "ok false" "limite=10000 is allowed"
 
+# Newest first (ordre=recent), paged with avant.
+desc() { sql "SELECT group_concat(id, ',') FROM (SELECT t.id FROM transactions t ${1:-} ORDER BY t.id DESC)"; }
+call transactions "jeton=$P&ordre=recent"
+is "$(st) $(val '[.transactions[].id] | join(",")')" "ok $(desc)" "ordre=recent gives the whole ledger newest first"
+call transactions "jeton=$P&ordre=ancien"
+is "$(val '[.transactions[].id] | join(",")')" "$all" "ordre=ancien gives the default order, oldest first"
+call transactions "jeton=$P&ordre=RECENT&client=ANN1"
+is "$(val '[.transactions[].id] | join(",")')" "$(desc "JOIN clients c ON c.id = t.client_id WHERE c.card = 'ANN1'")" \
+	"newest first for one client (the word's case ignored)"
+call transactions "jeton=$P&ordre=recent&utilisateur=bar2"
+is "$(val '[.transactions[].id] | join(",")')" "$(desc "JOIN users u ON u.id = t.user_id WHERE u.login = 'bar2'")" \
+	"newest first for one user"
+call transactions "jeton=$P&ordre=recent&client=ANN1&utilisateur=bar2"
+is "$(val '[.transactions[].id] | join(",")')" "$(desc "JOIN users u ON u.id = t.user_id JOIN clients c
+    ON c.id = t.client_id WHERE u.login = 'bar2' AND c.card = 'ANN1'")" "newest first for both"
+is "$(pages transactions "jeton=$P" 3 recent)" "$(desc)" \
+	"limite, suivant and avant walk the whole ledger newest first, each row once"
+is "$(pages transactions "jeton=$P" 3 ancien)" "$all" "and with apres oldest first"
+n=$(sql "SELECT count(*) FROM transactions")
+call transactions "jeton=$P&ordre=recent&limite=$((n - 1))"
+is "$(val .suivant)" "$(sql "SELECT min(id) FROM transactions WHERE id > (SELECT min(id) FROM transactions)")" \
+	"cut newest first, suivant is the smallest id given: the next page's avant"
+call transactions "jeton=$P&avant=$mid"
+is "$(val '[.transactions[].id] | join(",")')" "$(desc "WHERE t.id < $mid" | tr ',' '\n' | sort -n | paste -sd,)" \
+	"avant alone keeps the smaller ids, oldest first"
+lo=$(sql "SELECT id FROM transactions ORDER BY id LIMIT 1 OFFSET 1")
+call transactions "jeton=$P&apres=$lo&avant=$mid&ordre=recent"
+is "$(val '[.transactions[].id] | join(",")')" "$(desc "WHERE t.id > $lo AND t.id < $mid")" \
+	"apres and avant together give the rows between, newest first"
+call transactions "jeton=$P&avant=0"
+is "$(st) $(val '.transactions | length')" "ok 0" "avant=0 gives an empty list"
+for bad in "ordre=nouveau" "ordre=desc" "ordre=1" "ordre=recent&ordre=ancien"; do
+	call transactions "jeton=$P&$bad"
+	is "$(st) $(val .champ)" "requete_malforme ordre" "$bad is malformed"
+done
+for bad in -1 abc 1.5 9007199254740992; do
+	call transactions "jeton=$P&ordre=recent&avant=$bad"
+	is "$(st) $(val .champ)" "requete_malforme avant" "avant=$bad is malformed"
+done
+
 ledger_ok
 ok $? "the ledger invariant holds (admin check)"
 is "$(sql "SELECT count(*) FROM clients c WHERE balance != (SELECT coalesce(sum(CASE WHEN type IN (1, 2)

@@ -306,6 +306,18 @@ is "$page1,$(val '[.transactions[].id] | join(",")')" "$all" "apres=suivant give
 is "$(val 'has("suivant")')" false "the last page has no suivant"
 call utilisateur/fiche "jeton=$B&login=bar&apres=${all%%,*}"
 is "$(val '[.transactions[].type] | join(",")')" "2,3,3" "apres without limite gives every later row"
+call utilisateur/fiche "jeton=$B&login=bar&ordre=recent"
+is "$(val '[.transactions[].id] | join(",")')" "$(tr ',' '\n' <<<"$all" | tac | paste -sd,)" \
+	"ordre=recent lists them newest first"
+is "$(pages utilisateur/fiche "jeton=$B&login=bar" 3 recent)" "$(tr ',' '\n' <<<"$all" | tac | paste -sd,)" \
+	"limite, suivant and avant walk them newest first, each once"
+is "$(pages utilisateur/fiche "jeton=$B&login=bar" 3 ancien)" "$all" "and apres oldest first"
+call utilisateur/fiche "jeton=$B&login=bar&ordre=recent&avant=${all##*,}"
+is "$(val '[.transactions[].type] | join(",")')" "3,2,1" "avant keeps the earlier rows"
+call utilisateur/fiche "jeton=$B&login=bar&ordre=plusrecent"
+is "$(jv '.status, .champ')" "requete_malforme ordre" "an unknown ordre is malformed"
+call utilisateur/fiche "jeton=$B&login=bar&avant=x"
+is "$(jv '.status, .champ')" "requete_malforme avant" "an avant that is no id is malformed"
 call utilisateur/fiche "jeton=$B&login=bar&limite=0"
 is "$(jv '.status, .champ')" "requete_malforme limite" "limite=0 is malformed"
 call utilisateur/fiche "jeton=$B&login=prez"

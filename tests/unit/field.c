@@ -77,6 +77,15 @@ test_shapes(void)
 	is_int(v, 1, "vrai is true");
 	field_parse(FT_BOOL, "non", &v);
 	is_int(v, 0, "non is false");
+	shape(FT_ORDER, "recent", 1, "ordre");
+	shape(FT_ORDER, "Ancien", 1, "ordre");
+	shape(FT_ORDER, "récent", 0, "ordre");
+	shape(FT_ORDER, "1", 0, "ordre");
+	shape(FT_ORDER, "desc", 0, "ordre");
+	field_parse(FT_ORDER, "recent", &v);
+	is_int(v, 1, "recent is newest first");
+	field_parse(FT_ORDER, "ancien", &v);
+	is_int(v, 0, "ancien is oldest first");
 	shape(FT_CARD, "AHS0DIEX", 1, "card");
 	shape(FT_CARD, "04A2B3C4D5E6F7", 1, "card");
 	shape(FT_CARD, "0123456789abcdef0123456789ABCDEF", 1, "card");

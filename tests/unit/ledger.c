@@ -77,7 +77,7 @@ main(void)
 	    "both flips are journaled");
 	is_int(ledger_verify(count_bad, &bad), 0, "the invariant holds");
 
-	st = ledger_list(c.id, 0, NULL, 0, 0);
+	st = ledger_list(c.id, 0, NULL, &(struct ledger_page){ .before = INT64_MAX });
 	ok(st && db_step(st) == SQLITE_ROW, "the client's history lists");
 	n = ledger_row_json(st, row, sizeof row);
 	ok(n > 0, "a row formats");
@@ -85,6 +85,15 @@ main(void)
 	is_str(row, "{\"id\":1,\"type\":1,\"client\":\"CARD1\",\"utilisateur\":\"prez\",\"date\":1000,"
 	    "\"montant\":10,\"qte\":0,\"valide\":true}", "as the SPEC's transaction object");
 	ok(ledger_row_json(st, row, 40) < 0, "a row that does not fit is refused, not cut");
+	sqlite3_reset(st);
+	st = ledger_list(c.id, 0, NULL, &(struct ledger_page){ .before = INT64_MAX, .newest = true });
+	ok(st && db_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == pay,
+	    "newest first, the payment comes first");
+	ok(db_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 1 && db_step(st) == SQLITE_DONE,
+	    "then the creation, and nothing else");
+	st = ledger_list(c.id, 0, NULL, &(struct ledger_page){ .before = pay, .newest = true });
+	ok(st && db_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 1 &&
+	    db_step(st) == SQLITE_DONE, "before the payment's id: only the creation");
 	sqlite3_reset(st);
 
 	ok(ledger_stats(&s), "statistics compute");
