@@ -27,7 +27,7 @@ struct config {
 	int probe_max_fails;       /* TENP5_PROBE_FAILS (30) unknown cards looked up by one
 	                            * credential per window (carte/info) */
 	int64_t fail_window_ms;    /* TENP5_FAIL_WINDOW, seconds (300) */
-	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000) */
+	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000); 0: no wait */
 	int group_max;             /* TENP5_GROUP: writes sharing one commit (1: none);
 	                            * only for a pool of one worker, see writer.c */
 	int64_t read_timeout_ms;   /* TENP5_READ_TIMEOUT, milliseconds (2000): how long a

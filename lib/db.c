@@ -94,8 +94,9 @@ on_alarm(int sig)
 /* Writers queue on an flock() of a side file before BEGIN IMMEDIATE: the
  * kernel wakes the next one the moment the lock is released, where SQLite's
  * own lock can only be polled. A payment storm then runs at the disk's commit
- * rate, first come first served. The wait is bounded by cfg.busy_timeout_ms.
- * Returns 1 when held (or when there is no side file), 0 on timeout. */
+ * rate, first come first served. The wait is bounded by cfg.busy_timeout_ms;
+ * 0 means no wait at all (a zero timer would be no timer, and flock would wait
+ * forever). Returns 1 when held (or when there is no side file), 0 on timeout. */
 static int
 writer_lock(void)
 {
@@ -108,6 +109,10 @@ writer_lock(void)
 	if (flock(writer_fd, LOCK_EX | LOCK_NB) == 0) {
 		writer_held = true;
 		return 1;
+	}
+	if (cfg.busy_timeout_ms == 0) {
+		log_error("the write lock is taken and TENP5_BUSY_TIMEOUT is 0: not waiting");
+		return 0;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_alarm; /* no SA_RESTART: flock must return */

@@ -68,6 +68,21 @@ is "$(st)" erreur_bdd "while a payment, which needs the lock, gives up after TEN
 unset TENP5_BUSY_TIMEOUT
 kill -- -"$lock_pid" 2>/dev/null
 wait "$lock_pid" 2>/dev/null
+# TENP5_BUSY_TIMEOUT=0 means do not wait: a payment behind another writer
+# (which holds the writers' queue, <db>-writer) is refused at once. The
+# timeout only keeps a regression from hanging the suite; it kills, since a
+# TERM would itself end the wait with the same answer.
+setsid flock "$DB-writer" sh -c "touch $DATA/queued; exec sleep 60" >/dev/null 2>&1 &
+lock_pid=$!
+for _ in $(seq 1000); do [ -e "$DATA/queued" ] && break; sleep 0.01; done
+body="jeton=$J&idCarte=CGI1&montant=1"
+out=$(printf '%s' "$body" | timeout -s KILL 20 env -i TENP5_DB="$DB" TENP5_BUSY_TIMEOUT=0 REQUEST_METHOD=POST \
+	TENP5_ROUTE=client/payer CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=${#body} \
+	REMOTE_ADDR=192.0.2.7 "$BIN/cgi-bin/client" 2>>"$DATA/cgi.log")
+like "$out" '"status":"erreur_bdd"' "with TENP5_BUSY_TIMEOUT=0 a payment behind another writer is refused at once, not held forever"
+kill -- -"$lock_pid" 2>/dev/null
+wait "$lock_pid" 2>/dev/null
+is "$(sql "SELECT balance FROM clients WHERE card = 'CGI1'")" 1750 "and the balance did not move"
 "$ADMIN" -d "$DB" check >/dev/null
 ok $? "the ledger invariant holds"
 echo "1..$T_N"
