@@ -5,6 +5,7 @@
  * unescaped, then decoded from the character set in force (SET NAMES, else the
  * column's, else the table's) to UTF-8.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,8 +152,9 @@ struct reader {
 	struct dump_table tables[DUMP_TABLES_MAX];
 	size_t ntables;
 
-	char row[ROW_MAX];         /* the current row's decoded values */
-	size_t used;
+	char row[ROW_MAX];         /* the current row's decoded values, each ending
+	                            * in a NUL */
+	size_t used;               /* bytes of row in use, ROW_MAX at most */
 	const struct dump_handler *h;
 	void *arg;
 	struct dump_info *info;
@@ -1211,15 +1213,25 @@ static const uint16_t cp1252[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
-/* Appends to the row buffer; 0 when it is full. */
+/* Appends n bytes of the current value to the row buffer; 0 when they do
+ * not fit. */
 static int
 put(struct reader *r, const void *p, size_t n)
 {
-	if (ROW_MAX - r->used < n + 1)
+	assert(r->used <= ROW_MAX);
+	if (ROW_MAX - r->used < n)
 		return 0;
 	memcpy(r->row + r->used, p, n);
 	r->used += n;
 	return 1;
+}
+
+/* Ends the current value with its NUL; 0 when the buffer is full. A value
+ * may have put no byte before (an empty string), so this checks on its own. */
+static int
+end_value(struct reader *r)
+{
+	return put(r, "", 1);
 }
 
 /* Unescapes string t and decodes it from cs into the row buffer, as *v. */
@@ -1280,7 +1292,8 @@ string_value(struct reader *r, const struct tok *t, enum dump_charset cs, struct
 			goto long_row;
 		v->len = n;
 	}
-	r->row[r->used++] = '\0';
+	if (!end_value(r))
+		goto long_row;
 	return 1;
 long_value:
 	return dump_fail(r->err, t->line, t->col, NULL, "a value longer than %d bytes", DUMP_VALUE_MAX);
@@ -1311,9 +1324,8 @@ value(struct reader *r, enum dump_charset cs, struct dump_value *v)
 		v->kind = DV_NUMBER;
 		v->s = r->row + r->used;
 		v->len = t.n + (sign == '-');
-		if ((sign == '-' && !put(r, "-", 1)) || !put(r, t.s, t.n))
+		if ((sign == '-' && !put(r, "-", 1)) || !put(r, t.s, t.n) || !end_value(r))
 			return dump_fail(r->err, t.line, t.col, NULL, "a row longer than %d bytes", ROW_MAX);
-		r->row[r->used++] = '\0';
 		return 1;
 	case TK_STRING:
 		return string_value(r, &t, cs, v);

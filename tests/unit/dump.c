@@ -119,6 +119,29 @@ read_s(const char *s)
 	return read_n(s, strlen(s));
 }
 
+/* A latin1 INSERT of one row: sixteen values of DUMP_VALUE_MAX - 1 bytes,
+ * then `empty` empty strings. */
+static const char *
+full_row(int empty)
+{
+	static char dump[20 * DUMP_VALUE_MAX];
+	size_t n = (size_t)snprintf(dump, sizeof dump, "SET NAMES latin1;\nINSERT INTO t (");
+
+	for (int i = 0; i < 16 + empty; i++)
+		n += (size_t)snprintf(dump + n, sizeof dump - n, "%sa%d", i ? "," : "", i);
+	n += (size_t)snprintf(dump + n, sizeof dump - n, ") VALUES (");
+	for (int i = 0; i < 16 + empty; i++) {
+		n += (size_t)snprintf(dump + n, sizeof dump - n, "%s'", i ? "," : "");
+		if (i < 16) {
+			memset(dump + n, 'x', DUMP_VALUE_MAX - 1);
+			n += DUMP_VALUE_MAX - 1;
+		}
+		dump[n++] = '\'';
+	}
+	snprintf(dump + n, sizeof dump - n, ");\n");
+	return dump;
+}
+
 static const char mysqldump[] =
     "/*M!999999\\- enable the sandbox mode */ \n"
     "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB\n"
@@ -284,5 +307,11 @@ main(void)
 		ok(!read_s(big) && strstr(err.msg, "longer than"), "a value over %d bytes",
 		    DUMP_VALUE_MAX);
 	}
+	/* A row's decoded values, each with its NUL, fill 65 536 bytes at most:
+	 * sixteen values of 4 095 bytes fill it exactly, and one more value,
+	 * even an empty one (latin1 decodes it without a byte), is one too many. */
+	ok(read_s(full_row(0)) && info.rows == 1, "sixteen values of 4095 bytes fill a row exactly");
+	ok(!read_s(full_row(1)) && strstr(err.msg, "a row longer than 65536 bytes"),
+	    "an empty latin1 string after them is refused: %s", err.msg);
 	return done_testing();
 }
