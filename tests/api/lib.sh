@@ -389,3 +389,28 @@ storm() {
 	}'
 	rm -rf "$dir"
 }
+
+# The live feed. sse NAME [curl args...] QUERY: opens a stream in the background
+# into $DATA/sse.NAME (the query after /api/evenements?).
+sse() {
+	local name=$1
+	shift
+	curl -sN --max-time 120 "${@:1:$#-1}" "$URL/api/evenements?${!#}" >"$DATA/sse.$name" 2>/dev/null &
+	eval "SSE_$name=$!"
+}
+sse_stop() { local v="SSE_$1"; kill "${!v}" 2>/dev/null; wait "${!v}" 2>/dev/null; }
+# sse_wait NAME REGEX: waits (30 s at most) until the stream holds REGEX.
+sse_wait() {
+	local deadline=$((SECONDS + 30))
+	until grep -qE "$2" "$DATA/sse.$1" 2>/dev/null; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.02
+	done
+}
+sse_ids() { sed -n 's/^id: //p' "$DATA/sse.$1" | tr '\n' ' '; }
+sse_events() { sed -n 's/^event: //p' "$DATA/sse.$1" | tr '\n' ' '; }
+# sse_data NAME EVENT: the data lines of one kind of event, one per line.
+sse_data() { awk -v e="$2" '/^event: / { k = substr($0, 8) } /^data: / && k == e { print substr($0, 7) }' "$DATA/sse.$1"; }
+# ticket JETON: a stream's ticket; newest: the journal's newest id.
+ticket() { call evenements/ticket "jeton=$1"; val .ticket; }
+newest() { sql "SELECT max(id) FROM journal"; }
