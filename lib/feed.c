@@ -35,12 +35,12 @@
 #include "feed_event.h"
 #include "feed_registry.h"
 #include "feed_sse.h"
+#include "hooks.h"
 #include "log.h"
 #include "request.h"
 #include "respond.h"
 #include "token.h"
 
-#define CHECK_MS 10000      /* credentials re-checked this often: fin within 30 s */
 #define BATCH_MAX 1000      /* journal rows read at once */
 
 /* Whether who may follow the feed, and with which shape: right 2 at least,
@@ -126,28 +126,23 @@ subscribe(struct req *r, struct subscriber *s)
 	s->kind = r->who.kind;
 	s->token_id = r->who.token_id;
 	s->oauth = r->who.kind == CRED_OAUTH;
-	s->next_check = r->now + CHECK_MS;
+	s->next_check = r->now + FEED_CHECK_MS;
 	s->end = ST_OK;
 	return ST_OK;
 }
 
-/* Whether the credential of s still may follow; sets its end otherwise. */
-static void
-recheck(struct subscriber *s, int64_t now, int64_t upto)
+/* The verdict on a stream's credential (registry_verdict_fn): may it still
+ * follow, and in which shape. */
+static enum status
+verdict(enum cred_kind kind, int64_t token_id, int64_t now, enum shape *shape,
+    enum auth_reason *why)
 {
 	struct principal who;
 	struct req dummy = { 0 };
-	enum shape shape;
-	enum status st = auth_recheck(s->kind, s->token_id, now, &who, &s->why);
+	enum status st = hook_fail("recheck") ? ST_ERREUR_BDD
+	    : auth_recheck(kind, token_id, now, &who, why);
 
-	if (st == ST_OK)
-		st = may_follow(&dummy, &who, &shape);
-	if (st == ST_ERREUR_BDD)
-		return; /* the database failing is no verdict: try again later */
-	if (st == ST_OK)
-		subscriber_set_shape(s, shape, upto);
-	s->end = st;
-	s->next_check = now + CHECK_MS;
+	return st == ST_OK ? may_follow(&dummy, &who, shape) : st;
 }
 
 /* --- the CGI stream --------------------------------------------------------- */
@@ -216,7 +211,7 @@ feed_stream(struct req *r, json_object *out)
 			version = v;
 			while ((n = stream_rows(&r->io, &s, &barrier)) == BATCH_MAX || barrier) {
 				if (barrier)
-					recheck(&s, now, s.last);
+					subscriber_recheck(&s, now, s.last, verdict);
 				if (s.end != ST_OK)
 					break;
 			}
@@ -224,7 +219,7 @@ feed_stream(struct req *r, json_object *out)
 				break;
 		}
 		if (now >= s.next_check)
-			recheck(&s, now, s.last);
+			subscriber_recheck(&s, now, s.last, verdict);
 		if (s.end != ST_OK) {
 			sse_fin(&r->io, s.end, s.why);
 			break;
@@ -497,7 +492,7 @@ follow_all(void)
 			return 0;
 		if (barrier < 0)
 			return 1;
-		registry_recheck(now_ms(), barrier, recheck);
+		registry_recheck(now_ms(), barrier, verdict);
 	}
 }
 
@@ -560,7 +555,7 @@ feed_serve(const struct area *a)
 		now = now_ms();
 		if (now - checked >= 1000) {
 			checked = now;
-			registry_recheck(now, -1, recheck);
+			registry_recheck(now, -1, verdict);
 		}
 		if (mono_ms() - idle >= 1000) {
 			idle = mono_ms();

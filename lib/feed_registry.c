@@ -43,6 +43,18 @@ subscriber_set_shape(struct subscriber *s, enum shape shape, int64_t upto)
 	v->from = upto;
 }
 
+void
+subscriber_recheck(struct subscriber *s, int64_t now, int64_t upto, registry_verdict_fn verdict)
+{
+	enum shape shape;
+	enum status st = verdict(s->kind, s->token_id, now, &shape, &s->why);
+
+	if (st == ST_OK)
+		subscriber_set_shape(s, shape, upto);
+	s->end = st;
+	s->next_check = now + FEED_CHECK_MS;
+}
+
 bool
 registry_out_of_reach(int64_t last, int64_t newest)
 {
@@ -270,7 +282,7 @@ registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, s
 }
 
 void
-registry_recheck(int64_t now, int64_t barrier, registry_check_fn check)
+registry_recheck(int64_t now, int64_t barrier, registry_verdict_fn verdict)
 {
 	int64_t upto = barrier >= 0 ? barrier : ring.newest; /* the main thread writes it */
 
@@ -281,7 +293,7 @@ registry_recheck(int64_t now, int64_t barrier, registry_check_fn check)
 	for (struct subscriber *s = subs; s; s = s->next) {
 		if (s->end != ST_OK || s->next_check > now)
 			continue;
-		check(s, now, upto);
+		subscriber_recheck(s, now, upto, verdict);
 		/* Others holding the same credential share the verdict. */
 		for (struct subscriber *o = s->next; o; o = o->next) {
 			if (o->kind == s->kind && o->token_id == s->token_id && o->end == ST_OK &&

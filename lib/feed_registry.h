@@ -27,6 +27,8 @@
 #include "feed_event.h"
 #include "reply.h"
 
+#define FEED_CHECK_MS 10000 /* credentials re-checked this often: fin within 30 s */
+
 /* A subscriber's shape, and the one it had for the events up to from. */
 struct shapes {
 	enum shape now, before;
@@ -41,7 +43,7 @@ struct subscriber {
 	struct shapes shapes;    /* what it sees of each event (see subscriber_set_shape) */
 	unsigned types;          /* bits of enum feed_kind */
 	char card[33];           /* "" for every card */
-	enum cred_kind kind;     /* the credential, re-checked every CHECK_MS */
+	enum cred_kind kind;     /* the credential, re-checked every FEED_CHECK_MS */
 	int64_t token_id;
 	bool oauth;
 	int64_t next_check;
@@ -100,14 +102,22 @@ void registry_more(struct subscriber *s);
 size_t registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, size_t cap,
     bool *more, bool *overrun);
 
-/* A credential's re-check: sets s's end, its shape (for the events after
- * upto) and its next_check. */
-typedef void (*registry_check_fn)(struct subscriber *s, int64_t now, int64_t upto);
+/* A credential's verdict, read afresh: ST_OK with the shape it may follow
+ * in; else why it may not (*why for jeton_invalide), ST_ERREUR_BDD when it
+ * could not be read. */
+typedef enum status (*registry_verdict_fn)(enum cred_kind kind, int64_t token_id, int64_t now,
+    enum shape *shape, enum auth_reason *why);
 
-/* Re-checks the credentials that are due, once per credential, with check;
- * all of them at a barrier (the id of a journal row that may change a
- * right), -1 for none. Subscribers whose stream ends are woken. */
-void registry_recheck(int64_t now, int64_t barrier, registry_check_fn check);
+/* Re-checks the credential of s: a new shape applies to the events after
+ * upto; any other verdict, a database error included, ends the stream (fin
+ * with that status: a credential that cannot be checked is not trusted). */
+void subscriber_recheck(struct subscriber *s, int64_t now, int64_t upto,
+    registry_verdict_fn verdict);
+
+/* Re-checks the credentials that are due, once per credential; all of them
+ * at a barrier (the id of a journal row that may change a right), -1 for
+ * none. Subscribers whose stream ends are woken. */
+void registry_recheck(int64_t now, int64_t barrier, registry_verdict_fn verdict);
 
 /* Wakes every subscriber (shutdown). */
 void registry_wake_all(void);

@@ -64,24 +64,34 @@ take(struct subscriber *s, size_t cap, bool *more, bool *overrun)
 
 static int checks;
 
-/* A re-check that finds the credential revoked. */
-static void
-revoked(struct subscriber *s, int64_t now, int64_t upto)
+/* Verdicts: the credential revoked; its right lowered to bar member; the
+ * database failing. */
+static enum status
+revoked(enum cred_kind kind, int64_t token_id, int64_t now, enum shape *shape,
+    enum auth_reason *why)
 {
-	(void)upto;
+	(void)kind, (void)token_id, (void)now, (void)shape;
 	checks++;
-	s->end = ST_JETON_INVALIDE;
-	s->why = AR_INCONNU;
-	s->next_check = now + 10000;
+	*why = AR_INCONNU;
+	return ST_JETON_INVALIDE;
 }
 
-/* A re-check that finds the credential's right lowered to bar member. */
-static void
-demoted(struct subscriber *s, int64_t now, int64_t upto)
+static enum status
+demoted(enum cred_kind kind, int64_t token_id, int64_t now, enum shape *shape,
+    enum auth_reason *why)
 {
+	(void)kind, (void)token_id, (void)now, (void)why;
 	checks++;
-	subscriber_set_shape(s, SHAPE_BAR, upto);
-	s->next_check = now + 10000;
+	*shape = SHAPE_BAR;
+	return ST_OK;
+}
+
+static enum status
+failing(enum cred_kind kind, int64_t token_id, int64_t now, enum shape *shape,
+    enum auth_reason *why)
+{
+	(void)kind, (void)token_id, (void)now, (void)shape, (void)why;
+	return ST_ERREUR_BDD;
 }
 
 int
@@ -193,8 +203,8 @@ main(void)
 	is_int(checks, 1, "the two streams of a credential due for a re-check are checked once");
 	is_int(other.shapes.now, SHAPE_BAR, "and share the verdict");
 	is_int(other.shapes.from, registry_newest(), "from the newest id published");
-	is_int(prez.next_check, 10500, "both are next due when the re-check says");
-	is_int(other.next_check, 10500, "(both)");
+	is_int(prez.next_check, 500 + FEED_CHECK_MS, "both are next due FEED_CHECK_MS later");
+	is_int(other.next_check, 500 + FEED_CHECK_MS, "(both)");
 	checks = 0;
 	registry_recheck(600, -1, revoked);
 	is_int(checks, 0, "nobody due, nobody checked");
@@ -203,6 +213,15 @@ main(void)
 	ok(all.end == ST_JETON_INVALIDE && other.end == ST_JETON_INVALIDE, "and each stream gets the verdict");
 	ok(all.pending && prices.pending, "a stream whose credential ended is woken");
 	is_int(registry_wait(&all, 0, &shapes), ST_JETON_INVALIDE, "and its wait returns the end");
+
+	{
+		struct subscriber lone;
+
+		subscriber(&lone, "", SHAPE_BAR, CRED_KEY, 9);
+		subscriber_recheck(&lone, 700, registry_newest(), failing);
+		is_int(lone.end, ST_ERREUR_BDD,
+		    "a re-check that cannot read the credential ends the stream: fin erreur_bdd");
+	}
 
 	registry_delist(&card_x);
 	registry_wait(&card_x, 0, &shapes);

@@ -81,12 +81,13 @@ ev(int64_t id, const char *text)
 	return e;
 }
 
-static void
-ended(struct subscriber *s, int64_t now, int64_t upto)
+/* The verdict on a credential whose right fell below 2. */
+static enum status
+ended(enum cred_kind kind, int64_t token_id, int64_t now, enum shape *shape,
+    enum auth_reason *why)
 {
-	(void)upto;
-	s->end = ST_DROITS_INSUFFISANTS;
-	s->next_check = now + 10000;
+	(void)kind, (void)token_id, (void)now, (void)shape, (void)why;
+	return ST_DROITS_INSUFFISANTS;
 }
 
 struct follower {
