@@ -433,7 +433,9 @@ connection_thread(void *arg)
  * so none can appear below it later. It stops after a row that may change a
  * credential's right (a user demoted or deleted, a key or an app revoked),
  * setting *barrier to its id: nothing after it is published before every
- * stream's credential is re-checked. Returns 1, or 0 on error. */
+ * stream's credential is re-checked. A row that cannot be rendered (memory
+ * running out) is never skipped: what came before it is published, and it
+ * is read again at the next turn. Returns 1, or 0 on error (tried again). */
 static int
 follow_journal(int64_t *barrier)
 {
@@ -446,14 +448,17 @@ follow_journal(int64_t *barrier)
 		int64_t seen = registry_newest();
 		size_t n = 0, rows = 0;
 		int rc = SQLITE_ERROR;
+		bool unrendered = false;
 
 		while (st && (rc = db_step(st)) == SQLITE_ROW) {
 			int shown;
 
 			if (sqlite3_column_int64(st, 0) > newest)
 				break; /* committed since: the next turn's */
-			if ((shown = feed_render(st, &batch[n])) < 0)
+			if ((shown = feed_render(st, &batch[n])) < 0) {
+				unrendered = true;
 				break;
+			}
 			seen = sqlite3_column_int64(st, 0);
 			n += (size_t)shown;
 			rows++;
@@ -470,9 +475,19 @@ follow_journal(int64_t *barrier)
 			ok = 0;
 			break;
 		}
-		if (rows < BATCH_MAX && *barrier < 0)
+		if (rows < BATCH_MAX && *barrier < 0 && !unrendered)
 			seen = newest; /* the rest up to newest are rows the feed does not show */
 		registry_publish(batch, n, seen);
+		if (unrendered) {
+			static int64_t told = -1; /* said once per row, not at every turn */
+
+			if (seen != told)
+				log_error("the journal's row after %lld could not be rendered: tried again",
+				    (long long)seen);
+			told = seen;
+			ok = 0;
+			break;
+		}
 		if (*barrier >= 0)
 			break;
 	}

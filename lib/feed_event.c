@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "feed_event.h"
+#include "hooks.h"
 #include "reply.h"
 
 static const char *const feed_kind_words[FK__MAX] = {
@@ -82,6 +83,11 @@ feed_render(sqlite3_stmt *st, struct event *e)
 	    ? json_object_get_string(requete) : "";
 	int shown = 1;
 
+	if (hook_fail("render")) {
+		json_object_put(o);
+		json_object_put(detail);
+		return -1; /* as when memory runs out */
+	}
 	memset(e, 0, sizeof *e);
 	e->id = sqlite3_column_int64(st, 0);
 	snprintf(e->card, sizeof e->card, "%s", card ? card : "");

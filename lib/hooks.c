@@ -43,9 +43,14 @@ bool
 hook_fail(const char *point)
 {
 	static long seen;
-	const char *n = arg("TENP5_TEST_FAIL", point);
+	const char *n = arg("TENP5_TEST_FAIL", point), *k;
+	long from;
 
-	return n && ++seen >= atol(n);
+	if (!n)
+		return false;
+	from = atol(n);
+	k = strchr(n, ':');
+	return ++seen >= from && (!k || seen < from + atol(k + 1));
 }
 #else
 typedef int hooks_unused; /* an empty unit is not valid C */

@@ -7,7 +7,8 @@
  * $TENP5_TEST_PAUSE = "point:file": at that point the worker writes file.held
  *   and waits (thirty seconds at most) for file to disappear, if file exists.
  * $TENP5_TEST_FAIL = "point:n": the n-th time the point is reached, and every
- *   time after, hook_fail() answers true.
+ *   time after, hook_fail() answers true; "point:n:k": only k times from the
+ *   n-th (a passing failure, to see it retried).
  */
 #ifndef TENP5_HOOKS_H
 #define TENP5_HOOKS_H
