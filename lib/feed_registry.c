@@ -63,6 +63,9 @@ registry_out_of_reach(int64_t last, int64_t newest)
 
 /* --- the ring ------------------------------------------------------------------ */
 
+static pthread_mutex_t reg_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int64_t published;  /* the ring's newest id, as subscribers read it: under reg_mutex */
+
 static struct {
 	pthread_rwlock_t lock;
 	struct event *ev;       /* cap slots, circular: ev[(start + i) % cap] */
@@ -76,7 +79,7 @@ registry_init(size_t cap, int64_t newest)
 	ring.cap = cap;
 	if (!(ring.ev = calloc(ring.cap, sizeof *ring.ev)))
 		return 0;
-	ring.newest = newest;
+	ring.newest = published = newest;
 	return 1;
 }
 
@@ -130,7 +133,6 @@ ring_push(struct event *batch, size_t n, int64_t newest)
 
 /* --- the registry -------------------------------------------------------------- */
 
-static pthread_mutex_t reg_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct subscriber *subs;
 /* The subscribers by the card they follow (those following every card in
  * everyone), so that a batch of events wakes its card's followers without a
@@ -204,6 +206,7 @@ registry_publish(struct event *batch, size_t n, int64_t seen)
 	ring_push(batch, n, seen);
 	pthread_rwlock_unlock(&ring.lock);
 	pthread_mutex_lock(&reg_mutex);
+	published = ring.newest; /* the main thread is its only writer */
 	for (struct subscriber *s = everyone; n > 0 && s; s = s->same)
 		wake(s);
 	for (size_t i = 0; i < n; i++)
@@ -214,11 +217,9 @@ registry_publish(struct event *batch, size_t n, int64_t seen)
 	pthread_mutex_unlock(&reg_mutex);
 }
 
-enum status
-registry_wait(struct subscriber *s, int64_t until, struct shapes *shapes)
+void
+registry_wait(struct subscriber *s, int64_t until, struct view *v)
 {
-	enum status end;
-
 	pthread_mutex_lock(&reg_mutex);
 	while (!s->pending && !server_stopping && mono_ms() < until) {
 		struct timespec ts;
@@ -228,10 +229,10 @@ registry_wait(struct subscriber *s, int64_t until, struct shapes *shapes)
 		pthread_cond_timedwait(&s->cond, &reg_mutex, &ts);
 	}
 	s->pending = false;
-	end = s->end;
-	*shapes = s->shapes; /* the main thread's re-checks may change it */
+	v->end = s->end;
+	v->shapes = s->shapes; /* the main thread's re-checks may change them */
+	v->upto = published;
 	pthread_mutex_unlock(&reg_mutex);
-	return end;
 }
 
 void
@@ -243,7 +244,7 @@ registry_more(struct subscriber *s)
 }
 
 size_t
-registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, size_t cap,
+registry_collect(struct subscriber *s, const struct view *v, char *out, size_t cap,
     bool *more, bool *overrun)
 {
 	size_t w = 0, i;
@@ -258,8 +259,11 @@ registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, s
 	}
 	for (i = ring_after(s->last); i < ring.n; i++) {
 		const struct event *e = &ring.ev[(ring.start + i) % ring.cap];
-		enum shape shape = subscriber_shape_of(shapes, e->id);
+		enum shape shape;
 
+		if (e->id > v->upto)
+			break; /* published after v was read: v's shapes may not hold */
+		shape = subscriber_shape_of(&v->shapes, e->id);
 		if (subscriber_wants(s, shape, e)) {
 			size_t n = strlen(e->text[shape]);
 
@@ -274,10 +278,15 @@ registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, s
 		}
 		s->last = e->id;
 	}
-	if (i == ring.n && ring.newest > s->last)
-		s->last = ring.newest; /* past rows the feed does not show */
+	if (!*more) {
+		/* Past rows the feed does not show, up to what v covers. */
+		int64_t past = ring.newest < v->upto ? ring.newest : v->upto;
+
+		if (past > s->last)
+			s->last = past;
+	}
 	pthread_rwlock_unlock(&ring.lock);
-	assert(s->last >= was);
+	assert(s->last >= was && s->last <= (v->upto > was ? v->upto : was));
 	return w;
 }
 

@@ -13,7 +13,8 @@
  * - an enlisted subscriber is on the list of all and on exactly one list of
  *   followers: its card's, or that of those following every card;
  * - a subscriber's last id handled never goes back once it is enlisted, and
- *   a new shape never applies from an id before the previous change's.
+ *   a new shape never applies from an id before the previous change's;
+ * - a subscriber copies out no event published after it read its shapes.
  */
 #ifndef TENP5_FEED_REGISTRY_H
 #define TENP5_FEED_REGISTRY_H
@@ -53,6 +54,16 @@ struct subscriber {
 	struct subscriber *same; /* the next following the same card, or every card */
 };
 
+/* What a subscriber acts upon, read at once: its end (ST_OK while it goes
+ * on), its shapes, and the newest id published when they were read. Its
+ * shapes hold for the events up to that id: a change of right is applied
+ * before anything after its journal row is published. */
+struct view {
+	enum status end;
+	struct shapes shapes;
+	int64_t upto;
+};
+
 /* The shape s sees event id in. */
 enum shape subscriber_shape_of(const struct shapes *v, int64_t id);
 
@@ -88,18 +99,19 @@ void registry_enlist(struct subscriber *s);
 void registry_delist(struct subscriber *s);
 
 /* Waits, in s's thread, until s has something to look at (events, its end,
- * shutdown) or the monotonic clock reaches until. Returns s's end (ST_OK
- * while it goes on) and sets *shapes to its shapes, read together. */
-enum status registry_wait(struct subscriber *s, int64_t until, struct shapes *shapes);
+ * shutdown) or the monotonic clock reaches until; then reads its view. */
+void registry_wait(struct subscriber *s, int64_t until, struct view *v);
 
 /* s has more to look at than it took: its next wait returns at once. */
 void registry_more(struct subscriber *s);
 
-/* Copies the events after s->last that s takes, in shape, into out (cap
- * bytes at most). Returns the bytes copied; *more when some are left for the
- * next round; *overrun when the ring forgot events s had not handled yet (a
- * subscriber too slow to keep up). */
-size_t registry_collect(struct subscriber *s, const struct shapes *shapes, char *out, size_t cap,
+/* Copies the events after s->last and up to v->upto that s takes, each in
+ * the shape v says, into out (cap bytes at most); those published since v
+ * was read wait for the next round (their publishing woke s again). Returns
+ * the bytes copied; *more when some are left for the next round; *overrun
+ * when the ring forgot events s had not handled yet (a subscriber too slow
+ * to keep up). */
+size_t registry_collect(struct subscriber *s, const struct view *v, char *out, size_t cap,
     bool *more, bool *overrun);
 
 /* A credential's verdict, read afresh: ST_OK with the shape it may follow

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "feed_sse.h"
+#include "hooks.h"
 #include "server.h"
 
 #define RETRY_MS 3000       /* what clients are told to wait before coming back */
@@ -75,17 +76,18 @@ sse_follow(struct io *io, struct subscriber *s)
 	if (s->reinit)
 		sse_reinit(io, s->last);
 	while (out && !server_stopping) {
-		struct shapes shapes;
-		enum status end = registry_wait(s, beat, &shapes);
+		struct view v;
 		bool more, overrun;
 		size_t n;
 
-		if (end != ST_OK) {
-			sse_fin(io, end, s->why);
+		registry_wait(s, beat, &v);
+		if (v.end != ST_OK) {
+			sse_fin(io, v.end, s->why);
 			io_flush(io);
 			break;
 		}
-		n = registry_collect(s, &shapes, out, OUT_MAX, &more, &overrun);
+		hook_pause("collect"); /* its shapes read, the ring not yet */
+		n = registry_collect(s, &v, out, OUT_MAX, &more, &overrun);
 		if (overrun)
 			sse_reinit(io, s->last);
 		if (n > 0)

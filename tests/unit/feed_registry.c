@@ -48,18 +48,26 @@ subscriber(struct subscriber *s, const char *card, enum shape shape, enum cred_k
 	s->end = ST_OK;
 }
 
-/* What s copies out now, in its shapes, as one string (static). */
+/* What s copies out with view v, as one string (static). */
 static const char *
-take(struct subscriber *s, size_t cap, bool *more, bool *overrun)
+take_in(struct subscriber *s, const struct view *v, size_t cap, bool *more, bool *overrun)
 {
 	static char out[4096];
-	struct shapes shapes = s->shapes;
 	bool m, o;
-	size_t n = registry_collect(s, &shapes, out, cap < sizeof out ? cap : sizeof out - 1,
+	size_t n = registry_collect(s, v, out, cap < sizeof out ? cap : sizeof out - 1,
 	    more ? more : &m, overrun ? overrun : &o);
 
 	out[n] = '\0';
 	return out;
+}
+
+/* What s copies out now, in its shapes, as one string (static). */
+static const char *
+take(struct subscriber *s, size_t cap, bool *more, bool *overrun)
+{
+	struct view v = { .end = s->end, .shapes = s->shapes, .upto = registry_newest() };
+
+	return take_in(s, &v, cap, more, overrun);
 }
 
 static int checks;
@@ -98,7 +106,7 @@ int
 main(void)
 {
 	struct subscriber all, card_x, card_y, prices, prez, other;
-	struct shapes shapes;
+	struct view view;
 	bool more, overrun;
 
 	log_init("unit-feed_registry");
@@ -122,9 +130,10 @@ main(void)
 	registry_enlist(&card_y);
 	ok(all.pending && card_x.pending && card_y.pending,
 	    "an enlisted subscriber looks at the ring at once");
-	is_int(registry_wait(&all, 0, &shapes), ST_OK, "a wait returns the end: none yet");
-	registry_wait(&card_x, 0, &shapes);
-	registry_wait(&card_y, 0, &shapes);
+	registry_wait(&all, 0, &view);
+	is_int(view.end, ST_OK, "a wait reads the end: none yet");
+	registry_wait(&card_x, 0, &view);
+	registry_wait(&card_y, 0, &view);
 	ok(!all.pending && !card_x.pending && !card_y.pending, "and clears what was to look at");
 
 	publish1(ev(11, FK_TRANSACTION, "X", "tx11\n", "tx11\n"), 11);
@@ -162,27 +171,41 @@ main(void)
 	publish1(ev(19, FK_CLIENT, "X", "{bar19}\n", "{prez19}\n"), 19);
 	is_str(take(&prez, 4096, NULL, NULL), "tx15\n{prez18}\n{bar19}\n",
 	    "a president demoted at 18 sees up to 18 as a president, then as a bar member");
-	subscriber_set_shape(&prez, SHAPE_PRESIDENT, 20);
-	subscriber_set_shape(&prez, SHAPE_BAR, 21);
+	subscriber_set_shape(&prez, SHAPE_PRESIDENT, 19);
+	subscriber_set_shape(&prez, SHAPE_BAR, 19);
 	is_int(prez.shapes.before, SHAPE_BAR,
 	    "promoted then demoted again, the events before the last change take the lesser shape");
-	is_int(subscriber_shape_of(&prez.shapes, 21), SHAPE_BAR, "up to the change");
-	is_int(subscriber_shape_of(&prez.shapes, 22), SHAPE_BAR, "and after it");
+	is_int(subscriber_shape_of(&prez.shapes, 19), SHAPE_BAR, "up to the change");
+	is_int(subscriber_shape_of(&prez.shapes, 20), SHAPE_BAR, "and after it");
+
+	/* A view holds up to the newest id published when it was read: what
+	 * comes after, maybe after a change of right, waits for the next. */
+	registry_wait(&all, 0, &view);
+	is_int(view.upto, 19, "a view holds up to the newest id published");
+	subscriber_set_shape(&all, SHAPE_PRESIDENT, 19);
+	publish1(ev(20, FK_CLIENT, "X", "{bar20}\n", "{prez20}\n"), 20);
+	ok(all.pending, "an event published after the view was read wakes its subscriber again");
+	is_str(take_in(&all, &view, 4096, NULL, NULL), "tx15\n{bar18}\n{bar19}\n",
+	    "which copies out, with that view, only what was published before it");
+	is_int(all.last, 19, "and stands at its end");
+	registry_wait(&all, 0, &view);
+	is_str(take_in(&all, &view, 4096, NULL, NULL), "{prez20}\n",
+	    "the next view takes the rest, in the shape of then");
 
 	/* A subscriber's buffer: what does not fit waits for the next round. */
-	publish1(ev(20, FK_PRIX, "", "p20\n", "p20\n"), 20);
-	publish1(ev(21, FK_PRIX, "", "p21\n", "p21\n"), 21);
-	registry_wait(&prices, 0, &shapes);
+	publish1(ev(21, FK_PRIX, "", "p20\n", "p20\n"), 21);
+	publish1(ev(22, FK_PRIX, "", "p21\n", "p21\n"), 22);
+	registry_wait(&prices, 0, &view);
 	is_str(take(&prices, 6, &more, NULL), "p20\n", "what fits the buffer is copied");
 	ok(more, "and the rest is said to be left");
-	is_int(prices.last, 20, "the last id handled is the last copied");
+	is_int(prices.last, 21, "the last id handled is the last copied");
 	registry_more(&prices);
 	ok(prices.pending, "a subscriber with more left looks again at once");
 	is_str(take(&prices, 6, &more, NULL), "p21\n", "the next round takes the rest");
 	ok(!more, "and nothing is left");
 
 	/* A subscriber too slow for the ring. */
-	for (int64_t id = 22; id < 22 + HISTORY + 2; id++)
+	for (int64_t id = 23; id < 23 + HISTORY + 2; id++)
 		publish1(ev(id, FK_PRIX, "", "p\n", "p\n"), id);
 	is_str(take(&card_x, 4096, NULL, &overrun), "", "a subscriber the ring went past takes nothing");
 	ok(overrun, "it is told it fell behind (reinitialiser)");
@@ -194,8 +217,8 @@ main(void)
 	/* Re-checks. */
 	subscriber(&other, "Z", SHAPE_PRESIDENT, CRED_SESSION, 5); /* prez's credential */
 	registry_enlist(&other);
-	registry_wait(&all, 0, &shapes);
-	registry_wait(&prices, 0, &shapes);
+	registry_wait(&all, 0, &view);
+	registry_wait(&prices, 0, &view);
 	checks = 0;
 	all.next_check = prices.next_check = card_x.next_check = card_y.next_check = 1000;
 	prez.next_check = other.next_check = 0;
@@ -212,7 +235,8 @@ main(void)
 	is_int(checks, 5, "at a barrier, every credential is checked at once");
 	ok(all.end == ST_JETON_INVALIDE && other.end == ST_JETON_INVALIDE, "and each stream gets the verdict");
 	ok(all.pending && prices.pending, "a stream whose credential ended is woken");
-	is_int(registry_wait(&all, 0, &shapes), ST_JETON_INVALIDE, "and its wait returns the end");
+	registry_wait(&all, 0, &view);
+	is_int(view.end, ST_JETON_INVALIDE, "and its wait reads the end");
 
 	{
 		struct subscriber lone;
@@ -224,7 +248,7 @@ main(void)
 	}
 
 	registry_delist(&card_x);
-	registry_wait(&card_x, 0, &shapes);
+	registry_wait(&card_x, 0, &view);
 	publish1(ev(40, FK_TRANSACTION, "X", "tx40\n", "tx40\n"), 40);
 	ok(!card_x.pending, "a subscriber delisted is no longer woken");
 	registry_delist(&all);
