@@ -18,7 +18,14 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CFLAGS  ?= -O2 -g
 TENP5_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -fstack-protector-strong -Ilib -I$(BUILD) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# STATIC=1 (make static) links everything in: binaries that run on any
+# x86-64 Linux host, whatever its C library and packages.
+ifeq ($(STATIC),1)
+override LDFLAGS += -static -s
+LDLIBS  += $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lscrypt -lcrypt -pthread
+else
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lscrypt -lcrypt -pthread
+endif
 ifeq ($(SAN),1)
 SAN_CFLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS   += -fsanitize=address,undefined
@@ -32,7 +39,8 @@ TENP5_CFLAGS += -DTENP5_TEST_HOOKS
 endif
 ALL_CFLAGS = $(TENP5_CFLAGS) $(CFLAGS) $(SAN_CFLAGS)
 
-AREAS    = utilisateur client transaction divers cle app oauth evenements
+AREAS    = utilisateur client transaction divers cle app oauth evenements service produit export \
+           horsligne moi
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
 LIBA     = $(BUILD)/lib10p5.a
@@ -43,16 +51,17 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 
 # Debian packages: what builds, what runs, what tests.
 DEPS_BUILD = gcc make pkg-config libfcgi-dev libjson-c-dev libsqlite3-dev libscrypt-dev libsodium-dev \
-             libcrypt-dev
+             libcrypt-dev zlib1g-dev
 DEPS_RUN   = nginx spawn-fcgi multiwatch curl
 DEPS_TEST  = jq sqlite3 perl procps clang libclang-rt-14-dev e2fsprogs util-linux valgrind apache2 \
-             mariadb-server mariadb-client apache2-utils
+             mariadb-server mariadb-client apache2-utils apache2-suexec-pristine passwd python3
 DEPS_BENCH = wrk
 # The browser suite: Debian's Chromium, driven headless by playwright-core from
-# npm (pinned in tests/web/package-lock.json; no browser is downloaded).
-DEPS_WEB   = chromium fonts-dejavu-core nodejs
+# npm (pinned in tests/web/package-lock.json; no browser is downloaded);
+# zbarimg reads back the QR codes the app draws.
+DEPS_WEB   = chromium fonts-dejavu-core nodejs zbar-tools
 
-.PHONY: all run check test test-build web cgi asan valgrind bench bench-import fuzz clean deps \
+.PHONY: all run check test test-build static web cgi asan valgrind bench bench-export bench-feed-tickets bench-holders bench-horsligne bench-import fuzz clean deps \
         deps-run deps-test deps-bench deps-web
 CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
 all: $(BINS) $(UNITS) $(CONFS)
@@ -62,7 +71,7 @@ ifeq ($(V),1)
 Q =
 endif
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h) tests/tap.h
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h cgi-bin/*.h) tests/tap.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -93,9 +102,15 @@ $(LIBA): $(LIB_OBJ)
 
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(LDLIBS)
 
-ADMIN_OBJ = $(BUILD)/cli/admin.o $(BUILD)/cli/import_php.o $(BUILD)/cli/dump.o
+# An area's own second file: the OAuth pages' HTML.
+$(BUILD)/cgi-bin/oauth: $(BUILD)/cgi-bin/oauth_page.o
+
+# The dump reader: its statements, its lexer, the session a dump sets, its values.
+DUMP_SRC  = cli/dump.c cli/dump_lex.c cli/dump_session.c cli/dump_value.c
+DUMP_OBJ  = $(DUMP_SRC:%.c=$(BUILD)/%.o)
+ADMIN_OBJ = $(BUILD)/cli/admin.o $(BUILD)/cli/import_php.o $(BUILD)/cli/import_rows.o $(BUILD)/cli/import_write.o $(DUMP_OBJ)
 
 $(BUILD)/bin/10p5-admin: $(ADMIN_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
@@ -103,7 +118,7 @@ $(BUILD)/bin/10p5-admin: $(ADMIN_OBJ) $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The dump reader lives with the admin command it serves.
-$(BUILD)/tests/dump.t: $(BUILD)/cli/dump.o
+$(BUILD)/tests/dump.t: $(DUMP_OBJ)
 
 $(BUILD)/tests/%.t: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
@@ -118,10 +133,13 @@ $(BUILD)/nginx/routes.conf: $(BUILD)/routes.tsv nginx/routes.awk
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)awk -f nginx/routes.awk $< >$@
-$(BUILD)/apache/htaccess: $(BUILD)/routes.tsv apache/routes.awk apache/htaccess.in
+# The shared host's .htaccess also names each file of the web app: nothing
+# else of its directory is served.
+WWW_FILES = $(shell find www -type f | sort)
+$(BUILD)/apache/htaccess: $(BUILD)/routes.tsv apache/routes.awk apache/htaccess.in $(WWW_FILES)
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
-	$(Q)awk -f apache/routes.awk $< apache/htaccess.in >$@
+	$(Q)awk -f apache/routes.awk $< <(cd www && find . -type f | sort) apache/htaccess.in >$@
 
 .SECONDARY:
 
@@ -161,6 +179,22 @@ run: deps-run
 	@$(MAKE) --no-print-directory all
 	@BIN=$(BUILD) PORT=$(PORT) DATA=$(DATA) exec nginx/run.sh
 
+# Self-contained binaries for a shared host (doc/deploy.md), linked
+# statically (the static archives come with Debian's -dev packages) and
+# stripped, packed with the web app in build-static/10p5.tar.gz: 10p5/site/
+# is the web directory (each program as <area>.cgi, the .htaccess, www/),
+# 10p5/bin/ holds 10p5-admin.
+STATIC_BUILD = build-static
+static: deps
+	@$(MAKE) --no-print-directory BUILD=$(STATIC_BUILD) STATIC=1 \
+	  $(AREAS:%=$(STATIC_BUILD)/cgi-bin/%) $(STATIC_BUILD)/bin/10p5-admin $(STATIC_BUILD)/apache/htaccess
+	@echo "  PACK    $(STATIC_BUILD)/10p5.tar.gz"
+	$(Q)rm -rf $(STATIC_BUILD)/10p5 && mkdir -p $(STATIC_BUILD)/10p5/site $(STATIC_BUILD)/10p5/bin && \
+	  for a in $(AREAS); do cp $(STATIC_BUILD)/cgi-bin/$$a $(STATIC_BUILD)/10p5/site/$$a.cgi || exit 1; done && \
+	  cp $(STATIC_BUILD)/apache/htaccess $(STATIC_BUILD)/10p5/site/.htaccess && cp -r www/. $(STATIC_BUILD)/10p5/site/ && \
+	  cp $(STATIC_BUILD)/bin/10p5-admin $(STATIC_BUILD)/10p5/bin/ && \
+	  tar -czf $(STATIC_BUILD)/10p5.tar.gz -C $(STATIC_BUILD) --owner=0 --group=0 10p5
+
 # The suites run against a test build (TEST_BUILD, with the test hooks: an
 # injectable clock and induced failures); `make` and `make bench` build
 # without them.
@@ -175,14 +209,15 @@ test-build:
 JOBS  ?= 2
 PROVE  = prove --exec '' -j$(JOBS)
 ALONE  = $(addprefix tests/api/,flood.t stop.t)
-SLOW   = $(addprefix tests/api/,matrix.t faults.t evenements.t admin.t oauth.t) tests/web/tour.t
+SLOW   = $(addprefix tests/api/,matrix.t faults.t evenements.t admin.t oauth_flow.t oauth_authorize.t) $(addprefix tests/web/,tour.t barman.t)
 slow_first = $(filter $(SLOW),$(1)) $(filter-out $(SLOW),$(1))
 
 # The quick loop: unit tests and the API suites against a real nginx +
 # spawn-fcgi stack (a few minutes).
 check: deps-test
 	@$(MAKE) --no-print-directory test-build
-	BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(filter-out $(ALONE),$(wildcard tests/api/*.t)) $(TEST_UNITS))
+	BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(filter-out $(ALONE) $(APACHE_ONLY),$(wildcard tests/api/*.t)) \
+	  $(TEST_UNITS) tests/fuzz/run.t)
 	BIN=$(TEST_BUILD) prove --exec '' $(ALONE)
 
 # The browser suite (tests/web/): the staff web app in headless Chromium
@@ -205,19 +240,36 @@ test: deps-test deps-web
 	@$(MAKE) --no-print-directory valgrind VALGRIND_SUITES="$(VALGRIND_QUICK)"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 
-# The API suite against the binaries deployed as plain CGI under Apache with
-# the generated .htaccess (the fault, flood and stop suites are about the
-# FastCGI pools and nginx; the direct CGI and matrix suites are
-# transport-independent).
-CGI_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t),$(wildcard tests/api/*.t))
-cgi: deps-test
+# The API suites against the binaries deployed as plain CGI under Apache with
+# the generated .htaccess and 10p5.conf, on three kinds of shared host
+# (tests/api/lib.sh's start_apache), each suite on one of them: suEXEC with a
+# ~user/ site, whose environment it strips, as most shared hosts run CGI
+# (SUEXEC_SUITES: the bulk, the till in Chromium, and doc/deploy.md's commands
+# run by a fresh account); the self-contained binaries of make static in an
+# empty chroot, its database made by the static 10p5-admin inside it
+# (CHROOT_SUITES: the money paths on the production build, which has no test
+# clock nor hooks); CGI run as Apache's user, every site's as one (the rest:
+# the one-user warning, 10p5-admin run as www-data beside live requests, the
+# import, the logs, the racing payments). hosting.t (what the host serves, who
+# runs the programs, the stream of a browser gone) runs on all three. The fault,
+# flood and stop suites are about the FastCGI pools and nginx; the direct CGI,
+# matrix, docs and layers suites are transport-independent.
+APACHE_ONLY   = $(addprefix tests/api/,hosting.t deploy.t)
+CHROOT_SUITES = $(addprefix tests/api/,client.t transaction.t idempotency.t service.t export.t hosting.t)
+PLAIN_SUITES  = $(addprefix tests/api/,hosting.t admin.t import.t logs.t protocol.t concurrency.t)
+SUEXEC_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t docs.t layers.t readme.t) \
+                  $(CHROOT_SUITES) $(PLAIN_SUITES),$(wildcard tests/api/*.t)) tests/api/hosting.t
+cgi: deps-test deps-web
 	@$(MAKE) --no-print-directory test-build
-	STACK=apache BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(CGI_SUITES))
+	@$(MAKE) --no-print-directory static
+	STACK=apache CGI_MODE=suexec BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,tests/web/caisse.t $(SUEXEC_SUITES))
+	STACK=apache CGI_MODE=chroot BIN=$(TEST_BUILD) STATIC_BIN=$(STATIC_BUILD) $(PROVE) $(CHROOT_SUITES)
+	STACK=apache BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(PLAIN_SUITES))
 
 # The sanitized build runs every unit test and the API suites but flood.t and
 # stop.t, whose subject is nginx and the stack's processes rather than our
 # code's memory (check runs them).
-ASAN_SUITES = $(filter-out $(addprefix tests/api/,flood.t stop.t),$(wildcard tests/api/*.t))
+ASAN_SUITES = $(filter-out $(addprefix tests/api/,flood.t stop.t docs.t layers.t readme.t) $(APACHE_ONLY),$(wildcard tests/api/*.t))
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan HOOKS=1 SAN=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -230,14 +282,41 @@ $(BUILD)/tests/sqliteloop $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse: $(BUILD)/t
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
 
 # Benchmarks: wrk against the stack with a million-row data set, next to the
-# nginx and SQLite ceilings measured in the same run (tests/bench/results.md).
+# nginx and SQLite ceilings measured in the same run (tests/bench/results.md),
+# then the exports (tests/bench/export-results.md).
 bench: deps-bench deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/sqliteloop $(BUILD)/tests/nullfcgi \
 	  $(BUILD)/tests/sse
 	BIN=$(BUILD) tests/bench/bench.sh
+	BIN=$(BUILD) tests/bench/export.sh
+	@$(MAKE) --no-print-directory bench-horsligne
+
+# The live feed's delivery during payments, with and without 20 tickets a
+# second asked beside them, alone (tests/bench/bench.sh feed-tickets).
+bench-feed-tickets: deps-bench deps-test
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse
+	BIN=$(BUILD) tests/bench/bench.sh feed-tickets
+
+# A holder's code guessed 10 000 times from 50 addresses during payments,
+# the holder logging in from their browser meanwhile, alone
+# (tests/bench/bench.sh holders).
+bench-holders: deps-bench deps-test
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/nullfcgi
+	BIN=$(BUILD) tests/bench/bench.sh holders
+
+# The exports alone: a million ledger rows as CSV, against SQLite stepping
+# through them, and the worker's memory (tests/bench/export-results.md).
+bench-export: deps-bench deps-test
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/sqliteloop
+	BIN=$(BUILD) tests/bench/export.sh
 
 # The import from the PHP version: 100 000 transactions from a mysqldump of a
 # private MariaDB server (tests/bench/import-results.md).
+# A till's queue of 500 offline sales sent on reconnect, against the same
+# payments sent by curl: tests/bench/horsligne-results.md.
+bench-horsligne: deps-bench deps-web
+	@$(MAKE) --no-print-directory all
+	BIN=$(BUILD) node tests/bench/horsligne.mjs
 bench-import: deps-test
 	@$(MAKE) --no-print-directory all
 	BIN=$(BUILD) tests/bench/import.sh
@@ -246,18 +325,19 @@ bench-import: deps-test
 # access, no leak over whole request loops (the fault, flood, stop and matrix
 # suites are left out: they kill workers, flood nginx, or would take a
 # quarter of an hour).
-VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t stop.t),$(wildcard tests/api/*.t))
+VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t stop.t docs.t readme.t) $(APACHE_ONLY),$(wildcard tests/api/*.t))
 # make test runs the suites with hostile input, money and secrets (two
 # minutes rather than four).
-VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t oauth.t)
+VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t cle_portee.t) $(wildcard tests/api/oauth_*.t)
 valgrind: deps-test
 	@$(MAKE) --no-print-directory test-build
 	VALGRIND=1 BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(VALGRIND_SUITES))
 
 # libFuzzer harnesses (clang), each run from the committed seed corpus for
-# FUZZ_SECONDS; what they find goes to build-fuzz/, never to the corpus.
-FUZZERS      = form json money header dump
-FUZZ_SECONDS ?= 120
+# FUZZ_SECONDS (doc/testing.md); what they find goes to build-fuzz/, never to
+# the corpus.
+FUZZERS      = form json money header dump scopes
+FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -std=c11 -D_GNU_SOURCE -Ilib -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
@@ -267,19 +347,11 @@ build-fuzz/%: tests/fuzz/%.c tests/fuzz/body.h $(LIB_SRC) $(wildcard lib/*.h) $(
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(LIB_SRC) $(BUILD)/schema.c $(LDLIBS)
 
 # The dump reader (10p5-admin import-php) is not in lib/.
-FUZZ_EXTRA_dump = cli/dump.c
-build-fuzz/dump: cli/dump.c cli/dump.h
+FUZZ_EXTRA_dump = $(DUMP_SRC)
+build-fuzz/dump: $(DUMP_SRC) $(wildcard cli/dump*.h)
 
 fuzz: deps-test $(FUZZERS:%=build-fuzz/%)
-	@for f in $(FUZZERS); do \
-	  mkdir -p build-fuzz/work-$$f build-fuzz/found-$$f; \
-	  echo "fuzzing $$f for $(FUZZ_SECONDS) s"; \
-	  (cd build-fuzz/found-$$f && ../$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-	    -rss_limit_mb=2048 -print_final_stats=1 ../work-$$f ../../tests/fuzz/corpus/$$f \
-	    2>&1 | grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|INFO: seed corpus)' ) ; \
-	  if ls build-fuzz/found-$$f/crash-* build-fuzz/found-$$f/leak-* build-fuzz/found-$$f/timeout-* \
-	    >/dev/null 2>&1; then echo "fuzzer $$f found a failing input in build-fuzz/found-$$f"; exit 1; fi; \
-	done
+	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
 
 clean:
-	rm -rf build build-test build-asan build-fuzz
+	rm -rf build build-test build-asan build-fuzz build-static

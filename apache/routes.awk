@@ -1,14 +1,24 @@
-# Writes Apache's rewrite rules from the binaries' route tables (their
-# --routes=tsv lines: path, area, pool, flags) into the .htaccess template at
-# its @ROUTES@ line: one rule per route, to its area's program, naming the
-# route for it (TENP5_ROUTE), so that the endpoint Apache picks on the
-# normalised path is the handler that runs.
+# Writes the .htaccess from its template (apache/htaccess.in), the binaries'
+# route tables (their --routes=tsv lines: path, area, pool, flags) and the web
+# app's file list (one path a line, relative to www/): at the @ROUTES@ line,
+# one rule per route, to its area's program, which finds its route again from
+# the path the rule matched (doc/deploy.md); at the @FILES@ line, one rule per
+# file of the web app, served as it is. Nothing else of the directory is
+# served.
 BEGIN { FS = "\t" }
-FNR == NR {
+FILENAME == ARGV[1] {
 	path = substr($1, 1, 1) == "/" ? substr($1, 2) : "api/" $1
 	gsub(/\./, "\\.", path)
-	rules = rules sprintf("RewriteRule ^%s/?$ %s.cgi [E=TENP5_ROUTE:%s,END]\n", path, $2, $1)
+	routes = routes sprintf("RewriteRule ^%s/?$ %s.cgi [END]\n", path, $2)
 	next
 }
-/^@ROUTES@$/ { printf "%s", rules; next }
+FILENAME == ARGV[2] {
+	file = $0
+	sub(/^\.\//, "", file)
+	gsub(/\./, "\\.", file)
+	files = files sprintf("RewriteRule ^%s$ - [END]\n", file)
+	next
+}
+/^@ROUTES@$/ { printf "%s", routes; next }
+/^@FILES@$/ { printf "%s", files; next }
 { print }

@@ -11,6 +11,7 @@
 #include "db_client.h"
 #include "db_ledger.h"
 #include "db_price.h"
+#include "db_product.h"
 #include "db_user.h"
 #include "limit.h"
 #include "server.h"
@@ -61,23 +62,35 @@ h_carte_info(struct req *r, json_object *out)
 	return ST_OK;
 }
 
-/* The evening over time, with depuis: one bucket of `pas` seconds (3600 by
- * default) after the other up to jusqua (now by default), empty ones
- * included, at most SERIES_MAX of them. */
+/* The evening over time, from depuis to jusqua (now by default): one bucket
+ * of `pas` seconds (3600 by default) after the other, empty ones included,
+ * at most SERIES_MAX of them. */
 #define SERIES_MAX 1000
-static enum status
-series(struct req *r, json_object *out)
+
+/* The length of a bucket, in ms. */
+static int64_t
+series_step(const struct req *r)
 {
-	int64_t from = r->v[FLD_DEPUIS].i, to = r->v[FLD_JUSQUA].set ? r->v[FLD_JUSQUA].i : r->now;
-	int64_t step = (r->v[FLD_PAS].set ? r->v[FLD_PAS].i : 3600) * 1000, n;
+	return (r->v[FLD_PAS].set ? r->v[FLD_PAS].i : 3600) * 1000;
+}
+
+/* The number of buckets from `from` to `to`. */
+static int64_t
+series_length(const struct req *r, int64_t from, int64_t to)
+{
+	int64_t step = series_step(r);
+
+	return (to - from + step - 1) / step;
+}
+
+static enum status
+series(struct req *r, json_object *out, int64_t from, int64_t to)
+{
+	int64_t step = series_step(r), n = series_length(r, from, to);
 	sqlite3_stmt *st;
 	json_object *list;
 	int rc;
 
-	if (to <= from)
-		return req_malformed(r, FLD_JUSQUA);
-	if ((n = (to - from + step - 1) / step) > SERIES_MAX)
-		return req_malformed(r, FLD_PAS);
 	if (!(st = ledger_series(from, to, step)))
 		return ST_ERREUR_BDD;
 	list = reply_array(out, K_SERIE);
@@ -97,20 +110,56 @@ series(struct req *r, json_object *out)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : ST_ERREUR_BDD;
 }
 
+/* What sold from the catalogue over the series' period: produits [{id, nom
+ * (its current name), qte, montant (at the prices of sale)}]. */
+static enum status
+product_figures(json_object *out, int64_t from, int64_t to)
+{
+	sqlite3_stmt *st = product_sales(from, to);
+	json_object *list;
+	int rc;
+
+	if (!st)
+		return ST_ERREUR_BDD;
+	list = reply_array(out, K_PRODUITS);
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		json_object *e = reply_push_object(list);
+
+		reply_int(e, K_ID, sqlite3_column_int64(st, 0));
+		reply_str(e, K_NOM, (const char *)sqlite3_column_text(st, 1));
+		reply_int(e, K_QTE, sqlite3_column_int64(st, 2));
+		reply_money(e, K_MONTANT, sqlite3_column_int64(st, 3));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ST_OK : ST_ERREUR_BDD;
+}
+
 /* The bar's figures: recettes (valid payments), dettes (what the bar owes
  * card holders: positive balances), benefices (recettes less what overdrawn
  * cards still owe), clientsNb, consommationsNb (drinks paid for), soldeMoy,
  * factureBDE (money collected when accounts were opened: the positive
- * initial balances of creations still valid); with depuis, the series.
- * Statuses: requete_malforme (jusqua not after depuis, more than 1000
- * buckets), erreur_bdd. */
+ * initial balances of creations still valid, but credit given free);
+ * rechargementsParMoyen (valid top-ups per means) and offert (credit given
+ * free: top-ups and openings), over the whole ledger, or with depuis over the
+ * series' period; with depuis, the series and produits (what sold from the
+ * catalogue). Statuses: requete_malforme (jusqua not after depuis, more than
+ * 1000 buckets), erreur_bdd. */
 static enum status
 h_statistiques(struct req *r, json_object *out)
 {
+	bool period = r->v[FLD_DEPUIS].set;
+	int64_t from = period ? r->v[FLD_DEPUIS].i : 0;
+	int64_t to = !period ? INT64_MAX : r->v[FLD_JUSQUA].set ? r->v[FLD_JUSQUA].i : r->now;
+	int64_t avg = 0, topups[MEANS__MAX], free;
 	struct ledger_stats s;
-	int64_t avg = 0;
+	json_object *means;
+	enum status st;
 
-	if (!ledger_stats(&s))
+	if (period && to <= from)
+		return req_malformed(r, FLD_JUSQUA);
+	if (period && series_length(r, from, to) > SERIES_MAX)
+		return req_malformed(r, FLD_PAS); /* before any figure is written */
+	if (!ledger_stats(&s) || !ledger_means(from, to, topups, &free))
 		return ST_ERREUR_BDD;
 	if (s.clients > 0) {
 		/* Rounded half away from zero, in cents. */
@@ -126,29 +175,24 @@ h_statistiques(struct req *r, json_object *out)
 	reply_int(out, K_CONSOMMATIONS_NB, s.drinks);
 	reply_money(out, K_SOLDE_MOY, avg);
 	reply_money(out, K_FACTURE_BDE, s.openings);
-	return r->v[FLD_DEPUIS].set ? series(r, out) : ST_OK;
+	means = json_object_new_object();
+	for (int m = 0; m < MEANS__MAX; m++)
+		json_object_object_add(means, means_words[m], reply_money_new(topups[m]));
+	reply_object(out, K_RECHARGEMENTS_PAR_MOYEN, means);
+	reply_money(out, K_OFFERT, free);
+	if (!period)
+		return ST_OK;
+	if ((st = series(r, out, from, to)) != ST_OK)
+		return st;
+	return product_figures(out, from, to);
 }
 
 /* The price table. Statuses: erreur_bdd. */
 static enum status
 h_prix_liste(struct req *r, json_object *out)
 {
-	sqlite3_stmt *st = price_list();
-	json_object *list;
-	int rc;
-
 	(void)r;
-	if (!st)
-		return ST_ERREUR_BDD;
-	list = reply_array(out, K_PRIX);
-	while ((rc = db_step(st)) == SQLITE_ROW) {
-		json_object *e = reply_push_object(list);
-
-		reply_int(e, K_QUANTITE, sqlite3_column_int64(st, 0));
-		reply_money(e, K_PRIX, sqlite3_column_int64(st, 1));
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? ST_OK : ST_ERREUR_BDD;
+	return price_list_reply(out) ? ST_OK : ST_ERREUR_BDD;
 }
 
 /* Sets the price of `quantite` (1..1000) drinks, or removes it without
@@ -185,7 +229,7 @@ h_me(struct req *r, json_object *out)
 
 	if (found <= 0)
 		return ST_ERREUR_BDD; /* the credential was just resolved to this user */
-	auth_scopes_format(r->who.scopes, words, sizeof words);
+	scope_format(r->who.scopes, words, sizeof words);
 	reply_str(out, K_LOGIN, u.login);
 	reply_int(out, K_DROIT, r->who.droit);
 	reply_str(out, K_ID_CARTE, u.card[0] ? u.card : NULL);

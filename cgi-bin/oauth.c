@@ -18,6 +18,7 @@
 #include "db_oauth.h"
 #include "db_user.h"
 #include "login.h"
+#include "oauth_page.h"
 #include "server.h"
 #include "text.h"
 #include "token.h"
@@ -46,16 +47,6 @@ static const char *const oauth_error_words[OE__MAX] = {
 	[OE_UNSUPPORTED_RESPONSE_TYPE] = "unsupported_response_type",
 };
 
-/* What each scope lets an app do, as the consent page says it. */
-static const char *const scope_texts[SCOPE_COUNT] = {
-	"voir votre identifiant et vos droits",                        /* compte */
-	"consulter les comptes, les historiques et les statistiques",  /* lecture */
-	"ouvrir des comptes, recharger, encaisser, vider et annuler",  /* caisse */
-	"tout faire en votre nom, y compris administrer",              /* admin */
-};
-
-static const char csrf_cookie[] = "10p5_csrf";
-
 /* The authorization request being handled, from prepare to handler (r->ctx). */
 struct authz {
 	struct app app;
@@ -75,129 +66,21 @@ static const uint64_t authorize_fields = FB(FLD_CLIENT_ID) | FB(FLD_REDIRECT_URI
     FB(FLD_RESPONSE_TYPE) | FB(FLD_SCOPE) | FB(FLD_STATE) | FB(FLD_CODE_CHALLENGE) |
     FB(FLD_CODE_CHALLENGE_METHOD) | FB(FLD_LOGIN) | FB(FLD_MDP) | FB(FLD_DECISION) | FB(FLD_CSRF);
 
-/* Headers every page of the flow carries: no framing (clickjacking), no
- * caching, nothing loaded from elsewhere. */
-static void
-page_headers(struct req *r)
-{
-	req_header(r, "X-Frame-Options: DENY");
-	req_header(r, "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
-	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-	req_header(r, "Cache-Control: no-store");
-	req_header(r, "Referrer-Policy: no-referrer");
-}
-
-static void
-page_start(struct text *t, const char *title)
-{
-	text_puts(t, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-	text_html(t, title);
-	text_puts(t, "</title><style>body{font-family:sans-serif;max-width:28rem;margin:2rem auto;"
-	    "padding:0 1rem;color:#222}label{display:block;margin:.8rem 0}input{width:100%;"
-	    "padding:.4rem;box-sizing:border-box}button{padding:.5rem 1.2rem;margin:.8rem .5rem 0 0}"
-	    ".erreur{color:#a00;font-weight:bold}.petit{font-size:.85rem;color:#555}</style>"
-	    "</head><body><main><h1>");
-	text_html(t, title);
-	text_puts(t, "</h1>");
-}
-
-static void
-page_send(struct req *r, int http, struct text *t)
-{
-	size_t len;
-	char *body;
-
-	text_puts(t, "</main></body></html>\n");
-	body = text_take(t, &len);
-	req_raw(r, http, "text/html; charset=utf-8", body, len);
-	page_headers(r);
-}
-
-/* The page for a request that cannot be sent back to its app: unknown
- * client, unregistered redirect_uri, forged form. Never a redirect. */
-static enum status
-error_page(struct req *r, int http, const char *message)
-{
-	struct text t = { 0 };
-
-	page_start(&t, "Autorisation impossible");
-	text_puts(&t, "<p class=\"erreur\">");
-	text_html(&t, message);
-	text_puts(&t, "</p><p>Revenez à l'application et recommencez, ou prévenez ses auteurs.</p>");
-	page_send(r, http, &t);
-	return ST_OK;
-}
-
-static void
-hidden(struct text *t, const char *name, const char *value)
-{
-	if (!value)
-		return;
-	text_puts(t, "<input type=\"hidden\" name=\"");
-	text_puts(t, name);
-	text_puts(t, "\" value=\"");
-	text_html(t, value);
-	text_puts(t, "\">");
-}
-
-/* The login and consent page, with a fresh CSRF token in a cookie and in the
- * form (the POST must bring both, equal). message: an error to show, or NULL.
- * The form posts to, and the cookie is scoped to, the fixed path of this page
- * under the site's base: never to anything copied from the request line. */
+/* The login and consent page for the request being handled; message: an
+ * error to show, or NULL. */
 static enum status
 consent_page(struct req *r, const char *message)
 {
-	struct authz *az = authz(r);
-	char csrf[SESSION_TOKEN_LEN + 1], base[256], action[300];
-	struct text t = { 0 };
+	const struct authz *az = authz(r);
+	const struct oauth_consent c = {
+		.app_name = az->app.name, .scopes = az->scopes,
+		.client_id = az->app.client_id, .redirect_uri = az->redirect_uri,
+		.response_type = r->v[FLD_RESPONSE_TYPE].s, .scope = r->v[FLD_SCOPE].s,
+		.state = az->state, .challenge = az->challenge,
+		.challenge_method = r->v[FLD_CODE_CHALLENGE_METHOD].s,
+	};
 
-	if (!rand_token(csrf, SESSION_TOKEN_LEN))
-		return ST_ERREUR_GENERIQUE;
-	snprintf(action, sizeof action, "%s/oauth/authorize", req_base(r, base, sizeof base));
-	page_start(&t, "Autoriser une application");
-	text_puts(&t, "<p>L'application <strong>");
-	text_html(&t, az->app.name);
-	text_puts(&t, "</strong> demande l'accès à votre compte 10p5 pour :</p><ul>");
-	for (int i = 0; i < SCOPE_COUNT; i++) {
-		if (!(az->scopes & (1u << i)))
-			continue;
-		text_puts(&t, "<li><strong>");
-		text_puts(&t, scope_words[i]);
-		text_puts(&t, "</strong> : ");
-		text_html(&t, scope_texts[i]);
-		text_puts(&t, "</li>");
-	}
-	text_puts(&t, "</ul>");
-	if (message) {
-		text_puts(&t, "<p class=\"erreur\">");
-		text_html(&t, message);
-		text_puts(&t, "</p>");
-	}
-	text_puts(&t, "<form method=\"post\" action=\"");
-	text_html(&t, action);
-	text_puts(&t, "\">");
-	hidden(&t, field_defs[FLD_CLIENT_ID].wire, az->app.client_id);
-	hidden(&t, field_defs[FLD_REDIRECT_URI].wire, az->redirect_uri);
-	hidden(&t, field_defs[FLD_RESPONSE_TYPE].wire, r->v[FLD_RESPONSE_TYPE].s);
-	hidden(&t, field_defs[FLD_SCOPE].wire, r->v[FLD_SCOPE].s);
-	hidden(&t, field_defs[FLD_STATE].wire, az->state);
-	hidden(&t, field_defs[FLD_CODE_CHALLENGE].wire, az->challenge);
-	hidden(&t, field_defs[FLD_CODE_CHALLENGE_METHOD].wire, r->v[FLD_CODE_CHALLENGE_METHOD].s);
-	hidden(&t, field_defs[FLD_CSRF].wire, csrf);
-	text_puts(&t, "<label>Identifiant <input name=\"login\" autocomplete=\"username\" required>"
-	    "</label><label>Mot de passe <input type=\"password\" name=\"mdp\" "
-	    "autocomplete=\"current-password\" required></label>"
-	    "<button name=\"decision\" value=\"autoriser\">Autoriser</button>"
-	    "<button name=\"decision\" value=\"refuser\" formnovalidate>Refuser</button>"
-	    "</form><p class=\"petit\">Vous serez ensuite renvoyé vers ");
-	text_html(&t, az->redirect_uri);
-	text_puts(&t, "</p>");
-	page_send(r, 200, &t);
-	req_header(r, "Set-Cookie: %s=%s; Path=%s; HttpOnly; SameSite=Strict%s", csrf_cookie, csrf,
-	    action, strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
-	wipe(csrf, sizeof csrf);
-	return ST_OK;
+	return oauth_page_consent(r, &c, message);
 }
 
 /* Sends the user back to the app with query parameters: pairs of name and
@@ -235,10 +118,10 @@ redirect(struct req *r, const char *first, ...)
 	req_raw(r, 302, "text/plain; charset=utf-8", NULL, 0);
 	if (!req_header(r, "Location: %s", loc)) {
 		free(loc);
-		return error_page(r, 400, "L'adresse de retour est trop longue.");
+		return oauth_page_error(r, 400, "L'adresse de retour est trop longue.");
 	}
 	free(loc);
-	page_headers(r);
+	oauth_page_headers(r);
 	return ST_OK;
 }
 
@@ -247,19 +130,6 @@ redirect_error(struct req *r, enum oauth_error e, const char *description)
 {
 	return redirect(r, "error", oauth_error_words[e], "error_description", description,
 	    (const char *)NULL);
-}
-
-/* The CSRF check of the consent form: the cookie set with the page and the
- * hidden field must match. */
-static bool
-csrf_ok(const struct req *r)
-{
-	const char *v;
-	size_t len;
-
-	return r->v[FLD_CSRF].set &&
-	    cookie_find(req_env(r, "HTTP_COOKIE"), csrf_cookie, &v, &len) &&
-	    len == strlen(r->v[FLD_CSRF].s) && ct_equal(v, r->v[FLD_CSRF].s, len);
 }
 
 /* GET shows the page; POST logs in and decides. Client and redirect_uri are
@@ -293,13 +163,13 @@ p_authorize(struct req *r, json_object *out)
 
 	(void)out;
 	if (!single(r, FLD_CLIENT_ID, &client_id))
-		return error_page(r, 400, "Cette application est inconnue.");
+		return oauth_page_error(r, 400, "Cette application est inconnue.");
 	if ((found = app_by_client_id(client_id, &az->app)) <= 0)
-		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400, "Cette application est inconnue.");
+		return found < 0 ? ST_ERREUR_BDD : oauth_page_error(r, 400, "Cette application est inconnue.");
 	if (!single(r, FLD_REDIRECT_URI, &redirect_uri))
-		return error_page(r, 400, "L'adresse de retour (redirect_uri) manque ou est invalide.");
+		return oauth_page_error(r, 400, "L'adresse de retour (redirect_uri) manque ou est invalide.");
 	if ((found = app_redirect_ok(az->app.id, redirect_uri)) <= 0)
-		return found < 0 ? ST_ERREUR_BDD : error_page(r, 400,
+		return found < 0 ? ST_ERREUR_BDD : oauth_page_error(r, 400,
 		    "Cette adresse de retour n'est pas enregistrée pour cette application.");
 	/* From here on, the app hears about problems through its redirect_uri. */
 	az->redirect_uri = redirect_uri;
@@ -319,14 +189,14 @@ p_authorize(struct req *r, json_object *out)
 	if (!r->v[FLD_CODE_CHALLENGE].set || strcmp(method, "S256") != 0)
 		return redirect_error(r, OE_INVALID_REQUEST, "PKCE with code_challenge_method=S256 is required");
 	az->challenge = r->v[FLD_CODE_CHALLENGE].s;
-	if (!auth_scopes_parse(r->v[FLD_SCOPE].set ? r->v[FLD_SCOPE].s : "", &az->scopes))
-		return redirect_error(r, OE_INVALID_SCOPE, "scopes are compte, lecture, caisse, admin");
+	if (!scope_parse_oauth(r->v[FLD_SCOPE].set ? r->v[FLD_SCOPE].s : "", &az->scopes))
+		return redirect_error(r, OE_INVALID_SCOPE, "scopes are compte, lecture, caisse, admin, flux");
 	if (!az->scopes)
 		az->scopes = SCOPE_COMPTE;
 	if (strcmp(r->method, "GET") == 0)
 		return consent_page(r, NULL);
-	if (!csrf_ok(r))
-		return error_page(r, 403, "Ce formulaire a expiré ou ne vient pas de 10p5. "
+	if (!oauth_page_csrf_ok(r))
+		return oauth_page_error(r, 403, "Ce formulaire a expiré ou ne vient pas de 10p5. "
 		    "Rechargez la page d'autorisation.");
 	if (r->v[FLD_DECISION].set && strcmp(r->v[FLD_DECISION].s, "refuser") == 0)
 		return redirect_error(r, OE_ACCESS_DENIED, "the user refused");
@@ -482,7 +352,7 @@ issue(struct req *r, const struct app *a, const struct user *u, unsigned scopes,
 	token_hash(refresh, hr);
 	if (!oauth_token_insert(ha, &at, r->now, &id) || !oauth_token_insert(hr, &rt, r->now, &id))
 		return ST_ERREUR_BDD;
-	auth_scopes_format(scopes, words, sizeof words);
+	scope_format(scopes, words, sizeof words);
 	o = json_object_new_object();
 	reply_str(o, K_ACCESS_TOKEN, access);
 	reply_str(o, K_TOKEN_TYPE, "Bearer");
@@ -568,7 +438,7 @@ grant_refresh(struct req *r, const struct app *a)
 		return token_error(r, OE_INVALID_GRANT, "refresh token expired");
 	scopes = t.scopes;
 	if (r->v[FLD_SCOPE].set) {
-		if (!auth_scopes_parse(r->v[FLD_SCOPE].s, &scopes) || (scopes & ~t.scopes))
+		if (!scope_parse_oauth(r->v[FLD_SCOPE].s, &scopes) || (scopes & ~t.scopes))
 			return token_error(r, OE_INVALID_SCOPE, "a refresh may only narrow the scope");
 		if (!scopes)
 			scopes = t.scopes;

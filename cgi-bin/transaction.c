@@ -1,17 +1,20 @@
 /*
  * Area "transaction": cancelling (annuler) and re-applying (refaire) a ledger
  * row, and the president's view of the whole ledger. Below droit 3, staff may
- * only touch their own rows, within the cancel window.
+ * only touch their own rows, within the cancel window, of a shift still open;
+ * a president's change to a closed shift's row is noted on the shift.
  */
 #include "config.h"
 #include "db_client.h"
 #include "db_ledger.h"
+#include "db_service.h"
 #include "server.h"
 
 /* Flips a row to `valid` after the checks both verbs share. Statuses:
  * transaction_inconnue, transaction_autre, transaction_expiree,
- * solde_insuffisant, montant_trop_eleve, erreur_bdd; `already` when the row is
- * in that state already. */
+ * service_ferme (a closed shift's row, below right 3), solde_insuffisant,
+ * montant_trop_eleve, erreur_bdd; `already` when the row is in that state
+ * already. */
 static enum status
 flip(struct req *r, json_object *out, bool valid, enum status already)
 {
@@ -26,8 +29,12 @@ flip(struct req *r, json_object *out, bool valid, enum status already)
 	if (r->who.droit < RIGHT_PRESIDENT) {
 		if (t.user_id != r->who.user_id)
 			return ST_TRANSACTION_AUTRE;
-		if (r->now - t.date_ms > cfg.cancel_window_ms)
+		/* A sale made offline is open from when it arrived: the till
+		 * learns its id only then (doc/api.md, "Selling offline"). */
+		if (r->now - (t.received_ms ? t.received_ms : t.date_ms) > cfg.cancel_window_ms)
 			return ST_TRANSACTION_EXPIREE;
+		if (t.service_id && (found = service_closed(t.service_id)) != 0)
+			return found < 0 ? ST_ERREUR_BDD : ST_SERVICE_FERME;
 	}
 	if (t.valid == valid)
 		return already;

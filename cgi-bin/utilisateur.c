@@ -134,23 +134,34 @@ detail_login(const char *login)
 	return d;
 }
 
-/* Sets a password; ends the user's other sessions. Only a password session
- * may (R_SESSION): a card proves who holds it, not who they are, and a key or
- * a token must not turn into a password. Statuses: utilisateur_inconnu,
- * droits_insuffisants, erreur_bdd. */
+/* Sets a password and closes the doors the old one may have opened to a
+ * thief: a president's reset of someone else's ends all their sessions, API
+ * keys and OAuth grants; one's own change ends one's other sessions and one's
+ * OAuth grants (one's keys stay: one made them). The answer and the journal
+ * say how many of each still worked. Only a password session may (R_SESSION):
+ * a card proves who holds it, not who they are, and a key or a token must not
+ * turn into a password. Statuses: utilisateur_inconnu, droits_insuffisants,
+ * erreur_bdd. */
 static enum status
 h_mdp(struct req *r, json_object *out)
 {
+	struct revoked gone;
 	struct user u;
 	enum status st;
+	json_object *d;
+	bool own;
 
-	(void)out;
 	if ((st = target(r, &u)) != ST_OK)
 		return st;
+	own = u.id == r->who.user_id;
 	if (!user_set_password(u.id, ctx_of(r)->hash) ||
-	    !auth_sessions_close_user(u.id, u.id == r->who.user_id ? r->who.cred_id : 0) ||
-	    !req_journal(r, EV_UTILISATEUR, 0, detail_login(u.login)))
+	    !auth_revoke_user(u.id, own ? r->who.cred_id : 0, !own, r->now, &gone))
 		return ST_ERREUR_BDD;
+	d = detail_login(u.login);
+	auth_revoked_reply(d, &gone);
+	if (!req_journal(r, EV_UTILISATEUR, 0, d))
+		return ST_ERREUR_BDD;
+	auth_revoked_reply(out, &gone);
 	return ST_OK;
 }
 

@@ -54,6 +54,7 @@ make_president(const char *login, const char *given)
 	int64_t id, now = now_ms();
 	int found;
 	struct journal_entry e = { .event = EV_UTILISATEUR };
+	struct revoked gone = { 0 };
 	int64_t dummy;
 
 	if (!field_parse(FT_LOGIN, login, &dummy)) {
@@ -74,16 +75,22 @@ make_president(const char *login, const char *given)
 		goto fail;
 	if (found) {
 		if (!user_set_password(u.id, hash) || !user_set_droit(u.id, 3) ||
-		    !auth_sessions_close_user(u.id, 0))
+		    !auth_revoke_user(u.id, 0, true, now, &gone))
 			goto fail;
 	} else if (!user_insert(login, hash, NULL, 3, now, &id))
 		goto fail;
 	e.detail = json_object_new_object();
 	reply_str(e.detail, K_REQUETE, found ? "admin/president/reinitialiser" : "admin/president/creer");
 	reply_str(e.detail, K_LOGIN, login);
+	if (found)
+		auth_revoked_reply(e.detail, &gone);
 	if (!journal_add(NULL, now, &e) || !db_commit())
 		goto fail;
-	printf("president %s %s\n", login, found ? "reset" : "created");
+	if (found)
+		printf("president %s reset; ended: sessions %" PRId64 ", API keys %" PRId64
+		    ", OAuth grants %" PRId64 "\n", login, gone.sessions, gone.keys, gone.oauth);
+	else
+		printf("president %s created\n", login);
 	if (pw == generated)
 		printf("password (shown once): %s\n", generated);
 	wipe(generated, sizeof generated);
@@ -153,10 +160,13 @@ main(int argc, char **argv)
 {
 	const char *path;
 	int c, ok = 0;
+	bool create;
 
 	log_init("10p5-admin");
 	if (!config_load() || !crypto_init())
 		return 2;
+	if (!cfg.db_path)
+		cfg.db_path = "var/10p5.db";
 	path = cfg.db_path;
 	/* "+": options stop at the command, which may have its own. */
 	while ((c = getopt(argc, argv, "+d:h")) != -1) {
@@ -176,7 +186,14 @@ main(int argc, char **argv)
 	/* The import reads and checks its dump before it opens the database. */
 	if (strcmp(argv[0], "import-php") == 0)
 		return import_php_main(path, argc, argv);
-	if (!db_open(path, strcmp(argv[0], "init") == 0 || strcmp(argv[0], "bootstrap") == 0)) {
+	/* The commands that set a database up create it; the others need one. */
+	create = strcmp(argv[0], "init") == 0 || strcmp(argv[0], "bootstrap") == 0 ||
+	    strcmp(argv[0], "president") == 0;
+	if (!create && access(path, F_OK) != 0) {
+		fprintf(stderr, "10p5-admin: no database at %s (10p5-admin init creates it)\n", path);
+		return 1;
+	}
+	if (!db_open(path, create)) {
 		fprintf(stderr, "10p5-admin: cannot open %s\n", path);
 		return 1;
 	}

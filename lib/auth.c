@@ -11,6 +11,8 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "db_key.h"
+#include "db_oauth.h"
 #include "field.h"
 #include "log.h"
 #include "crypto.h"
@@ -22,49 +24,6 @@ const char *const auth_reason_words[AR__MAX] = {
 	[AR_EXPIRE]  = "expire",
 };
 
-const char *const scope_words[SCOPE_COUNT] = {
-	"compte",  /* SCOPE_COMPTE */
-	"lecture", /* SCOPE_LECTURE */
-	"caisse",  /* SCOPE_CAISSE */
-	"admin",   /* SCOPE_ADMIN */
-};
-
-int
-auth_scopes_parse(const char *s, unsigned *out)
-{
-	*out = 0;
-	while (*s) {
-		size_t n = strcspn(s, " ");
-		int found = 0;
-
-		for (int i = 0; i < SCOPE_COUNT && n; i++) {
-			if (strlen(scope_words[i]) == n && strncmp(scope_words[i], s, n) == 0) {
-				*out |= 1u << i;
-				found = 1;
-			}
-		}
-		if (n && !found)
-			return 0;
-		s += n;
-		s += strspn(s, " ");
-	}
-	return 1;
-}
-
-void
-auth_scopes_format(unsigned bits, char *out, size_t cap)
-{
-	size_t w = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < SCOPE_COUNT; i++) {
-		if (!(bits & (1u << i)))
-			continue;
-		w += (size_t)snprintf(out + w, w < cap ? cap - w : 0, "%s%s", w ? " " : "",
-		    scope_words[i]);
-	}
-}
-
 void
 auth_touch(const struct principal *who, int64_t now)
 {
@@ -73,6 +32,9 @@ auth_touch(const struct principal *who, int64_t now)
 	if (who->kind == CRED_SESSION && who->touch_due)
 		(void)db_exec("UPDATE sessions SET used_ms = max(used_ms, ?1) WHERE id = ?2", "ii",
 		    now, who->cred_id);
+	if (who->kind == CRED_HOLDER && who->touch_due)
+		(void)db_exec("UPDATE holder_sessions SET used_ms = max(used_ms, ?1) WHERE id = ?2",
+		    "ii", now, who->cred_id);
 }
 
 /* Pending API key uses of this process, written by auth_flush_usage. */
@@ -125,28 +87,35 @@ auth_flush_usage(int64_t now, bool force)
 /* Each kind of credential is looked up by its secret's digest or by its own
  * row id, and every look-up selects the same columns: (0 cred id, 1 token id,
  * 2 user id, 3 login, 4 effective right, 5 scopes or NULL for all, 6 by card,
- * 7 expiry or NULL for never, 8 hash, 9 last use or NULL). ?1 is the digest
- * or the id; ?2, for sessions only, their lifetime. */
+ * 7 expiry or NULL for never, 8 hash, 9 last use or NULL, 10 a holder's
+ * account or 0). ?1 is the digest or the id; ?2, for sessions and holder
+ * sessions only, their lifetime. A holder holds no scope and right 0: the
+ * routes of area moi alone take it (request.c). */
 #define SESSION_COLUMNS "SELECT s.id, s.id, u.id, u.login, min(u.droit, s.max_droit), NULL," \
-	" s.by_card, s.used_ms + ?2, s.hash, s.used_ms FROM sessions s" \
+	" s.by_card, s.used_ms + ?2, s.hash, s.used_ms, 0 FROM sessions s" \
 	" JOIN users u ON u.id = s.user_id AND u.deleted_ms IS NULL WHERE "
-#define KEY_COLUMNS "SELECT k.id, k.id, u.id, u.login, min(u.droit, k.droit), NULL, 0," \
-	" k.expires_ms, k.hash, NULL FROM api_keys k" \
+#define KEY_COLUMNS "SELECT k.id, k.id, u.id, u.login, min(u.droit, k.droit), k.scopes, 0," \
+	" k.expires_ms, k.hash, NULL, 0 FROM api_keys k" \
 	" JOIN users u ON u.id = k.user_id AND u.deleted_ms IS NULL WHERE "
 #define ACCESS_COLUMNS "SELECT t.app_id, t.id, u.id, u.login, u.droit, t.scopes, 0," \
-	" t.expires_ms, t.hash, NULL FROM oauth_tokens t" \
+	" t.expires_ms, t.hash, NULL, 0 FROM oauth_tokens t" \
 	" JOIN users u ON u.id = t.user_id AND u.deleted_ms IS NULL" \
 	" WHERE t.kind = 1 AND t.revoked_ms IS NULL AND "
+
+#define HOLDER_COLUMNS "SELECT h.id, h.id, 0, '', 0, 0, 0, h.used_ms + ?2, h.hash, h.used_ms," \
+	" h.client_id FROM holder_sessions h WHERE "
 
 static const char *const by_hash_sql[CRED__MAX] = {
 	[CRED_SESSION] = SESSION_COLUMNS "s.hash = ?1",
 	[CRED_KEY]     = KEY_COLUMNS "k.hash = ?1",
 	[CRED_OAUTH]   = ACCESS_COLUMNS "t.hash = ?1",
+	[CRED_HOLDER]  = HOLDER_COLUMNS "h.hash = ?1",
 };
 static const char *const by_id_sql[CRED__MAX] = {
 	[CRED_SESSION] = SESSION_COLUMNS "s.id = ?1",
 	[CRED_KEY]     = KEY_COLUMNS "k.id = ?1",
 	[CRED_OAUTH]   = ACCESS_COLUMNS "t.id = ?1",
+	[CRED_HOLDER]  = HOLDER_COLUMNS "h.id = ?1",
 };
 
 /* Fills *who from a look-up's row (st positioned on it) and judges its expiry. */
@@ -165,6 +134,7 @@ from_row(sqlite3_stmt *st, enum cred_kind kind, int64_t now, struct principal *w
 	who->scopes = sqlite3_column_type(st, 5) == SQLITE_NULL ? SCOPE__ALL
 	    : (unsigned)sqlite3_column_int(st, 5);
 	who->by_card = sqlite3_column_int(st, 6) != 0;
+	who->client_id = sqlite3_column_int64(st, 10);
 	expired = sqlite3_column_type(st, 7) != SQLITE_NULL && now >= sqlite3_column_int64(st, 7);
 	if (expired) {
 		*why = AR_EXPIRE;
@@ -180,6 +150,21 @@ session_life(void)
 	return cfg.session_ttl_ms + cfg.session_touch_ms;
 }
 
+/* The lifetime bound as ?2 for a kind of credential. */
+static int64_t
+life_of(enum cred_kind kind)
+{
+	return kind == CRED_HOLDER ? HOLDER_SESSION_TTL_MS + cfg.session_touch_ms : session_life();
+}
+
+/* Whether a kind of credential is a session: bound to its lifetime, its uses
+ * recorded. */
+static bool
+sessionlike(enum cred_kind kind)
+{
+	return kind == CRED_SESSION || kind == CRED_HOLDER;
+}
+
 /* Looks up the credential of kind whose secret is token. */
 static enum status
 by_hash(enum cred_kind kind, const char *token, int64_t now, enum auth_use use,
@@ -192,8 +177,8 @@ by_hash(enum cred_kind kind, const char *token, int64_t now, enum auth_use use,
 	int r;
 
 	token_hash(token, h);
-	r = db_row(&st, by_hash_sql[kind], kind == CRED_SESSION ? "bi" : "b", h, (size_t)SHA256_LEN,
-	    session_life());
+	r = db_row(&st, by_hash_sql[kind], sessionlike(kind) ? "bi" : "b", h, (size_t)SHA256_LEN,
+	    life_of(kind));
 	if (r == 1 && (sqlite3_column_bytes(st, 8) != SHA256_LEN ||
 	    !ct_equal(sqlite3_column_blob(st, 8), h, SHA256_LEN))) {
 		sqlite3_reset(st);
@@ -210,7 +195,7 @@ by_hash(enum cred_kind kind, const char *token, int64_t now, enum auth_use use,
 		return res;
 	if (kind == CRED_KEY)
 		count_use(who->cred_id, now);
-	if (kind == CRED_SESSION && now - used > cfg.session_touch_ms) {
+	if (sessionlike(kind) && now - used > cfg.session_touch_ms) {
 		who->touch_due = true;
 		if (use == AUTH_WRITE) {
 			auth_touch(who, now);
@@ -232,7 +217,7 @@ auth_recheck(enum cred_kind kind, int64_t token_id, int64_t now, struct principa
 	*why = AR_INCONNU;
 	if (kind <= CRED_NONE || kind >= CRED__MAX)
 		return ST_JETON_INVALIDE;
-	r = db_row(&st, by_id_sql[kind], kind == CRED_SESSION ? "ii" : "i", token_id, session_life());
+	r = db_row(&st, by_id_sql[kind], sessionlike(kind) ? "ii" : "i", token_id, life_of(kind));
 	if (r <= 0)
 		return r < 0 ? ST_ERREUR_BDD : ST_JETON_INVALIDE;
 	res = from_row(st, kind, now, who, why);
@@ -280,6 +265,8 @@ auth_principal(const struct params *p, const char *authorization, int64_t now,
 		return by_hash(CRED_KEY, secret, now, use, who, why);
 	case TOK_ACCESS:
 		return by_hash(CRED_OAUTH, secret, now, use, who, why);
+	case TOK_HOLDER:
+		return by_hash(CRED_HOLDER, secret, now, use, who, why);
 	default:
 		return ST_JETON_INVALIDE; /* unknown shape or bad checksum: no lookup */
 	}
@@ -309,9 +296,46 @@ auth_session_close(int64_t session_id)
 }
 
 int
-auth_sessions_close_user(int64_t user_id, int64_t keep)
+auth_holder_open(int64_t client_id, int64_t now, char *token)
 {
-	return db_exec("DELETE FROM sessions WHERE user_id = ?1 AND id != ?2", "ii", user_id, keep);
+	unsigned char h[SHA256_LEN];
+
+	if (!token_make(TOK_HOLDER, token))
+		return 0;
+	token_hash(token, h);
+	return db_exec("INSERT INTO holder_sessions (hash, client_id, created_ms, used_ms)"
+	    " VALUES (?1, ?2, ?3, ?3)", "bii", h, sizeof h, client_id, now);
+}
+
+int
+auth_holder_close(int64_t session_id)
+{
+	return db_exec("DELETE FROM holder_sessions WHERE id = ?1", "i", session_id);
+}
+
+int
+auth_revoke_user(int64_t user_id, int64_t keep, bool keys, int64_t now, struct revoked *out)
+{
+	memset(out, 0, sizeof *out);
+	out->sessions = db_count("SELECT count(*) FROM sessions WHERE user_id = ?1 AND id != ?2"
+	    " AND used_ms + ?3 > ?4", "iiii", user_id, keep, session_life(), now);
+	if (out->sessions < 0 ||
+	    !db_exec("DELETE FROM sessions WHERE user_id = ?1 AND id != ?2", "ii", user_id, keep))
+		return 0;
+	if (keys && (out->keys = key_delete_user(user_id, now)) < 0)
+		return 0;
+	return (out->oauth = oauth_revoke_user(user_id, now)) >= 0;
+}
+
+void
+auth_revoked_reply(json_object *o, const struct revoked *v)
+{
+	json_object *r = json_object_new_object();
+
+	reply_object(o, K_REVOQUE, r);
+	reply_int(r, K_SESSIONS, v->sessions);
+	reply_int(r, K_CLES, v->keys);
+	reply_int(r, K_OAUTH, v->oauth);
 }
 
 int
@@ -319,5 +343,7 @@ auth_sessions_purge(int64_t now)
 {
 	/* Kept a day past expiry so a late caller hears "expire", not "inconnu". */
 	return db_exec("DELETE FROM sessions WHERE used_ms < ?1", "i",
-	    now - cfg.session_ttl_ms - cfg.session_touch_ms - 86400000);
+	    now - cfg.session_ttl_ms - cfg.session_touch_ms - 86400000) &&
+	    db_exec("DELETE FROM holder_sessions WHERE used_ms < ?1", "i",
+	    now - HOLDER_SESSION_TTL_MS - cfg.session_touch_ms - 86400000);
 }

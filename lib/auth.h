@@ -13,6 +13,7 @@
 
 #include "parse.h"
 #include "reply.h"
+#include "scope.h"
 
 #define SESSION_TOKEN_LEN 30
 
@@ -30,23 +31,13 @@ enum cred_kind {
 	CRED_SESSION, /* a jeton from utilisateur/connexion */
 	CRED_KEY,     /* an API key */
 	CRED_OAUTH,   /* an OAuth access token */
+	CRED_HOLDER,  /* a card holder's session (area moi): that card's own routes only */
 	CRED__MAX
 };
 
-/* OAuth scopes, as bits. Sessions and API keys hold them all. */
-enum scope {
-	SCOPE_COMPTE = 1 << 0,  /* who am I (the default) */
-	SCOPE_LECTURE = 1 << 1, /* fiches, lists, statistics */
-	SCOPE_CAISSE = 1 << 2,  /* opening, top-up, payment, emptying, cancel */
-	SCOPE_ADMIN = 1 << 3,   /* everything */
-	SCOPE__ALL = (1 << 4) - 1,
-	SCOPE_ANY = 1 << 4      /* in a route: any token will do (never held) */
-};
-#define SCOPE_COUNT 4
-extern const char *const scope_words[SCOPE_COUNT]; /* by bit position */
-
 struct principal {
-	int64_t user_id;
+	int64_t user_id;        /* 0 for a holder */
+	int64_t client_id;      /* a holder's account; 0 for staff */
 	char login[32];
 	int droit;             /* effective right: the user's, capped by the credential */
 	unsigned scopes;       /* enum scope bits */
@@ -96,12 +87,6 @@ void auth_touch(const struct principal *who, int64_t now);
 enum status auth_recheck(enum cred_kind kind, int64_t token_id, int64_t now,
     struct principal *who, enum auth_reason *why);
 
-/* Parses a space-separated scope list into bits. Returns 1, or 0 if a word is
- * unknown. "" gives 0. */
-int auth_scopes_parse(const char *s, unsigned *out);
-
-/* Writes the scope words of bits, space-separated, into out (cap bytes). */
-void auth_scopes_format(unsigned bits, char *out, size_t cap);
 
 /* Opens a session for user_id whose right is capped at max_droit (by_card: it
  * was opened with a card); writes the 30-character token to token (31 bytes).
@@ -112,8 +97,34 @@ int auth_session_open(int64_t user_id, int max_droit, bool by_card, int64_t now,
 /* Ends one session. Returns 1, or 0 on failure. */
 int auth_session_close(int64_t session_id);
 
-/* Ends every session of user_id except `keep` (0 keeps none). Returns 1 or 0. */
-int auth_sessions_close_user(int64_t user_id, int64_t keep);
+/* A holder session lives this long after its last use. */
+#define HOLDER_SESSION_TTL_MS (15 * 60 * 1000)
+
+/* Opens a holder session for account client_id; writes its token to token
+ * (TOKEN_MAX bytes). Returns 1, or 0 on failure (logged). */
+int auth_holder_open(int64_t client_id, int64_t now, char *token);
+
+/* Ends one holder session. Returns 1, or 0 on failure. */
+int auth_holder_close(int64_t session_id);
+
+/* What a password change ended: how many of the user's credentials of each
+ * kind still worked (expired ones go too, uncounted). */
+struct revoked {
+	int64_t sessions;
+	int64_t keys;
+	int64_t oauth;    /* OAuth grants: an app's tokens from one consent, or a
+	                     code not yet exchanged */
+};
+
+/* Closes the doors a stolen password may have opened for user_id, in the
+ * caller's write transaction: every session but `keep` (0 keeps none), every
+ * OAuth grant (tokens revoked, codes spent) and, with keys, every API key.
+ * Fills *out. Returns 1, or 0 on error. */
+int auth_revoke_user(int64_t user_id, int64_t keep, bool keys, int64_t now, struct revoked *out);
+
+/* Adds *v to o as "revoque": {sessions, cles, oauth}, as answers and the
+ * journal say it. */
+void auth_revoked_reply(json_object *o, const struct revoked *v);
 
 /* Deletes sessions that expired long ago. Returns 1 or 0. */
 int auth_sessions_purge(int64_t now);

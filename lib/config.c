@@ -2,9 +2,11 @@
  * Environment configuration. Values are checked here, once, so the rest of the
  * code can trust cfg.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "field.h"
@@ -39,8 +41,8 @@ config_load(void)
 	const char *s;
 
 	cfg.db_path = getenv("TENP5_DB");
-	if (!cfg.db_path || !*cfg.db_path)
-		cfg.db_path = "var/10p5.db";
+	if (cfg.db_path && !*cfg.db_path)
+		cfg.db_path = NULL;
 	if (!num("TENP5_SESSION_TTL", 300, 1, 86400 * 30, &v))
 		return 0;
 	cfg.session_ttl_ms = v * 1000;
@@ -80,6 +82,21 @@ config_load(void)
 	if (!num("TENP5_LOGIN_FAILS", 5, 1, 1000000, &v))
 		return 0;
 	cfg.login_max_fails = (int)v;
+	if (!num("TENP5_LOGIN_DELAY", 2, 1, 3600, &v))
+		return 0;
+	cfg.login_delay_ms = v * 1000;
+	if (!num("TENP5_LOGIN_DELAY_MAX", 900, 1, 86400, &v))
+		return 0;
+	cfg.login_delay_max_ms = v * 1000;
+	if (!num("TENP5_LOGIN_QUIET", 3600, 2, 7 * 86400, &v))
+		return 0;
+	cfg.login_quiet_ms = v * 1000;
+	/* A wait as long as the quiet spell would forget the failures it
+	 * follows, and the next guess would be free again. */
+	if (cfg.login_quiet_ms <= cfg.login_delay_max_ms) {
+		fprintf(stderr, "TENP5_LOGIN_QUIET: must be longer than TENP5_LOGIN_DELAY_MAX\n");
+		return 0;
+	}
 	if (!num("TENP5_LOGIN_DAY_FAILS", 50, 1, 1000000, &v))
 		return 0;
 	cfg.login_day_fails = (int)v;
@@ -122,8 +139,54 @@ config_load(void)
 	if (!num("TENP5_FEED_MAX", 2000, 2, 100000, &v))
 		return 0;
 	cfg.feed_max = (int)v;
+	if (!num("TENP5_FEED_PER_CREDENTIAL", 32, 1, 100000, &v))
+		return 0;
+	cfg.feed_per_credential = (int)v;
 	if (!num("TENP5_ANSWER_CACHE", 16, 0, 1024, &v))
 		return 0;
 	cfg.answer_cache = (size_t)v << 20;
 	return 1;
+}
+
+int
+config_file(const char *path)
+{
+	char line[4096];
+	FILE *f = fopen(path, "re");
+	int n = 0, ok = 1;
+
+	if (!f)
+		return errno == ENOENT;
+	while (ok && fgets(line, sizeof line, f)) {
+		char *eq, *end = line + strcspn(line, "\r\n");
+		const char *c = line;
+
+		n++;
+		if (!*end && !feof(f)) {
+			fprintf(stderr, "%s:%d: line too long\n", path, n);
+			ok = 0;
+			break;
+		}
+		*end = '\0';
+		if (!*line || *line == '#')
+			continue;
+		eq = strchr(line, '=');
+		if (eq && strncmp(line, "TENP5_", 6) == 0)
+			for (c = line + 6; c < eq && (isupper((unsigned char)*c) ||
+			    isdigit((unsigned char)*c) || *c == '_'); c++)
+				;
+		if (!eq || c != eq || eq == line + 6) {
+			fprintf(stderr, "%s:%d: expected TENP5_NAME=value\n", path, n);
+			ok = 0;
+			break;
+		}
+		*eq = '\0';
+		setenv(line, eq + 1, 0); /* the environment's own setting wins */
+	}
+	if (ok && ferror(f)) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		ok = 0;
+	}
+	fclose(f);
+	return ok;
 }

@@ -1,13 +1,17 @@
 /*
- * SQLite access. Statements are prepared once per process and kept; every
+ * SQLite access. Statements are prepared once per connection and kept; every
  * failure is logged here with SQLite's message (never shown to callers) and
- * turned into a plain return value.
+ * turned into a plain return value. A connection is used by one thread at a
+ * time: the process's, or a thread's own (db_open_thread). Transactions, the
+ * write lock and the group commit's savepoints are in db_txn.c.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/file.h>
@@ -17,30 +21,17 @@
 
 #include "config.h"
 #include "db.h"
+#include "db_conn.h"
 #include "log.h"
 
-#define STMT_CACHE 160
-
-static sqlite3 *conn;
+static struct connection first = { .writer_fd = -1 };
+_Thread_local struct connection *db_conn = &first;
 static char conn_path[4096];
-static bool conn_broken;
-static bool conn_readonly;   /* opened read-only (the file could not be written) */
-static uint64_t openings;    /* connections opened, and restores: see db_mark */
-static time_t readonly_since;
-static int wal_pages;      /* pages in the WAL after our last commit */
-static int writer_fd = -1;   /* <db>-writer: where writers queue, see writer_lock */
-static bool writer_held;
-static bool grouped;         /* inside db_group_begin ... db_group_commit */
-static struct {
-	const char *sql;
-	sqlite3_stmt *st;
-} cache[STMT_CACHE];
-static size_t cached;
 
 sqlite3 *
 db_handle(void)
 {
-	return conn;
+	return db_conn->db;
 }
 
 /* Notes failures that mean the storage itself is in trouble. */
@@ -54,17 +45,17 @@ db_fault(int rc)
 	case SQLITE_FULL:
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		conn_broken = true;
+		db_conn->broken = true;
 		break;
 	default:
 		break;
 	}
 }
 
-static void
+void
 db_log(const char *what, int rc)
 {
-	log_error("sqlite: %s: %s (%d)", what, conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc), rc);
+	log_error("sqlite: %s: %s (%d)", what, db_conn->db ? sqlite3_errmsg(db_conn->db) : sqlite3_errstr(rc), rc);
 	db_fault(rc);
 }
 
@@ -83,62 +74,6 @@ busy_wait(void *arg, int tries)
 		return 0;
 	usleep((useconds_t)nap_us);
 	return 1;
-}
-
-static void
-on_alarm(int sig)
-{
-	(void)sig; /* only interrupts flock() */
-}
-
-/* Writers queue on an flock() of a side file before BEGIN IMMEDIATE: the
- * kernel wakes the next one the moment the lock is released, where SQLite's
- * own lock can only be polled. A payment storm then runs at the disk's commit
- * rate, first come first served. The wait is bounded by cfg.busy_timeout_ms;
- * 0 means no wait at all (a zero timer would be no timer, and flock would wait
- * forever). Returns 1 when held (or when there is no side file), 0 on timeout. */
-static int
-writer_lock(void)
-{
-	struct sigaction sa, old;
-	struct itimerval t;
-	int rc;
-
-	if (writer_fd < 0)
-		return 1;
-	if (flock(writer_fd, LOCK_EX | LOCK_NB) == 0) {
-		writer_held = true;
-		return 1;
-	}
-	if (cfg.busy_timeout_ms == 0) {
-		log_error("the write lock is taken and TENP5_BUSY_TIMEOUT is 0: not waiting");
-		return 0;
-	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm; /* no SA_RESTART: flock must return */
-	sigaction(SIGALRM, &sa, &old);
-	memset(&t, 0, sizeof t);
-	t.it_value.tv_sec = cfg.busy_timeout_ms / 1000;
-	t.it_value.tv_usec = (cfg.busy_timeout_ms % 1000) * 1000;
-	setitimer(ITIMER_REAL, &t, NULL);
-	rc = flock(writer_fd, LOCK_EX);
-	memset(&t, 0, sizeof t);
-	setitimer(ITIMER_REAL, &t, NULL);
-	sigaction(SIGALRM, &old, NULL);
-	if (rc != 0) {
-		log_error("gave up waiting for the write lock");
-		return 0;
-	}
-	writer_held = true;
-	return 1;
-}
-
-static void
-writer_unlock(void)
-{
-	if (writer_held)
-		flock(writer_fd, LOCK_UN);
-	writer_held = false;
 }
 
 int
@@ -174,7 +109,7 @@ on_wal(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)arg;
 	(void)db;
 	(void)name;
-	wal_pages = pages;
+	db_conn->wal_pages = pages;
 	return SQLITE_OK;
 }
 
@@ -183,12 +118,12 @@ db_checkpoint(bool force)
 {
 	int rc;
 
-	if (!conn || (!force && wal_pages < 1000))
+	if (!db_conn->db || (!force && db_conn->wal_pages < 1000))
 		return;
-	rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	rc = sqlite3_wal_checkpoint_v2(db_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		db_log("checkpoint", rc);
-	wal_pages = 0;
+	db_conn->wal_pages = 0;
 }
 
 /* The schema version the file holds, or -1 on error. */
@@ -227,14 +162,14 @@ db_migrate(void)
 
 		if (db_migrations[i].version <= have)
 			continue;
-		rc = sqlite3_exec(conn, db_migrations[i].sql, NULL, NULL, NULL);
+		rc = sqlite3_exec(db_conn->db, db_migrations[i].sql, NULL, NULL, NULL);
 		if (rc != SQLITE_OK) {
 			db_log(db_migrations[i].name, rc);
 			goto fail;
 		}
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
 		    db_migrations[i].version);
-		if ((rc = sqlite3_exec(conn, pragma, NULL, NULL, NULL)) != SQLITE_OK) {
+		if ((rc = sqlite3_exec(db_conn->db, pragma, NULL, NULL, NULL)) != SQLITE_OK) {
 			db_log("user_version", rc);
 			goto fail;
 		}
@@ -286,74 +221,100 @@ db_open(const char *path, bool create)
 	if (conn_path != path)
 		strcpy(conn_path, path);
 	owner_only(path);
-	writer_fd = db_side_file(path, "-writer");
-	rc = sqlite3_open_v2(path, &conn, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(path, &db_conn->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		db_log("open", rc);
 		db_close();
 		return 0;
 	}
-	sqlite3_extended_result_codes(conn, 1);
-	sqlite3_busy_handler(conn, busy_wait, NULL);
-	sqlite3_wal_hook(conn, on_wal, NULL);
+	/* Once the database is there: a failed open leaves no side file. */
+	db_conn->writer_fd = db_side_file(path, "-writer");
+	sqlite3_extended_result_codes(db_conn->db, 1);
+	sqlite3_busy_handler(db_conn->db, busy_wait, NULL);
+	sqlite3_wal_hook(db_conn->db, on_wal, NULL);
 	/* SQLite falls back to read-only when the file cannot be written: then
 	 * serve reads, and let db_heal try again for writes every second. */
-	readonly = sqlite3_db_readonly(conn, "main") == 1;
-	if (readonly != conn_readonly)
+	readonly = sqlite3_db_readonly(db_conn->db, "main") == 1;
+	if (readonly != db_conn->readonly)
 		log_error(readonly ? "the database is read-only: serving reads only"
 		    : "the database is writable again");
-	conn_readonly = readonly;
-	readonly_since = time(NULL);
-	if (!readonly && (rc = sqlite3_exec(conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK) {
+	db_conn->readonly = readonly;
+	db_conn->readonly_since = time(NULL);
+	if (!readonly && (rc = sqlite3_exec(db_conn->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK) {
 		db_log("journal_mode", rc);
 		db_close();
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
-		if ((rc = sqlite3_exec(conn, pragmas[i], NULL, NULL, NULL)) != SQLITE_OK) {
+		if ((rc = sqlite3_exec(db_conn->db, pragmas[i], NULL, NULL, NULL)) != SQLITE_OK) {
 			db_log(pragmas[i], rc);
 			db_close();
 			return 0;
 		}
 	}
-	if (!conn_readonly && !db_migrate()) {
+	if (!db_conn->readonly && !db_migrate()) {
 		db_close();
 		return 0;
 	}
-	conn_broken = false;
-	openings++;
+	db_conn->broken = false;
+	db_conn->openings++;
 	return 1;
 }
 
 void
 db_close(void)
 {
-	for (size_t i = 0; i < cached; i++)
-		sqlite3_finalize(cache[i].st);
-	cached = 0;
-	if (conn)
-		sqlite3_close(conn);
-	conn = NULL;
-	writer_unlock();
-	if (writer_fd >= 0)
-		close(writer_fd);
-	writer_fd = -1;
+	for (size_t i = 0; i < db_conn->cached; i++)
+		sqlite3_finalize(db_conn->cache[i].st);
+	db_conn->cached = 0;
+	if (db_conn->db)
+		sqlite3_close(db_conn->db);
+	db_conn->db = NULL;
+	db_writer_unlock();
+	if (db_conn->writer_fd >= 0)
+		close(db_conn->writer_fd);
+	db_conn->writer_fd = -1;
+}
+
+int
+db_open_thread(void)
+{
+	struct connection *own;
+
+	assert(db_conn == &first && *conn_path);
+	if (!(own = calloc(1, sizeof *own))) {
+		log_error("out of memory");
+		return 0;
+	}
+	own->writer_fd = -1;
+	db_conn = own;
+	return db_open(conn_path, false);
+}
+
+void
+db_close_thread(void)
+{
+	if (db_conn == &first)
+		return;
+	db_close();
+	free(db_conn);
+	db_conn = &first;
 }
 
 void
 db_heal(void)
 {
-	if (grouped)
+	if (db_conn->grouped)
 		return; /* never under a group's open transaction */
-	if (conn && conn_readonly && time(NULL) != readonly_since)
-		conn_broken = true; /* maybe writable again */
-	if (!conn_broken && conn)
+	if (db_conn->db && db_conn->readonly && time(NULL) != db_conn->readonly_since)
+		db_conn->broken = true; /* maybe writable again */
+	if (!db_conn->broken && db_conn->db)
 		return;
-	if (conn && !conn_readonly)
+	if (db_conn->db && !db_conn->readonly)
 		log_error("storage failed: reopening the database");
 	db_close();
 	if (!db_open(conn_path, false))
-		conn_broken = true;
+		db_conn->broken = true;
 }
 
 sqlite3_stmt *
@@ -362,24 +323,24 @@ db_prepare(const char *sql)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!conn)
+	if (!db_conn->db)
 		return NULL;
-	for (size_t i = 0; i < cached; i++) {
-		if (cache[i].sql == sql) {
-			sqlite3_reset(cache[i].st);
-			sqlite3_clear_bindings(cache[i].st);
-			return cache[i].st;
+	for (size_t i = 0; i < db_conn->cached; i++) {
+		if (db_conn->cache[i].sql == sql) {
+			sqlite3_reset(db_conn->cache[i].st);
+			sqlite3_clear_bindings(db_conn->cache[i].st);
+			return db_conn->cache[i].st;
 		}
 	}
-	rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	rc = sqlite3_prepare_v3(db_conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
 		db_log("prepare", rc);
 		return NULL;
 	}
-	if (cached < STMT_CACHE) {
-		cache[cached].sql = sql;
-		cache[cached].st = st;
-		cached++;
+	if (db_conn->cached < STMT_CACHE) {
+		db_conn->cache[db_conn->cached].sql = sql;
+		db_conn->cache[db_conn->cached].st = st;
+		db_conn->cached++;
 	} else {
 		/* Not reachable with the code base's few dozen statements. */
 		log_error("statement cache full");
@@ -513,6 +474,24 @@ db_exists(const char *sql, const char *fmt, ...)
 }
 
 int64_t
+db_count(const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	int64_t n;
+	int r;
+
+	va_start(ap, fmt);
+	r = vrow(&st, sql, fmt, ap);
+	va_end(ap);
+	if (r != 1)
+		return r == 0 ? 0 : -1;
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int64_t
 db_int(const char *sql, int64_t none)
 {
 	sqlite3_stmt *st;
@@ -528,128 +507,13 @@ db_int(const char *sql, int64_t none)
 int64_t
 db_last_id(void)
 {
-	return sqlite3_last_insert_rowid(conn);
+	return sqlite3_last_insert_rowid(db_conn->db);
 }
 
 int
 db_changes(void)
 {
-	return sqlite3_changes(conn);
-}
-
-/* Resets every statement still positioned on a row, so none holds the
- * transaction open past its end. */
-static void
-reset_busy(void)
-{
-	for (size_t i = 0; i < cached; i++)
-		if (sqlite3_stmt_busy(cache[i].st))
-			sqlite3_reset(cache[i].st);
-}
-
-/* Runs a prepared, cached control statement (BEGIN, COMMIT...): parsing
- * them anew for every request showed in profiles. */
-static int
-control(const char *sql)
-{
-	sqlite3_stmt *st = db_prepare(sql);
-	int rc;
-
-	if (!st)
-		return 0;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_log(sql, rc);
-		return 0;
-	}
-	return 1;
-}
-
-/* Inside a group (db_group_begin), each request's transaction is a
- * savepoint of the group's: the group fails whole if SQLite has ended the
- * transaction underneath (a full disk, an I/O error). */
-static bool
-group_alive(void)
-{
-	return conn && !sqlite3_get_autocommit(conn);
-}
-
-int
-db_begin(bool write)
-{
-	if (grouped)
-		return group_alive() && control("SAVEPOINT request");
-	if (!write)
-		return control("BEGIN");
-	if (!writer_lock())
-		return 0;
-	if (control("BEGIN IMMEDIATE"))
-		return 1;
-	writer_unlock();
-	return 0;
-}
-
-int
-db_commit(void)
-{
-	reset_busy();
-	if (grouped)
-		return group_alive() && control("RELEASE request");
-	if (control("COMMIT")) {
-		writer_unlock();
-		return 1;
-	}
-	db_rollback();
-	return 0;
-}
-
-void
-db_rollback(void)
-{
-	reset_busy();
-	if (grouped) {
-		if (group_alive() && control("ROLLBACK TO request"))
-			(void)control("RELEASE request");
-		return;
-	}
-	if (conn && !sqlite3_get_autocommit(conn))
-		(void)control("ROLLBACK");
-	writer_unlock();
-}
-
-int
-db_group_begin(void)
-{
-	if (!db_begin(true))
-		return 0;
-	grouped = true;
-	return 1;
-}
-
-int
-db_group_commit(void)
-{
-	bool alive = group_alive();
-
-	grouped = false;
-	if (alive)
-		return db_commit();
-	db_rollback();
-	return 0;
-}
-
-int
-db_savepoint(void)
-{
-	return control("SAVEPOINT handler");
-}
-
-void
-db_rollback_savepoint(void)
-{
-	reset_busy();
-	(void)control("ROLLBACK TO handler");
+	return sqlite3_changes(db_conn->db);
 }
 
 static int
@@ -696,7 +560,7 @@ with_file(const char *path, int flags, bool restore)
 		return 0;
 	}
 	sqlite3_busy_timeout(other, (int)cfg.busy_timeout_ms);
-	ok = restore ? copy(conn, other) : copy(other, conn);
+	ok = restore ? copy(db_conn->db, other) : copy(other, db_conn->db);
 	sqlite3_close(other);
 	return ok;
 }
@@ -711,15 +575,35 @@ db_backup(const char *path)
 int
 db_restore(const char *path)
 {
-	openings++; /* the contents change under this connection */
+	db_conn->openings++; /* the contents change under this connection */
 	return with_file(path, SQLITE_OPEN_READONLY, true);
 }
 
 int
 db_mark(struct db_mark *m)
 {
-	m->opening = openings;
-	m->changes = conn ? sqlite3_total_changes64(conn) : -1;
+	m->opening = db_conn->openings;
+	m->card = 0;
+	m->changes = db_conn->db ? sqlite3_total_changes64(db_conn->db) : -1;
 	m->version = db_int("PRAGMA data_version", -1);
 	return m->version >= 0;
+}
+
+int
+db_card_mark(struct db_mark *m, int64_t card)
+{
+	sqlite3_stmt *st;
+
+	assert(card > 0);
+	/* Inside a transaction that only reads: the version and the rows come
+	 * from one snapshot, and none of it may yet be undone. */
+	assert(db_conn->db && !sqlite3_get_autocommit(db_conn->db) && sqlite3_txn_state(db_conn->db, NULL) != SQLITE_TXN_WRITE);
+	if (db_row(&st, "SELECT version FROM clients WHERE id = ?1", "i", card) != 1)
+		return 0;
+	m->opening = db_conn->openings;
+	m->card = card;
+	m->version = sqlite3_column_int64(st, 0);
+	m->changes = 0;
+	sqlite3_reset(st);
+	return 1;
 }

@@ -1,7 +1,8 @@
 /*
- * The database: one SQLite connection per process, opened at start-up in WAL mode
- * with durable commits; the schema migrations compiled in from schema/; a cache
- * of prepared statements; bind/step helpers; and the one transaction helper.
+ * The database: one SQLite connection per process (and one for a thread that
+ * asks for its own), opened at start-up in WAL mode with durable commits; the
+ * schema migrations compiled in from schema/; a cache of prepared statements;
+ * bind/step helpers; and the one transaction helper.
  */
 #ifndef TENP5_DB_H
 #define TENP5_DB_H
@@ -30,6 +31,13 @@ int db_open(const char *path, bool create);
 int db_side_file(const char *path, const char *suffix);
 void db_close(void);
 sqlite3 *db_handle(void);
+
+/* Gives the calling thread a connection of its own to the database db_open
+ * opened, for a thread that must never wait on the one that writes (the live
+ * feed's): its db_* calls use it alone until db_close_thread. Returns 1, or
+ * 0 after logging (db_heal then tries again). */
+int db_open_thread(void);
+void db_close_thread(void);
 
 /* If the last failure looked like the storage going away (read-only file, I/O
  * error, full disk), reopens the connection so service resumes by itself once
@@ -63,6 +71,10 @@ int db_row(sqlite3_stmt **st, const char *sql, const char *fmt, ...);
 /* Whether the query has a row: 1, 0, or -1 on error (logged). */
 int db_exists(const char *sql, const char *fmt, ...);
 
+/* The first column of a count's row (binding as db_query): the count, or -1
+ * on error (logged). */
+int64_t db_count(const char *sql, const char *fmt, ...);
+
 /* The first column of the first row of a query without parameters, or
  * `none` when there is no row or an error (logged). */
 int64_t db_int(const char *sql, int64_t none);
@@ -73,16 +85,24 @@ int64_t db_int(const char *sql, int64_t none);
 int db_backup(const char *path);
 int db_restore(const char *path);
 
-/* Marks what the connection's open transaction reads: two equal marks
- * (taken inside read transactions) see the same contents, since any commit in
- * between, by this connection or another, a restore or a reopening changes
- * the mark. Returns 1, or 0 after logging. */
+/* Marks what the connection's open transaction reads. db_mark marks all of
+ * it: two equal marks (taken inside read transactions) see the same
+ * contents, since any commit in between, by this connection or another, a
+ * restore or a reopening changes the mark. db_card_mark marks one card's
+ * ledger rows and name alone: two equal marks see the same rows of that card
+ * whatever else changed, since any change to them changes the card's version
+ * in the same transaction (schema/013_card_versions.sql); it is taken inside a
+ * transaction that only reads, never one that writes, whose changes may yet be
+ * undone.
+ * Return 1, or 0 after logging (or, for a card, when it is unknown). */
 struct db_mark {
 	uint64_t opening;  /* which opening of the connection */
-	int64_t version;   /* PRAGMA data_version: others' commits */
-	int64_t changes;   /* rows this connection changed */
+	int64_t card;      /* the card marked; 0: all of the contents */
+	int64_t version;   /* PRAGMA data_version (others' commits), or the card's version */
+	int64_t changes;   /* rows this connection changed; 0 for a card */
 };
 int db_mark(struct db_mark *m);
+int db_card_mark(struct db_mark *m, int64_t card);
 
 int64_t db_last_id(void);
 int db_changes(void);
@@ -96,6 +116,9 @@ int db_commit(void);
 void db_rollback(void);
 /* A savepoint inside the current transaction, to undo a handler's work. */
 int db_savepoint(void);
+/* Whether a write transaction (or a group's) is open on this thread's
+ * connection: what every change to money asserts before it writes. */
+bool db_writing(void);
 
 /* Group commit: one write transaction for several requests, each of whose
  * db_begin / db_commit / db_rollback becomes a savepoint, its release, its

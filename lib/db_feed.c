@@ -4,6 +4,7 @@
  */
 #include "db.h"
 #include "db_feed.h"
+#include "db_ledger.h"
 
 int
 ticket_insert(const unsigned char hash[SHA256_LEN], enum cred_kind kind, int64_t token_id,
@@ -54,10 +55,12 @@ sqlite3_stmt *
 feed_rows(int64_t after, int64_t limit)
 {
 	return db_query("SELECT j.id, j.event, j.date_ms, c.card, c.overdraft, j.balance, j.detail,"
-	    " t.id, t.type, t.amount, t.qty, t.date_ms, tu.login, ju.login"
+	    " t.id, t.type, t.amount, t.qty, t.date_ms, tu.login, ju.login, t.means, t.service_id, "
+	    LEDGER_LINES_SQL ", t.received_ms"
 	    " FROM journal j LEFT JOIN clients c ON c.id = j.client_id"
 	    " LEFT JOIN transactions t ON t.id = j.transaction_id"
 	    " LEFT JOIN users tu ON tu.id = t.user_id LEFT JOIN users ju ON ju.id = j.user_id"
 	    " WHERE j.id > ?1 AND j.event IN ('transaction', 'annulation', 'refaire', 'client',"
-	    " 'prix', 'utilisateur', 'verrou', 'cle', 'app') ORDER BY j.id LIMIT ?2", "ii", after, limit);
+	    " 'prix', 'utilisateur', 'verrou', 'cle', 'app', 'service', 'horsligne') ORDER BY j.id LIMIT ?2", "ii",
+	    after, limit);
 }

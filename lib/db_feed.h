@@ -40,7 +40,8 @@ int64_t feed_newest(void);
  * oldest first, at most limit, as (0 id, 1 event, 2 date, 3 card or NULL,
  * 4 overdraft, 5 balance or NULL, 6 detail or NULL, 7 transaction id or NULL,
  * 8 its type, 9 amount, 10 qty, 11 date, 12 login of who made it, 13 login of
- * who acted). NULL on error. */
+ * who acted, 14 its means, 15 its shift or NULL, 16 its lines or NULL: see
+ * ledger_lines). NULL on error. */
 sqlite3_stmt *feed_rows(int64_t after, int64_t limit);
 
 #endif

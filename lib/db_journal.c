@@ -16,6 +16,9 @@ const char *const journal_event_words[EV__MAX] = {
 	[EV_APP]         = "app",
 	[EV_VERROU]      = "verrou",
 	[EV_IMPORT]      = "import",
+	[EV_SERVICE]     = "service",
+	[EV_PRODUIT]     = "produit",
+	[EV_HORSLIGNE]   = "horsligne",
 };
 
 int

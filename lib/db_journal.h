@@ -22,6 +22,9 @@ enum journal_event {
 	EV_APP,          /* OAuth applications */
 	EV_VERROU,       /* a lock-out of the login limiter, started or lifted */
 	EV_IMPORT,       /* a database brought in from the PHP version */
+	EV_SERVICE,      /* a shift opened or closed */
+	EV_PRODUIT,      /* the catalogue changed */
+	EV_HORSLIGNE,    /* the limits of offline sales changed */
 	EV__MAX
 };
 extern const char *const journal_event_words[EV__MAX];

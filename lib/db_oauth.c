@@ -98,3 +98,22 @@ oauth_family_revoke(int64_t family, int64_t now)
 	return db_exec("UPDATE oauth_tokens SET revoked_ms = ?1 WHERE family = ?2"
 	    " AND revoked_ms IS NULL", "ii", now, family);
 }
+
+int64_t
+oauth_revoke_user(int64_t user_id, int64_t now)
+{
+	/* A refresh token lives until rotated (used_ms); an access token until
+	 * it expires. */
+	int64_t live = db_count("SELECT (SELECT count(DISTINCT family) FROM oauth_tokens"
+	    " WHERE user_id = ?1 AND revoked_ms IS NULL AND expires_ms > ?2"
+	    " AND (kind = 1 OR used_ms IS NULL)) + (SELECT count(*) FROM oauth_codes"
+	    " WHERE user_id = ?1 AND used_ms IS NULL AND expires_ms > ?2)", "ii", user_id, now);
+
+	if (live < 0 ||
+	    !db_exec("UPDATE oauth_tokens SET revoked_ms = ?2 WHERE user_id = ?1"
+	    " AND revoked_ms IS NULL", "ii", user_id, now) ||
+	    !db_exec("UPDATE oauth_codes SET used_ms = ?2 WHERE user_id = ?1 AND used_ms IS NULL",
+	    "ii", user_id, now))
+		return -1;
+	return live;
+}

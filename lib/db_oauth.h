@@ -50,4 +50,9 @@ int oauth_token_use(int64_t id, int64_t now);
 int oauth_token_revoke(int64_t id, int64_t now);
 int oauth_family_revoke(int64_t family, int64_t now);
 
+/* Ends every grant user_id made: revokes their tokens, spends their codes not
+ * yet exchanged. Returns how many grants still worked (a family with a live
+ * token, or a live code), or -1 on error. */
+int64_t oauth_revoke_user(int64_t user_id, int64_t now);
+
 #endif

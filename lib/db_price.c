@@ -3,6 +3,7 @@
  */
 #include "db.h"
 #include "db_price.h"
+#include "reply.h"
 
 int
 price_get(int64_t qty, int64_t *price)
@@ -26,8 +27,22 @@ price_set(int64_t qty, int64_t price)
 	    " ON CONFLICT (qty) DO UPDATE SET price = excluded.price", "ii", qty, price);
 }
 
-sqlite3_stmt *
-price_list(void)
+int
+price_list_reply(json_object *o)
 {
-	return db_query("SELECT qty, price FROM prices ORDER BY qty", "");
+	sqlite3_stmt *st = db_query("SELECT qty, price FROM prices ORDER BY qty", "");
+	json_object *list;
+	int rc;
+
+	if (!st)
+		return 0;
+	list = reply_array(o, K_PRIX);
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		json_object *e = reply_push_object(list);
+
+		reply_int(e, K_QUANTITE, sqlite3_column_int64(st, 0));
+		reply_money(e, K_PRIX, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE;
 }

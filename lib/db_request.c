@@ -1,6 +1,7 @@
 /*
- * The requests table. Records live a day: long enough for any retry, short
- * enough that the table stays small.
+ * The requests table. Records live a day past the longest an offline sale
+ * may wait: long enough for any retry, short enough that the table stays
+ * small.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,5 +40,8 @@ request_save(int64_t user_id, const char *rid, const unsigned char fp[SHA256_LEN
 int
 request_purge(int64_t now)
 {
-	return db_exec("DELETE FROM requests WHERE created_ms < ?1", "i", now - 86400000);
+	/* A sale sent from offline may be sent again as long as it may wait
+	 * (doc/api.md, "Selling offline"): its record outlives that by a day. */
+	return db_exec("DELETE FROM requests WHERE created_ms < ?1 - 86400000"
+	    " - coalesce((SELECT max_age_ms FROM offline_rules WHERE id = 1), 0)", "i", now);
 }

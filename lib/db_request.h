@@ -25,7 +25,8 @@ enum request_record request_find(int64_t user_id, const char *rid,
 int request_save(int64_t user_id, const char *rid, const unsigned char fp[SHA256_LEN],
     const char *reply, int64_t now);
 
-/* Forgets records older than a day. Returns 1 or 0. */
+/* Forgets records older than a day past the time an offline sale may wait
+ * (db_offline.h). Returns 1 or 0. */
 int request_purge(int64_t now);
 
 #endif

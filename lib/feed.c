@@ -1,19 +1,22 @@
 /*
- * The live feed. An event is one journal row of a kind the feed shows,
- * rendered as SSE text ("id:", "event:", "data:") once for each shape a
- * subscriber may see: right 2 (and OAuth tokens with lecture) and right 3;
- * NULL where that shape sees nothing of it. Subscribers keep the id of the
- * last event they handled; resuming from an id replays what follows it, as
- * long as it is within the last cfg.feed_history journal entries, else the
- * client is told to start afresh (event: reinitialiser).
+ * The live feed (feed.h): who may follow it, the CGI stream, and the FastCGI
+ * server that holds every subscriber of a stack. An event is one journal row
+ * of a kind the feed shows (feed_event.c); the ring, the subscribers and the
+ * fan-out are feed_registry.c's; what a stream writes is feed_sse.c's.
  *
- * Threads (FastCGI): connection threads accept, read whole requests and write
- * answers and streams; they never touch the database. The main thread runs
- * every database job they hand it (a request of another route, a stream's
- * credential), follows the journal (PRAGMA data_version, every 10 ms), and
- * re-checks streams' credentials. Locks: job_mutex (the job queue), and the
- * registry's (feed_registry.c). None is held while writing to a peer.
+ * Threads (FastCGI):
+ * - connection threads accept, read whole requests and write answers and
+ *   streams; they never touch the database;
+ * - the main thread runs the database jobs they hand it (another route's
+ *   request, a ticket among them; a stream's credential, spending its
+ *   ticket) and writes the key uses: it may wait for the write lock;
+ * - the follower, with a connection of its own that never writes, admits
+ *   subscribers, follows the journal (PRAGMA data_version, every 10 ms),
+ *   publishes and re-checks credentials: no write anywhere delays delivery.
+ * Locks: job_mutex (the job queue), pool_mutex (the thread and stream
+ * counts), and the registry's. None is held while writing to a peer.
  */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -41,17 +44,20 @@
 #include "respond.h"
 #include "token.h"
 
+#define CGI_BEAT_MS 2000    /* under CGI, a comment line this often: Apache learns that
+                               a browser is gone only when it writes to it, and a host
+                               counts each stream's process until then (doc/deploy.md) */
 #define BATCH_MAX 1000      /* journal rows read at once */
 
 /* Whether who may follow the feed, and with which shape: right 2 at least,
- * and for an OAuth token the lecture scope; the president's shape for right
- * 3 with every scope (an OAuth token needs admin, as for the president's
- * endpoints). */
+ * and for an OAuth token or a key with scopes, lecture or flux; the
+ * president's shape for right 3 with every scope (a token or a key needs
+ * admin, as for the president's endpoints). */
 static enum status
 may_follow(struct req *r, const struct principal *who, enum shape *shape)
 {
-	if (!(who->scopes & (SCOPE_LECTURE | SCOPE_ADMIN))) {
-		r->scope_missing = SCOPE_LECTURE;
+	if (!(who->scopes & (SCOPE_LECTURE | SCOPE_FLUX | SCOPE_ADMIN))) {
+		r->scope_missing = SCOPE_LECTURE | SCOPE_FLUX;
 		return ST_DROITS_INSUFFISANTS;
 	}
 	if (who->droit < RIGHT_BAR)
@@ -63,8 +69,8 @@ may_follow(struct req *r, const struct principal *who, enum shape *shape)
 
 /* Resolves the stream's credential (the Authorization header, or a ticket
  * spent now), checks it may follow, and reads the filters and the resume
- * point into *s. Runs where the database is (the main thread, or the CGI
- * process). Returns ST_OK, or the refusal (r->out may hold raison/champ). */
+ * point into *s. Runs where the database is written (the main thread, or the
+ * CGI process). Returns ST_OK, or the refusal (r->out may hold raison/champ). */
 static enum status
 subscribe(struct req *r, struct subscriber *s)
 {
@@ -199,7 +205,7 @@ feed_stream(struct req *r, json_object *out)
 	if (s.last < 0 || registry_out_of_reach(s.last, newest))
 		s.last = newest;
 	until = mono_ms() + cfg.feed_cgi_ms;
-	beat = mono_ms() + SSE_HEARTBEAT_MS;
+	beat = mono_ms() + CGI_BEAT_MS;
 	while (mono_ms() < until) {
 		int64_t v = db_int("PRAGMA data_version", -1), now = now_ms();
 
@@ -226,10 +232,10 @@ feed_stream(struct req *r, json_object *out)
 		}
 		if (mono_ms() >= beat) {
 			sse_ping(&r->io);
-			beat = mono_ms() + SSE_HEARTBEAT_MS;
+			beat = mono_ms() + CGI_BEAT_MS;
 		}
 		if (!io_flush(&r->io))
-			break;
+			break; /* the browser is gone */
 		usleep(250000);
 	}
 	return ST_OK;
@@ -239,13 +245,14 @@ feed_stream(struct req *r, json_object *out)
 
 enum job_kind {
 	JOB_REQUEST,   /* run another route's request through the pipeline */
-	JOB_SUBSCRIBE, /* check a stream's credential and register it */
+	JOB_SUBSCRIBE, /* resolve a stream's credential (registry_join admits it) */
 };
 
 struct job {
 	enum job_kind kind;
 	struct req *r;
 	struct subscriber *sub;
+	bool full;     /* JOB_SUBSCRIBE: no room left, answered trop_de_connexions */
 	bool done;
 	struct job *next;
 };
@@ -258,6 +265,11 @@ static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_empty = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t accept_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int threads, spare; /* all connection threads; those not serving one */
+static int streams;        /* connections on the stream route: cfg.feed_max at most */
+
+/* Threads kept beyond the streams', for tickets and refusals: a full feed
+ * still answers at once. */
+#define SPARE_THREADS 8
 static pthread_attr_t thread_attr;
 static const struct area *feed_area;
 
@@ -296,16 +308,8 @@ do_jobs(void)
 			continue;
 		}
 		req_begin(r);
-		if (!req_read(r))
-			continue;
-		if ((r->st = subscribe(r, j->sub)) == ST_OK) {
-			int64_t newest = registry_newest();
-
-			j->sub->reinit = j->sub->last >= 0 && registry_out_of_reach(j->sub->last, newest);
-			if (j->sub->last < 0 || j->sub->reinit)
-				j->sub->last = newest;
-			registry_enlist(j->sub);
-		}
+		if (req_read(r))
+			r->st = j->full ? ST_TROP_DE_CONNEXIONS : subscribe(r, j->sub);
 	}
 	pthread_mutex_lock(&job_mutex);
 	for (j = list; j; j = j->next)
@@ -325,7 +329,10 @@ stream_route(const struct req *r)
 	return false;
 }
 
-/* Serves one open connection: a stream, or any other route's request. */
+/* Serves one open connection: a stream, or any other route's request. A
+ * stream past cfg.feed_max open ones is refused without a look at its
+ * credential (no ticket spent), one past its credential's share by the
+ * follower's admission (registry_admit). */
 static void
 serve_connection(struct req *r)
 {
@@ -338,16 +345,30 @@ serve_connection(struct req *r)
 		req_end(r);
 		return;
 	}
+	pthread_mutex_lock(&pool_mutex);
+	j.full = streams >= cfg.feed_max;
+	if (!j.full)
+		streams++;
+	assert(streams <= cfg.feed_max);
+	pthread_mutex_unlock(&pool_mutex);
 	pthread_cond_init(&s.cond, NULL);
 	j.kind = JOB_SUBSCRIBE;
 	j.sub = &s;
 	run_job(&j);
 	if (r->st == ST_OK && !r->answered) {
-		r->answered = true;
-		sse_follow(&r->io, &s);
+		if ((r->st = registry_join(&s)) == ST_OK) {
+			r->answered = true;
+			sse_follow(&r->io, &s);
+		} else if (r->st == ST_JETON_INVALIDE)
+			reply_str(r->out, K_RAISON, auth_reason_words[s.why]);
 	}
 	req_end(r); /* the JSON refusal, or the stream's clean end */
 	pthread_cond_destroy(&s.cond);
+	if (!j.full) {
+		pthread_mutex_lock(&pool_mutex);
+		streams--;
+		pthread_mutex_unlock(&pool_mutex);
+	}
 }
 
 static void *connection_thread(void *arg);
@@ -366,8 +387,8 @@ spawn(void)
 }
 
 /* Takes connections one after the other; another thread is started when
- * none is left spare, up to cfg.feed_max, and a thread ends when too many
- * are spare. */
+ * none is left spare, up to cfg.feed_max (the streams) + SPARE_THREADS, and
+ * a thread ends when too many are spare. */
 static void *
 connection_thread(void *arg)
 {
@@ -397,7 +418,7 @@ connection_thread(void *arg)
 			continue;
 		}
 		pthread_mutex_lock(&pool_mutex);
-		if (--spare == 0 && threads < cfg.feed_max)
+		if (--spare == 0 && threads < cfg.feed_max + SPARE_THREADS)
 			spawn();
 		pthread_mutex_unlock(&pool_mutex);
 		if (transport_wait(&r.io, fd, mono_ms() + cfg.read_timeout_ms) && io_open(&r.io, fd))
@@ -511,12 +532,51 @@ follow_all(void)
 	}
 }
 
+/* The follower: admits subscribers, follows the journal and re-checks
+ * credentials, on a connection of its own that never writes. The first turn
+ * loads the ring with what can be replayed; nobody is admitted before. */
+static void *
+follower(void *arg)
+{
+	int64_t version = -1, checked = 0;
+	bool loaded = false;
+
+	(void)arg;
+	if (!db_open_thread())
+		log_error("the feed's follower cannot open the database: tried again");
+	while (!server_stopping) {
+		int64_t v, now;
+
+		db_heal();
+		v = db_int("PRAGMA data_version", -1);
+		if (v != version) {
+			version = v;
+			if (follow_all())
+				loaded = true;
+			else
+				version = -1; /* try again at the next turn */
+		}
+		now = now_ms();
+		if (loaded)
+			registry_admit(now, verdict);
+		if (now - checked >= 1000) {
+			checked = now;
+			registry_recheck(now, -1, verdict);
+		}
+		registry_idle(10);
+	}
+	db_close_thread();
+	return NULL;
+}
+
 int
 feed_serve(const struct area *a)
 {
 	sigset_t block, old;
-	int64_t version = -1, checked = 0, idle = 0, newest;
+	int64_t idle = 0, newest;
 	struct timespec ts;
+	pthread_t follower_thread;
+	int rc;
 
 	feed_area = a;
 	/* The ring starts with what can be replayed. */
@@ -527,59 +587,52 @@ feed_serve(const struct area *a)
 	if (!registry_init((size_t)cfg.feed_history,
 	    newest > cfg.feed_history ? newest - cfg.feed_history : 0))
 		return 1;
-	if (!follow_all())
-		log_error("cannot load the journal's last events");
 	transport_init(0);
 	server_catch_signals();
-	/* Signals are the main thread's: connection threads block them. */
+	/* Signals are the main thread's: the others block them (SIGALRM too:
+	 * it must interrupt the main thread's wait for the write lock). */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(&follower_thread, NULL, follower, NULL);
 	pthread_attr_init(&thread_attr);
 	pthread_attr_setdetachstate(&thread_attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&thread_attr, 256 * 1024);
 	pthread_mutex_lock(&pool_mutex);
-	spawn();
-	spawn();
+	if (rc == 0) {
+		spawn();
+		spawn();
+	}
 	pthread_mutex_unlock(&pool_mutex);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_error("cannot start the feed's follower: %s", strerror(rc));
+		return 1;
+	}
 	while (!server_stopping) {
-		int64_t v, now;
-
 		pthread_mutex_lock(&job_mutex);
 		if (!jobs) {
 			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 10 * 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
+			ts.tv_nsec += 100 * 1000000; /* the idle work's clock, and a stop */
+			ts.tv_sec += ts.tv_nsec / 1000000000;
+			ts.tv_nsec %= 1000000000;
 			pthread_cond_timedwait(&job_ready, &job_mutex, &ts);
 		}
 		pthread_mutex_unlock(&job_mutex);
 		db_heal();
 		do_jobs();
-		v = db_int("PRAGMA data_version", -1);
-		if (v != version) {
-			version = v;
-			if (!follow_all())
-				version = -1; /* try again at the next turn */
-		}
-		now = now_ms();
-		if (now - checked >= 1000) {
-			checked = now;
-			registry_recheck(now, -1, verdict);
-		}
 		if (mono_ms() - idle >= 1000) {
 			idle = mono_ms();
-			(void)auth_flush_usage(now, false);
+			(void)auth_flush_usage(now_ms(), false);
 			db_checkpoint(false);
 		}
 	}
 	/* Shutdown: every stream ends cleanly, then the threads go. */
 	registry_wake_all();
+	pthread_join(follower_thread, NULL);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 3;
 	pthread_mutex_lock(&pool_mutex);

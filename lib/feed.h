@@ -1,5 +1,5 @@
 /*
- * The live feed (SPEC §6): the journal as Server-Sent Events. Under FastCGI,
+ * The live feed (doc/feed.md): the journal as Server-Sent Events. Under FastCGI,
  * one process holds every subscriber: each is a thread blocked on its own
  * condition, woken only for the events its filters take, and only ever
  * writing to its own peer; the main thread alone touches the database: it

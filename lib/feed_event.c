@@ -8,6 +8,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "db_ledger.h"
 #include "feed_event.h"
 #include "hooks.h"
 #include "reply.h"
@@ -19,6 +20,8 @@ static const char *const feed_kind_words[FK__MAX] = {
 	[FK_CLIENT]      = "client",
 	[FK_PRIX]        = "prix",
 	[FK_UTILISATEUR] = "utilisateur",
+	[FK_SERVICE]     = "service",
+	[FK_HORSLIGNE]   = "horsligne",
 };
 
 /* --- rendering ------------------------------------------------------------ */
@@ -71,6 +74,29 @@ feed_row_credentials(sqlite3_stmt *st)
 	    strcmp(word, "app") == 0;
 }
 
+/* What a transaction object holds beyond its first eight keys
+ * (doc/api.md#transaction-objects): its means (null but for openings, top-ups
+ * and emptyings), its shift, and the lines of a payment from the catalogue. */
+static void
+transaction_more(json_object *o, sqlite3_stmt *st)
+{
+	int type = sqlite3_column_int(st, 8), m = sqlite3_column_int(st, 14);
+	const char *lines = (const char *)sqlite3_column_text(st, 16);
+
+	reply_str(o, K_MOYEN, ledger_has_means(type) && m >= 0 && m < MEANS__MAX ? means_words[m] : NULL);
+	if (sqlite3_column_type(st, 15) == SQLITE_NULL)
+		reply_str(o, K_SERVICE, NULL);
+	else
+		reply_int(o, K_SERVICE, sqlite3_column_int64(st, 15));
+	if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
+		/* A sale made offline: its date is when it was made. */
+		reply_bool(o, K_HORS_LIGNE, true);
+		reply_int(o, K_RECU, sqlite3_column_int64(st, 17));
+	}
+	if (lines)
+		reply_object(o, K_LIGNES, ledger_lines(lines));
+}
+
 int
 feed_render(sqlite3_stmt *st, struct event *e)
 {
@@ -103,6 +129,7 @@ feed_render(sqlite3_stmt *st, struct event *e)
 		reply_money(o, K_MONTANT, sqlite3_column_int64(st, 9));
 		reply_int(o, K_QTE, sqlite3_column_int64(st, 10));
 		reply_bool(o, K_VALIDE, e->kind != FK_ANNULATION);
+		transaction_more(o, st);
 		reply_money(o, K_SOLDE_NOUVEAU, sqlite3_column_int64(st, 5));
 		e->text[SHAPE_PRESIDENT] = e->text[SHAPE_BAR] = sse(e->id, e->kind, o);
 	} else if (strcmp(word, "client") == 0) {
@@ -111,6 +138,12 @@ feed_render(sqlite3_stmt *st, struct event *e)
 		reply_str(o, K_REQUETE, req);
 		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
 		copy_key(o, detail, K_SOLDE);
+		/* A lost card's events: the card as it was named then (a
+		 * replacement's old card), its blocking and its new card. */
+		copy_key(o, detail, K_ID_CARTE);
+		copy_key(o, detail, K_BLOQUEE);
+		copy_key(o, detail, K_MOTIF);
+		copy_key(o, detail, K_NOUVELLE_CARTE);
 		if (strcmp(req, "client/decouvert") != 0) {
 			json_object_deep_copy(o, &bar, NULL);
 			e->text[SHAPE_BAR] = sse(e->id, e->kind, bar);
@@ -141,6 +174,32 @@ feed_render(sqlite3_stmt *st, struct event *e)
 		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
 		reply_str(o, K_PAR, (const char *)sqlite3_column_text(st, 13));
 		e->text[SHAPE_PRESIDENT] = sse(e->id, e->kind, o);
+	} else if (strcmp(word, "service") == 0) {
+		/* A shift opened or closed: its figures for presidents only. */
+		e->kind = FK_SERVICE;
+		copy_key(o, detail, K_ID);
+		copy_key(o, detail, K_CAISSE);
+		copy_key(o, detail, K_UTILISATEUR);
+		reply_str(o, K_REQUETE, req);
+		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
+		reply_str(o, K_PAR, (const char *)sqlite3_column_text(st, 13));
+		json_object_deep_copy(o, &bar, NULL);
+		e->text[SHAPE_BAR] = sse(e->id, e->kind, bar);
+		copy_key(o, detail, K_FOND);
+		copy_key(o, detail, K_ATTENDU);
+		copy_key(o, detail, K_COMPTE);
+		copy_key(o, detail, K_ECART);
+		copy_key(o, detail, K_TOTAUX);
+		e->text[SHAPE_PRESIDENT] = sse(e->id, e->kind, o);
+	} else if (strcmp(word, "horsligne") == 0) {
+		/* The offline limits changed: every till takes the new ones. */
+		e->kind = FK_HORSLIGNE;
+		copy_key(o, detail, K_PLAFOND_CARTE);
+		copy_key(o, detail, K_PLAFOND_CAISSE);
+		copy_key(o, detail, K_DUREE_MAX);
+		reply_int(o, K_DATE, sqlite3_column_int64(st, 2));
+		reply_str(o, K_PAR, (const char *)sqlite3_column_text(st, 13));
+		e->text[SHAPE_PRESIDENT] = e->text[SHAPE_BAR] = sse(e->id, e->kind, o);
 	} else
 		shown = 0;
 	json_object_put(o);

@@ -19,6 +19,8 @@ enum feed_kind {
 	FK_CLIENT,
 	FK_PRIX,
 	FK_UTILISATEUR,
+	FK_SERVICE,
+	FK_HORSLIGNE,
 	FK__MAX
 };
 

@@ -1,7 +1,10 @@
 /*
  * The subscribers and the fan-out (feed_registry.h). Locks: reg_mutex (the
- * subscribers and their conditions), ring.lock (events). None is held while
- * writing to a peer.
+ * subscribers, those joining, their conditions, the id published), ring.lock
+ * (events). None is held while writing to a peer. One thread, the feed's
+ * follower, admits, publishes and re-checks; each subscriber's own thread
+ * waits, copies out and writes. No credential holds more than
+ * cfg.feed_per_credential subscribers (registry_admit refuses the next).
  */
 #include <assert.h>
 #include <stdint.h>
@@ -86,7 +89,7 @@ registry_init(size_t cap, int64_t newest)
 int64_t
 registry_newest(void)
 {
-	return ring.newest; /* the main thread is its only writer */
+	return ring.newest; /* the follower is its only writer */
 }
 
 /* The index (0..n) of the first event with id > last; under ring.lock. */
@@ -134,6 +137,8 @@ ring_push(struct event *batch, size_t n, int64_t newest)
 /* --- the registry -------------------------------------------------------------- */
 
 static struct subscriber *subs;
+static struct subscriber *joining; /* waiting for registry_admit, by ->next */
+static pthread_cond_t joined = PTHREAD_COND_INITIALIZER; /* the follower's */
 /* The subscribers by the card they follow (those following every card in
  * everyone), so that a batch of events wakes its card's followers without a
  * look at the others. */
@@ -162,13 +167,12 @@ wake(struct subscriber *s)
 	}
 }
 
-void
-registry_enlist(struct subscriber *s)
+/* Adds s to the registry. Under reg_mutex. */
+static void
+enlist(struct subscriber *s)
 {
-	struct subscriber **list;
+	struct subscriber **list = followers(s->card);
 
-	pthread_mutex_lock(&reg_mutex);
-	list = followers(s->card);
 	s->pending = true; /* what happened between subscribing and now */
 	s->prev = NULL;
 	s->next = subs;
@@ -177,6 +181,95 @@ registry_enlist(struct subscriber *s)
 	subs = s;
 	s->same = *list;
 	*list = s;
+}
+
+void
+registry_enlist(struct subscriber *s)
+{
+	pthread_mutex_lock(&reg_mutex);
+	enlist(s);
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+enum status
+registry_join(struct subscriber *s)
+{
+	pthread_mutex_lock(&reg_mutex);
+	s->admitted = false;
+	s->next = joining;
+	joining = s;
+	pthread_cond_signal(&joined);
+	while (!s->admitted && !server_stopping) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&s->cond, &reg_mutex, &ts);
+	}
+	if (!s->admitted) {
+		/* The process stops: s leaves the queue unanswered. */
+		struct subscriber **p;
+
+		for (p = &joining; *p != s; p = &(*p)->next)
+			;
+		*p = s->next;
+		s->end = ST_ERREUR_GENERIQUE;
+	}
+	pthread_mutex_unlock(&reg_mutex);
+	return s->end;
+}
+
+/* How many subscribers follow with the credential (kind, token_id). Under
+ * reg_mutex. */
+static int
+streams_of(enum cred_kind kind, int64_t token_id)
+{
+	int n = 0;
+
+	for (struct subscriber *s = subs; s; s = s->next)
+		n += s->kind == kind && s->token_id == token_id;
+	return n;
+}
+
+void
+registry_admit(int64_t now, registry_verdict_fn verdict)
+{
+	pthread_mutex_lock(&reg_mutex);
+	while (joining) {
+		struct subscriber *s = joining;
+		enum shape shape;
+
+		joining = s->next;
+		s->end = verdict(s->kind, s->token_id, now, &shape, &s->why);
+		if (s->end == ST_OK && streams_of(s->kind, s->token_id) >= cfg.feed_per_credential)
+			s->end = ST_TROP_DE_CONNEXIONS;
+		if (s->end == ST_OK) {
+			s->shapes.now = s->shapes.before = shape;
+			s->shapes.from = -1;
+			s->next_check = now + FEED_CHECK_MS;
+			s->reinit = s->last >= 0 && registry_out_of_reach(s->last, published);
+			if (s->last < 0 || s->reinit)
+				s->last = published;
+			enlist(s);
+		}
+		s->admitted = true;
+		pthread_cond_signal(&s->cond);
+	}
+	pthread_mutex_unlock(&reg_mutex);
+}
+
+void
+registry_idle(int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)ms * 1000000;
+	ts.tv_sec += ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	pthread_mutex_lock(&reg_mutex);
+	if (!joining)
+		pthread_cond_timedwait(&joined, &reg_mutex, &ts);
 	pthread_mutex_unlock(&reg_mutex);
 }
 
@@ -206,7 +299,7 @@ registry_publish(struct event *batch, size_t n, int64_t seen)
 	ring_push(batch, n, seen);
 	pthread_rwlock_unlock(&ring.lock);
 	pthread_mutex_lock(&reg_mutex);
-	published = ring.newest; /* the main thread is its only writer */
+	published = ring.newest; /* the follower is its only writer */
 	for (struct subscriber *s = everyone; n > 0 && s; s = s->same)
 		wake(s);
 	for (size_t i = 0; i < n; i++)
@@ -230,7 +323,7 @@ registry_wait(struct subscriber *s, int64_t until, struct view *v)
 	}
 	s->pending = false;
 	v->end = s->end;
-	v->shapes = s->shapes; /* the main thread's re-checks may change them */
+	v->shapes = s->shapes; /* the follower's re-checks may change them */
 	v->upto = published;
 	pthread_mutex_unlock(&reg_mutex);
 }
@@ -293,7 +386,7 @@ registry_collect(struct subscriber *s, const struct view *v, char *out, size_t c
 void
 registry_recheck(int64_t now, int64_t barrier, registry_verdict_fn verdict)
 {
-	int64_t upto = barrier >= 0 ? barrier : ring.newest; /* the main thread writes it */
+	int64_t upto = barrier >= 0 ? barrier : ring.newest; /* the follower writes it */
 
 	pthread_mutex_lock(&reg_mutex);
 	if (barrier >= 0)
@@ -328,5 +421,8 @@ registry_wake_all(void)
 	pthread_mutex_lock(&reg_mutex);
 	for (struct subscriber *s = subs; s; s = s->next)
 		pthread_cond_signal(&s->cond);
+	for (struct subscriber *s = joining; s; s = s->next)
+		pthread_cond_signal(&s->cond);
+	pthread_cond_signal(&joined);
 	pthread_mutex_unlock(&reg_mutex);
 }

@@ -50,6 +50,7 @@ struct subscriber {
 	int64_t next_check;
 	enum status end;         /* ST_OK while it goes on; else fin's status */
 	enum auth_reason why;
+	bool admitted;           /* registry_admit has given its verdict */
 	struct subscriber *prev, *next; /* every subscriber */
 	struct subscriber *same; /* the next following the same card, or every card */
 };
@@ -63,6 +64,12 @@ struct view {
 	struct shapes shapes;
 	int64_t upto;
 };
+
+/* A credential's verdict, read afresh: ST_OK with the shape it may follow
+ * in; else why it may not (*why for jeton_invalide), ST_ERREUR_BDD when it
+ * could not be read. */
+typedef enum status (*registry_verdict_fn)(enum cred_kind kind, int64_t token_id, int64_t now,
+    enum shape *shape, enum auth_reason *why);
 
 /* The shape s sees event id in. */
 enum shape subscriber_shape_of(const struct shapes *v, int64_t id);
@@ -85,15 +92,34 @@ bool registry_out_of_reach(int64_t last, int64_t newest);
  * Returns 1, or 0 out of memory. */
 int registry_init(size_t cap, int64_t newest);
 
-/* The newest journal id published (the main thread is its only writer). */
+/* The newest journal id published (the follower is its only writer). */
 int64_t registry_newest(void);
 
 /* Appends the events batch[0..n) (taken), the journal having been read up to
  * seen, and wakes the subscribers they concern. */
 void registry_publish(struct event *batch, size_t n, int64_t seen);
 
-/* Adds s to the registry; it will look at the ring at once. */
+/* Adds s to the registry; it will look at the ring at once. The follower's
+ * (registry_admit), and the unit tests'. */
 void registry_enlist(struct subscriber *s);
+
+/* In s's connection thread: hands s (its credential, filters and resume
+ * point read) to the follower and waits for its admission. Returns ST_OK
+ * once s is enlisted, its resume point settled (s->last, s->reinit); else
+ * the refusal (s->why for jeton_invalide): the credential's verdict,
+ * trop_de_connexions past its share, or erreur_generique when the process
+ * stops first. */
+enum status registry_join(struct subscriber *s);
+
+/* In the follower: gives each subscriber that joined its verdict, read
+ * afresh where the follower stands in the journal, so that its shape holds
+ * up to the newest id published and every later barrier re-checks it; a
+ * subscriber whose credential already has cfg.feed_per_credential is refused
+ * with trop_de_connexions. */
+void registry_admit(int64_t now, registry_verdict_fn verdict);
+
+/* In the follower: waits until a subscriber joins, or ms pass. */
+void registry_idle(int ms);
 
 /* Takes s out of the registry. */
 void registry_delist(struct subscriber *s);
@@ -113,12 +139,6 @@ void registry_more(struct subscriber *s);
  * to keep up). */
 size_t registry_collect(struct subscriber *s, const struct view *v, char *out, size_t cap,
     bool *more, bool *overrun);
-
-/* A credential's verdict, read afresh: ST_OK with the shape it may follow
- * in; else why it may not (*why for jeton_invalide), ST_ERREUR_BDD when it
- * could not be read. */
-typedef enum status (*registry_verdict_fn)(enum cred_kind kind, int64_t token_id, int64_t now,
-    enum shape *shape, enum auth_reason *why);
 
 /* Re-checks the credential of s: a new shape applies to the events after
  * upto; any other verdict, a database error included, ends the stream (fin

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scope.h"
 #include "field.h"
 
 const struct field_def field_defs[FLD__MAX] = {
@@ -54,6 +55,23 @@ const struct field_def field_defs[FLD__MAX] = {
 	[FLD_TYPES]          = { .wire = "types", .type = FT_TEXT },
 	[FLD_ORDRE]          = { .wire = "ordre", .type = FT_ORDER },
 	[FLD_AVANT]          = { .wire = "avant", .type = FT_ID },
+	[FLD_PORTEE]         = { .wire = "portee", .type = FT_SCOPES },
+	[FLD_MOYEN]          = { .wire = "moyen", .type = FT_MEANS },
+	[FLD_CAISSE]         = { .wire = "caisse", .type = FT_NAME },
+	[FLD_FOND]           = { .wire = "fond", .type = FT_MONEY },
+	[FLD_COMPTE]         = { .wire = "compte", .type = FT_MONEY },
+	[FLD_PRODUITS]       = { .wire = "produits", .type = FT_BASKET },
+	[FLD_CATEGORIE]      = { .wire = "categorie", .type = FT_NAME },
+	[FLD_ACTIF]          = { .wire = "actif", .type = FT_BOOL },
+	[FLD_RANG]           = { .wire = "ordre", .type = FT_RANK }, /* a route takes one "ordre" */
+	[FLD_FORMAT]         = { .wire = "format", .type = FT_CSV },
+	[FLD_HORS_LIGNE]     = { .wire = "horsLigne", .type = FT_DATE },
+	[FLD_PLAFOND_CARTE]  = { .wire = "plafondCarte", .type = FT_MONEY },
+	[FLD_PLAFOND_CAISSE] = { .wire = "plafondCaisse", .type = FT_MONEY },
+	[FLD_DUREE_MAX]      = { .wire = "dureeMax", .type = FT_AGE },
+	[FLD_MOTIF]          = { .wire = "motif", .type = FT_NAME },
+	[FLD_NOUVELLE_CARTE] = { .wire = "nouvelleCarte", .type = FT_CARD },
+	[FLD_CODE_CLIENT]    = { .wire = "code", .type = FT_NAME },
 };
 
 static int
@@ -173,6 +191,44 @@ uri(const char *s)
 	return rest && *rest && *rest != '/';
 }
 
+/* One of the n words of a table: its index. */
+static int
+word_in(const char *s, const char *const *words, size_t n, int64_t *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s, words[i]) == 0) {
+			*out = (int64_t)i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+basket_parse(const char *s, struct basket *b)
+{
+	b->n = 0;
+	do {
+		struct basket_line *l = &b->line[b->n];
+		size_t n = strspn(s, "0123456789");
+
+		if (b->n == BASKET_MAX || n == 0 || n > 16 || s[n] != ':' ||
+		    !digits(s, n, ID_MAX, &l->product) || l->product < 1)
+			return 0;
+		s += n + 1;
+		n = strspn(s, "0123456789");
+		if (n == 0 || n > 4 || (s[n] != ',' && s[n] != '\0') || !digits(s, n, 1000, &l->qty) ||
+		    l->qty < 1)
+			return 0;
+		s += n;
+		for (size_t i = 0; i < b->n; i++)
+			if (b->line[i].product == l->product)
+				return 0; /* each product once: its quantity says how many */
+		b->n++;
+	} while (*s++ == ',');
+	return 1;
+}
+
 static int
 parse_bool(const char *s, int64_t *out)
 {
@@ -251,6 +307,27 @@ field_parse(enum ftype t, const char *s, int64_t *out)
 		return charset(s, 43, 128, "._~-");
 	case FT_ORDER:
 		return parse_order(s, out);
+	case FT_SCOPES: {
+		unsigned bits;
+
+		if (!scope_parse_portee(s, &bits))
+			return 0;
+		*out = bits;
+		return 1;
+	}
+	case FT_MEANS:
+		return word_in(s, means_words, MEANS__MAX, out);
+	case FT_BASKET: {
+		struct basket b;
+
+		return basket_parse(s, &b);
+	}
+	case FT_RANK:
+		return int_in(s, 0, 1000000, out);
+	case FT_AGE:
+		return int_in(s, 60, 604800, out);
+	case FT_CSV:
+		return word_in(s, csv_words, CSV__MAX, out);
 	case FT__MAX:
 		break;
 	}

@@ -61,10 +61,32 @@ enum fld {
 	/* lists, newest first */
 	FLD_ORDRE,
 	FLD_AVANT,
+	/* an API key's scopes */
+	FLD_PORTEE,
+	/* the treasurer: means, shifts, the catalogue, exports */
+	FLD_MOYEN,
+	FLD_CAISSE,
+	FLD_FOND,
+	FLD_COMPTE,
+	FLD_PRODUITS,
+	FLD_CATEGORIE,
+	FLD_ACTIF,
+	FLD_RANG,      /* a product's place in the till: "ordre" too, a number there */
+	FLD_FORMAT,
+	/* selling offline */
+	FLD_HORS_LIGNE,
+	FLD_PLAFOND_CARTE,
+	FLD_PLAFOND_CAISSE,
+	FLD_DUREE_MAX,
+	/* card holders */
+	FLD_MOTIF,
+	FLD_NOUVELLE_CARTE,
+	FLD_CODE_CLIENT,   /* a holder code as typed ("code" of area moi) */
 	FLD__MAX
 };
 
 #define FB(f) ((uint64_t)1 << (f)) /* a field's bit in a route's mask */
+_Static_assert(FLD__MAX <= 64, "a route's masks hold every field");
 
 /* Integers travel as JSON numbers: ids and dates stay exact in every client
  * (2^53 - 1, JavaScript's largest safe integer). */
@@ -95,6 +117,13 @@ enum ftype {
 	FT_CLIENT_ID,  /* 1-64 of [A-Za-z0-9_] */
 	FT_PKCE,       /* 43-128 of [A-Za-z0-9._~-] (RFC 7636) */
 	FT_ORDER,      /* a list's order: ancien (0, oldest first) or recent (1) */
+	FT_SCOPES,     /* scope words, each once, separated by " ", "," or ", " (see
+	                  scope_parse_portee) -> their enum scope bits */
+	FT_MEANS,      /* a word of means_words: its enum means */
+	FT_BASKET,     /* id:qte,id:qte...: see basket_parse */
+	FT_RANK,       /* a product's place: 0..1000000 */
+	FT_AGE,        /* how long an offline sale may wait, in seconds: 60..604800 */
+	FT_CSV,        /* a word of csv_words: its enum csv_format */
 	FT__MAX
 };
 
@@ -124,6 +153,21 @@ size_t field_values(const struct params *p, enum fld f, const char **out, size_t
 
 /* Parses one value of type t into *out. Returns 1 if well-formed, else 0. */
 int field_parse(enum ftype t, const char *s, int64_t *out);
+
+/* A basket (client/payer's produits): at most BASKET_MAX lines of a
+ * product id (1..ID_MAX) and a quantity (1..1000), "id:qte,id:qte...", each
+ * product once. */
+#define BASKET_MAX 100
+struct basket {
+	size_t n;
+	struct basket_line {
+		int64_t product;
+		int64_t qty;
+	} line[BASKET_MAX];
+};
+
+/* Parses s into *b. Returns 1 if it is a basket as above, else 0. */
+int basket_parse(const char *s, struct basket *b);
 
 /* Number of Unicode code points in the UTF-8 string s. */
 size_t utf8_length(const char *s);

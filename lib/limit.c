@@ -1,7 +1,15 @@
 /*
- * The limits table: one row per key (kind, login, address). A window opens at
- * the first failure; once it holds its kind's maximum, attempts are refused
- * until it closes. The maximum and the window depend on the kind (config.h).
+ * The limits table: one row per key (kind, login, address) and two ways of
+ * waiting (doc/api.md, failed logins):
+ *   a password's keys (a login from one address, or from one browser) grow:
+ *   past cfg.login_max_fails failures each one makes the next attempt wait,
+ *   cfg.login_delay_ms doubled by every further failure, at most
+ *   cfg.login_delay_max_ms; the count is forgotten cfg.login_quiet_ms after
+ *   the last failure, which first_ms holds for these keys;
+ *   the others count in fixed windows opened by their first failure (first_ms):
+ *   once a window holds its kind's maximum, attempts wait until it closes.
+ * Both are one SQL expression, UNTIL, so that waiting, listing and lifting
+ * always agree.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +28,28 @@ const char *const limit_kind_words[LIMIT__MAX] = {
 	[LIMIT_PROBE]        = "consultation",
 };
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define DAY_MS 86400000
 
+/* When a row's wait ends (0 or a past time: none), and how long after its
+ * first_ms a row is forgotten, in SQL. The settings are its first eight
+ * parameters (SETTINGS, bound by LIMIT_ARGS): ?1 the window, ?2-?4 the
+ * maximum of kinds 2, 3 and 5, ?5 the failures without a wait, ?6 the first
+ * wait, ?7 the longest, ?8 the quiet spell. A shift of 32 is past any cap. */
+#define GROWS "kind IN (1, 4)" /* LIMIT_LOGIN_ADDR, LIMIT_LOGIN_DEVICE: grows() */
+#define UNTIL "CASE WHEN " GROWS " THEN" \
+	" CASE WHEN fails >= ?5 THEN first_ms + min(?7, ?6 << min(fails - ?5, 32)) ELSE 0 END" \
+	" WHEN fails >= CASE kind WHEN 2 THEN ?2 WHEN 3 THEN ?3 ELSE ?4 END" \
+	" THEN first_ms + CASE kind WHEN 2 THEN " STR(DAY_MS) " ELSE ?1 END ELSE 0 END"
+#define FORGET "CASE WHEN " GROWS " THEN ?8 WHEN kind = 2 THEN " STR(DAY_MS) " ELSE ?1 END"
+#define SETTINGS "iiiiiiii"
+#define LIMIT_ARGS cfg.fail_window_ms, (int64_t)cfg.login_day_fails, \
+	(int64_t)cfg.addr_max_fails, (int64_t)cfg.probe_max_fails, \
+	(int64_t)cfg.login_max_fails, cfg.login_delay_ms, cfg.login_delay_max_ms, \
+	cfg.login_quiet_ms
+
+/* The failures at which a key's first wait starts. */
 static int64_t
 max_fails(enum limit_kind kind)
 {
@@ -37,10 +65,11 @@ max_fails(enum limit_kind kind)
 	}
 }
 
-static int64_t
-window(enum limit_kind kind)
+/* Whether the key's waits grow (GROWS). */
+static bool
+grows(enum limit_kind kind)
 {
-	return kind == LIMIT_LOGIN ? DAY_MS : cfg.fail_window_ms;
+	return kind == LIMIT_LOGIN_ADDR || kind == LIMIT_LOGIN_DEVICE;
 }
 
 static const char *
@@ -53,23 +82,21 @@ int64_t
 limit_wait(const struct limit_key *k, int64_t now)
 {
 	sqlite3_stmt *st;
-	int64_t fails, first;
-	int r = db_row(&st, "SELECT fails, first_ms FROM limits WHERE kind = ?1 AND login = ?2"
-	    " AND addr = ?3", "iss", (int64_t)k->kind, part(k->login), part(k->addr));
+	int64_t until;
+	int r = db_row(&st, "SELECT " UNTIL " FROM limits WHERE kind = ?9 AND login = ?10"
+	    " AND addr = ?11", SETTINGS "iss", LIMIT_ARGS, (int64_t)k->kind, part(k->login),
+	    part(k->addr));
 
 	if (r <= 0)
 		return r;
-	fails = sqlite3_column_int64(st, 0);
-	first = sqlite3_column_int64(st, 1);
+	until = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (fails < max_fails(k->kind) || now - first >= window(k->kind))
-		return 0;
-	return (first + window(k->kind) - now + 999) / 1000;
+	return until > now ? (until - now + 999) / 1000 : 0;
 }
 
-/* Journals the lock-out that starts now. */
+/* Journals the lock-out that starts at `at`. */
 static int
-journal_lock(const struct limit_key *k, int64_t fails, int64_t until)
+journal_lock(const struct limit_key *k, int64_t fails, int64_t at, int64_t until)
 {
 	struct journal_entry e = { .event = EV_VERROU, .detail = json_object_new_object() };
 
@@ -78,30 +105,36 @@ journal_lock(const struct limit_key *k, int64_t fails, int64_t until)
 	reply_str(e.detail, K_ADRESSE, *part(k->addr) ? k->addr : NULL);
 	reply_int(e.detail, K_ECHECS, fails);
 	reply_int(e.detail, K_JUSQUA, until);
-	return journal_add(NULL, until - window(k->kind), &e);
+	return journal_add(NULL, at, &e);
 }
 
 int
 limit_fail(const struct limit_key *k, int64_t now)
 {
 	sqlite3_stmt *st;
-	int64_t fails, first;
+	int64_t fails, first, until;
+	/* A forgotten count starts again; a growing key keeps its last failure. */
 	int r = db_row(&st, "INSERT INTO limits (kind, login, addr, fails, first_ms)"
-	    " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (kind, login, addr) DO UPDATE SET"
-	    " fails = CASE WHEN ?4 - first_ms >= ?5 THEN 1 ELSE fails + 1 END,"
-	    " first_ms = CASE WHEN ?4 - first_ms >= ?5 THEN ?4 ELSE first_ms END"
-	    " RETURNING fails, first_ms", "issii", (int64_t)k->kind, part(k->login),
-	    part(k->addr), now, window(k->kind));
+	    " VALUES (?9, ?10, ?11, 1, ?12) ON CONFLICT (kind, login, addr) DO UPDATE SET"
+	    " fails = CASE WHEN ?12 - first_ms >= " FORGET " THEN 1 ELSE fails + 1 END,"
+	    " first_ms = CASE WHEN ?12 - first_ms >= " FORGET " OR " GROWS
+	    " THEN max(first_ms, ?12) ELSE first_ms END"
+	    " RETURNING fails, first_ms, " UNTIL, SETTINGS "issi", LIMIT_ARGS, (int64_t)k->kind,
+	    part(k->login), part(k->addr), now);
 
 	if (r != 1)
 		return 0;
 	fails = sqlite3_column_int64(st, 0);
 	first = sqlite3_column_int64(st, 1);
+	until = sqlite3_column_int64(st, 2);
 	/* A RETURNING statement completes its change only when stepped to the end. */
 	if (db_step(st) != SQLITE_DONE)
 		return 0;
 	sqlite3_reset(st);
-	return fails != max_fails(k->kind) || journal_lock(k, fails, first + window(k->kind));
+	/* Each longer wait is journaled too: the desk's list follows it live. */
+	if (fails == max_fails(k->kind) || (fails > max_fails(k->kind) && grows(k->kind)))
+		return journal_lock(k, fails, first, until);
+	return 1;
 }
 
 int
@@ -122,42 +155,32 @@ limit_clear(const struct limit_key *k)
 int
 limit_purge(int64_t now)
 {
-	return db_exec("DELETE FROM limits WHERE first_ms < ?1 - CASE kind WHEN 2 THEN ?2 ELSE ?3 END",
-	    "iii", now, (int64_t)DAY_MS, cfg.fail_window_ms) &&
+	return db_exec("DELETE FROM limits WHERE first_ms <= ?9 - " FORGET, SETTINGS "i",
+	    LIMIT_ARGS, now) &&
 	    db_exec("DELETE FROM known_addresses WHERE last_ms < ?1", "i", now - 90 * (int64_t)DAY_MS);
 }
 
-/* The SQL of "this row is a lock-out now": ?1 now, ?2 the window, ?3-?6 the
- * maximum of kinds 2, 3, 5 and the others (the parameters of locked_args). */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define LOCKED " fails >= CASE kind WHEN 2 THEN ?3 WHEN 3 THEN ?4 WHEN 5 THEN ?5 ELSE ?6 END" \
-	" AND ?1 - first_ms < CASE kind WHEN 2 THEN " STR(DAY_MS) " ELSE ?2 END"
+/* The current lock-outs as (id, kind, login, addr, fails, until), ?9 being now. */
+#define LOCKS "SELECT id, kind, login, addr, fails, until FROM (SELECT id, kind, login, addr," \
+	" fails, first_ms, " UNTIL " AS until FROM limits) WHERE until > ?9"
 
 sqlite3_stmt *
 limit_locks(int64_t now)
 {
-	return db_query("SELECT id, kind, login, addr, fails,"
-	    " first_ms + CASE kind WHEN 2 THEN " STR(DAY_MS) " ELSE ?2 END FROM limits WHERE"
-	    LOCKED " ORDER BY first_ms, id", "iiiiii", now, cfg.fail_window_ms,
-	    (int64_t)cfg.login_day_fails, (int64_t)cfg.addr_max_fails,
-	    (int64_t)cfg.probe_max_fails, (int64_t)cfg.login_max_fails);
+	return db_query(LOCKS " ORDER BY first_ms, id", SETTINGS "i", LIMIT_ARGS, now);
 }
 
 int
 limit_lift(int64_t id, int64_t now, struct limit_lock *l)
 {
 	sqlite3_stmt *st;
-	int r = db_row(&st, "SELECT kind, login, addr FROM limits WHERE id = ?7 AND" LOCKED,
-	    "iiiiiii", now, cfg.fail_window_ms,
-	    (int64_t)cfg.login_day_fails, (int64_t)cfg.addr_max_fails,
-	    (int64_t)cfg.probe_max_fails, (int64_t)cfg.login_max_fails, id);
+	int r = db_row(&st, LOCKS " AND id = ?10", SETTINGS "ii", LIMIT_ARGS, now, id);
 
 	if (r <= 0)
 		return r;
-	l->kind = (enum limit_kind)sqlite3_column_int(st, 0);
-	snprintf(l->login, sizeof l->login, "%s", (const char *)sqlite3_column_text(st, 1));
-	snprintf(l->addr, sizeof l->addr, "%s", (const char *)sqlite3_column_text(st, 2));
+	l->kind = (enum limit_kind)sqlite3_column_int(st, 1);
+	snprintf(l->login, sizeof l->login, "%s", (const char *)sqlite3_column_text(st, 2));
+	snprintf(l->addr, sizeof l->addr, "%s", (const char *)sqlite3_column_text(st, 3));
 	sqlite3_reset(st);
 	return db_exec("DELETE FROM limits WHERE id = ?1", "i", id) ? 1 : -1;
 }

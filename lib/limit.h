@@ -1,9 +1,12 @@
 /*
- * The limiter of failed attempts (SPEC §5): failures are counted per key in
- * fixed windows; a key whose window holds its kind's maximum is locked until
- * the window closes. The moment a key locks is journaled; a president lists
- * lock-outs and lifts them. A blocked caller is told how long to wait: the
- * worker never sleeps. Every function runs in the caller's transaction.
+ * The limiter of failed attempts (doc/api.md#logins): failures are
+ * counted per key. A password's keys make each failure past the first few
+ * wait longer, doubling up to a cap, until a quiet spell forgets them; the
+ * others lock for the rest of a fixed window once it holds their kind's
+ * maximum. The moment a key starts to wait (or waits longer) is journaled;
+ * a president lists the waits (lock-outs) and lifts them. A blocked caller is
+ * told how long to wait: the worker never sleeps. Every function runs in the
+ * caller's transaction.
  */
 #ifndef TENP5_LIMIT_H
 #define TENP5_LIMIT_H
@@ -32,8 +35,9 @@ struct limit_key {
  * on error. */
 int64_t limit_wait(const struct limit_key *k, int64_t now);
 
-/* Counts one failure; the failure that reaches the maximum is journaled as a
- * lock-out. Returns 1, or 0 on error. */
+/* Counts one failure; the failure that starts the key's first wait is
+ * journaled as a lock-out, and so is each one that makes a password's wait
+ * longer. Returns 1, or 0 on error. */
 int limit_fail(const struct limit_key *k, int64_t now);
 
 /* Takes one failure back (an attempt counted before it was judged, and
@@ -43,7 +47,8 @@ int limit_undo(const struct limit_key *k);
 /* Forgets the key's failures, after a success. Returns 1 or 0. */
 int limit_clear(const struct limit_key *k);
 
-/* Forgets finished windows and old known addresses. Returns 1 or 0. */
+/* Forgets finished windows, quiet passwords' counts and old known addresses.
+ * Returns 1 or 0. */
 int limit_purge(int64_t now);
 
 /* Statement listing current lock-outs as (id, kind, login, addr, fails,

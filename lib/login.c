@@ -32,6 +32,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "db_client.h"
 #include "hooks.h"
 #include "log.h"
 #include "login.h"
@@ -77,20 +78,23 @@ mac_of(const char *text, char mac[44])
 	return 1;
 }
 
-/* The device id of a valid device cookie for user_id into device, or "". */
+/* The device id of a valid device cookie for user_id into device, or "".
+ * A holder's cookie is "h1.<account id>.<device id>.<mac>", under its own
+ * name: neither kind of cookie is ever taken for the other. */
 static void
-cookie_device(const char *cookies, int64_t user_id, char device[48])
+cookie_device(const char *cookies, const char *name, const char *tag, int64_t user_id,
+    char device[48])
 {
 	char buf[LOGIN_COOKIE_MAX], want[64], mac[44], *dot;
 	const char *v;
 	size_t len, head;
 
 	device[0] = '\0';
-	if (!cookie_find(cookies, LOGIN_COOKIE, &v, &len) || len >= sizeof buf)
+	if (!cookie_find(cookies, name, &v, &len) || len >= sizeof buf)
 		return;
 	memcpy(buf, v, len);
 	buf[len] = '\0';
-	snprintf(want, sizeof want, "v2.%" PRId64 ".", user_id);
+	snprintf(want, sizeof want, "%s.%" PRId64 ".", tag, user_id);
 	if (strncmp(buf, want, strlen(want)) != 0 || !(dot = strrchr(buf, '.')))
 		return;
 	head = (size_t)(dot - buf);
@@ -115,7 +119,8 @@ login_cookie(const struct login *l, char out[LOGIN_COOKIE_MAX])
 		rand_bytes(raw, sizeof raw);
 		base64url(raw, sizeof raw, device);
 	}
-	snprintf(text, sizeof text, "v2.%" PRId64 ".%s", l->user.id, device);
+	snprintf(text, sizeof text, "%s.%" PRId64 ".%s", l->holder ? "h1" : "v2",
+	    l->holder ? l->holder : l->user.id, device);
 	if (!mac_of(text, mac))
 		return 0;
 	snprintf(out, LOGIN_COOKIE_MAX, "%s.%s", text, mac);
@@ -165,7 +170,7 @@ admit(struct login *l, int64_t now, int64_t crowded, int64_t *wait)
 	/* A user's pace is set by checks from places known to them only:
 	 * strangers' guesses, checked while the queue was short, must not hold
 	 * the user back (while it is crowded, login_check turned them away). */
-	if (!l->by_card && l->known) {
+	if (!l->by_card && !l->holder && l->known) {
 		int spaced = crowded < 0 ? 1 : limit_spaced(l->user.id, now, &w_spaced);
 
 		if (spaced == 0) {
@@ -187,13 +192,66 @@ admit(struct login *l, int64_t now, int64_t crowded, int64_t *wait)
 	return ST_OK;
 }
 
+/* The limits a login attempt is counted under, then counted: a card login
+ * per address alone; a password or a holder code per device when the
+ * browser is known by its cookie, else per address, and per login. While
+ * the hashes' queue is crowded, a place not known for this login is told to
+ * come back before anything is counted. */
+static enum status
+gate(struct login *l, bool card, int64_t now, int64_t *wait)
+{
+	int64_t ms = -1;
+
+	if (card)
+		l->local = (struct limit_key){ LIMIT_CARDS, "", l->addr };
+	else if (l->device[0]) {
+		snprintf(l->local_addr, sizeof l->local_addr, "d:%s", l->device);
+		l->local = (struct limit_key){ LIMIT_LOGIN_DEVICE, l->login, l->local_addr };
+	} else
+		l->local = (struct limit_key){ LIMIT_LOGIN_ADDR, l->login, l->addr };
+	if (!card)
+		l->global = (struct limit_key){ LIMIT_LOGIN, l->login, "" };
+	if (card || !password_crowded(&ms))
+		ms = -1;
+	else if (!l->known) {
+		turned_away(now);
+		*wait = (ms + 999) / 1000;
+		return ST_TROP_DE_TENTATIVES;
+	}
+	return admit(l, now, ms, wait);
+}
+
+/* Judges secret against the stored hash (NULL when the login or card is
+ * unknown: the same time is spent hashing, for nothing): l->verdict, and the
+ * hash that was checked, which the write transaction confirms unchanged.
+ * ST_ERREUR_GENERIQUE when the hash cannot be read. */
+static enum status
+judge(struct login *l, const char *hash, const char *secret)
+{
+	if (!hash) {
+		password_waste(secret);
+		l->verdict = ST_IDENTIFIANTS_INVALIDES;
+		return ST_OK;
+	}
+	switch (password_check(hash, secret)) {
+	case 1:
+		l->verdict = ST_OK;
+		memcpy(l->checked, hash, sizeof l->checked);
+		return ST_OK;
+	case 0:
+		l->verdict = ST_IDENTIFIANTS_INVALIDES;
+		return ST_OK;
+	default:
+		return ST_ERREUR_GENERIQUE;
+	}
+}
+
 enum status
 login_check(const char *addr, const char *cookies, const char *login, const char *mdp,
     const char *card, int64_t now, struct login *l, int64_t *wait)
 {
 	enum status st;
 	int found, known = 0;
-	int64_t ms = -1;
 
 	memset(l, 0, sizeof *l);
 	l->by_card = card != NULL;
@@ -204,61 +262,66 @@ login_check(const char *addr, const char *cookies, const char *login, const char
 		return ST_ERREUR_BDD;
 	l->found = found;
 	if (found) {
-		cookie_device(cookies, l->user.id, l->device);
+		cookie_device(cookies, LOGIN_COOKIE, "v2", l->user.id, l->device);
 		if (!l->device[0] && (known = limit_known(l->user.id, addr, !card)) < 0)
 			return ST_ERREUR_BDD;
 		l->known = l->device[0] || known;
 	}
-	if (card)
-		l->local = (struct limit_key){ LIMIT_CARDS, "", l->addr };
-	else if (l->device[0]) {
-		snprintf(l->local_addr, sizeof l->local_addr, "d:%s", l->device);
-		l->local = (struct limit_key){ LIMIT_LOGIN_DEVICE, l->login, l->local_addr };
-	} else
-		l->local = (struct limit_key){ LIMIT_LOGIN_ADDR, l->login, l->addr };
-	if (!card)
-		l->global = (struct limit_key){ LIMIT_LOGIN, l->login, "" };
-	/* Told to come back once the queue of hashes is short, before anything
-	 * is counted. */
-	if (card || !password_crowded(&ms))
-		ms = -1;
-	else if (!l->known) {
-		turned_away(now);
-		*wait = (ms + 999) / 1000;
-		return ST_TROP_DE_TENTATIVES;
-	}
-	if ((st = admit(l, now, ms, wait)) != ST_OK)
+	if ((st = gate(l, card != NULL, now, wait)) != ST_OK)
 		return st;
 	if (card) {
 		l->verdict = found ? ST_OK : ST_CARTE_INCONNUE;
 		l->max_droit = cfg.card_right;
 	} else {
-		if (!found) {
-			password_waste(mdp);
-			l->verdict = ST_IDENTIFIANTS_INVALIDES;
-		} else {
-			switch (password_check(l->user.password, mdp)) {
-			case 1:
-				l->verdict = ST_OK;
-				memcpy(l->checked, l->user.password, sizeof l->checked);
-				if (password_kind(l->user.password) != PW_BCRYPT)
-					break;
-				if (!password_hash(mdp, l->rehash)) {
-					wipe(l->user.password, sizeof l->user.password);
-					return ST_ERREUR_GENERIQUE;
-				}
-				break;
-			case 0:
-				l->verdict = ST_IDENTIFIANTS_INVALIDES;
-				break;
-			default:
-				return ST_ERREUR_GENERIQUE;
-			}
+		if ((st = judge(l, found ? l->user.password : NULL, mdp)) != ST_OK ||
+		    (l->verdict == ST_OK && password_kind(l->user.password) == PW_BCRYPT &&
+		    !password_hash(mdp, l->rehash))) {
+			wipe(l->user.password, sizeof l->user.password);
+			return st != ST_OK ? st : ST_ERREUR_GENERIQUE;
 		}
 		l->max_droit = RIGHT_PRESIDENT;
 	}
 	wipe(l->user.password, sizeof l->user.password);
 	hook_pause("login"); /* judged, not yet confirmed in the write transaction */
+	return ST_OK;
+}
+
+enum status
+login_holder_check(const char *addr, const char *cookies, const char *card, const char *code,
+    int64_t now, struct login *l, int64_t *wait)
+{
+	char hash[PASSWORD_HASH_MAX];
+	enum status st;
+	int found;
+
+	memset(l, 0, sizeof *l);
+	snprintf(l->login, sizeof l->login, "carte:%s", card);
+	snprintf(l->addr, sizeof l->addr, "%s", addr);
+	if ((found = client_code(card, &l->holder, hash)) < 0)
+		return ST_ERREUR_BDD;
+	l->found = found;
+	if (found) {
+		cookie_device(cookies, HOLDER_COOKIE, "h1", l->holder, l->device);
+		l->known = l->device[0] != '\0';
+	}
+	if ((st = gate(l, false, now, wait)) != ST_OK)
+		return st;
+	return judge(l, found ? hash : NULL, code);
+}
+
+enum status
+login_holder_confirm(struct login *l)
+{
+	char hash[PASSWORD_HASH_MAX];
+	int64_t id;
+	int found = client_code_of(l->holder, &id, hash);
+
+	if (found < 0)
+		return ST_ERREUR_BDD;
+	if (!found || strcmp(hash, l->checked) != 0)
+		return ST_IDENTIFIANTS_INVALIDES;
+	if (!limit_clear(&l->local) || !limit_undo(&l->global))
+		return ST_ERREUR_BDD;
 	return ST_OK;
 }
 

@@ -1,9 +1,9 @@
 /*
  * Logging in, shared by utilisateur/connexion and the OAuth login page: the
- * limiter's rules (doc/api.md, failed logins) and the password (scrypt) or
- * card check, run outside any transaction so that scrypt never holds the write
- * lock; then, inside the request's transaction, the check confirmed against
- * the stored account and what a success changes.
+ * limiter's rules (doc/api.md#logins) and the password (scrypt) or card check,
+ * run outside any transaction so that scrypt never holds the write lock; then,
+ * inside the request's transaction, the check confirmed against the stored
+ * account and what a success changes.
  *
  * A browser where a password was right keeps a signed device cookie
  * (10p5_appareil); an address or browser where the user logged in before (with
@@ -22,6 +22,7 @@
 #include "reply.h"
 
 #define LOGIN_COOKIE "10p5_appareil"
+#define HOLDER_COOKIE "10p5_titulaire" /* a card holder's browser (area moi) */
 #define LOGIN_COOKIE_MAX 128
 
 struct login {
@@ -31,8 +32,9 @@ struct login {
 	int max_droit;         /* the cap of a session opened this way */
 	bool by_card;
 	bool known;            /* from an address or browser where the user logged in */
+	int64_t holder;        /* a card holder's login: the account; 0 for staff */
 	struct limit_key local, global;  /* the keys the attempt was counted against */
-	char login[32], addr[64], device[48], local_addr[64];
+	char login[48], addr[64], device[48], local_addr[64];
 	char rehash[PASSWORD_HASH_MAX];   /* a bcrypt match: its scrypt replacement; "" if none */
 	char checked[PASSWORD_HASH_MAX];  /* the stored hash a right password matched */
 };
@@ -57,9 +59,25 @@ enum status login_check(const char *addr, const char *cookies, const char *login
  * counted as a failure, as for a wrong password); or ST_ERREUR_BDD. */
 enum status login_confirm(struct login *l, int64_t now);
 
+/* A card holder's login (area moi), under the same limiter as a password's
+ * (doc/api.md, card holders): the card's holder code tried from this address,
+ * or from this browser when it shows the holder's device cookie (HOLDER_COOKIE,
+ * which then also spares it the card's daily cap), and the card from
+ * everywhere over a day. code is the bare code (holder.h). Returns as
+ * login_check; the verdict is ST_OK or ST_IDENTIFIANTS_INVALIDES (an unknown
+ * card, or one without a code, included). */
+enum status login_holder_check(const char *addr, const char *cookies, const char *card,
+    const char *code, int64_t now, struct login *l, int64_t *wait);
+
+/* After a holder's successful check, inside the caller's write transaction:
+ * confirms that the card still holds the code checked, then takes the counted
+ * attempt back. Returns ST_OK, ST_IDENTIFIANTS_INVALIDES or ST_ERREUR_BDD. */
+enum status login_holder_confirm(struct login *l);
+
 /* The value of the device cookie to set after a password's success (the
- * browser's own device id, or a new one), signed for l's user, into out
- * (LOGIN_COOKIE_MAX bytes). Returns 1, or 0 if the key could not be read. */
+ * browser's own device id, or a new one), signed for l's user (or l's
+ * holder), into out (LOGIN_COOKIE_MAX bytes). Returns 1, or 0 if the key could
+ * not be read. */
 int login_cookie(const struct login *l, char out[LOGIN_COOKIE_MAX]);
 
 #endif

@@ -44,7 +44,7 @@
 #include "password.h"
 #include "crypto.h"
 #include "db.h"
-#include "server.h"
+#include "stop.h"
 
 static bool
 idle_begin(void)

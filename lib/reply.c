@@ -43,6 +43,12 @@ const struct status_def status_defs[ST__MAX] = {
 	[ST_CLE_INCONNUE]              = { "cle_inconnue", 200, "OK" },
 	[ST_APPLICATION_INCONNUE]      = { "application_inconnue", 200, "OK" },
 	[ST_VERROU_INCONNU]            = { "verrou_inconnu", 200, "OK" },
+	[ST_TROP_DE_CONNEXIONS]        = { "trop_de_connexions", 429, "Too Many Requests" },
+	[ST_SERVICE_OUVERT]            = { "service_ouvert", 200, "OK" },
+	[ST_SERVICE_INCONNU]           = { "service_inconnu", 200, "OK" },
+	[ST_SERVICE_FERME]             = { "service_ferme", 200, "OK" },
+	[ST_HORSLIGNE_EXPIRE]          = { "horsligne_expire", 200, "OK" },
+	[ST_CARTE_BLOQUEE]             = { "carte_bloquee", 200, "OK" },
 };
 
 const char *const key_names[K__MAX] = {
@@ -91,6 +97,10 @@ const char *const key_names[K__MAX] = {
 	[K_EXPIRATION]      = "expiration",
 	[K_DEPUIS]          = "depuis",
 	[K_PROPRIETAIRE]    = "proprietaire",
+	[K_PORTEE]          = "portee",
+	[K_REVOQUE]         = "revoque",
+	[K_SESSIONS]        = "sessions",
+	[K_OAUTH]           = "oauth",
 	[K_APPS]            = "apps",
 	[K_CLIENT_ID]       = "client_id",
 	[K_CLIENT_SECRET]   = "client_secret",
@@ -128,6 +138,64 @@ const char *const key_names[K__MAX] = {
 	[K_FENETRE_ANNULATION] = "fenetreAnnulation",
 	[K_TICKET]          = "ticket",
 	[K_PAR]             = "par",
+	[K_MOYEN]           = "moyen",
+	[K_SERVICE]         = "service",
+	[K_LIGNES]          = "lignes",
+	[K_PRODUIT]         = "produit",
+	[K_PRODUITS]        = "produits",
+	[K_CATEGORIE]       = "categorie",
+	[K_ACTIF]           = "actif",
+	[K_ORDRE]           = "ordre",
+	[K_SERVICES]        = "services",
+	[K_CAISSE]          = "caisse",
+	[K_OUVERTURE]       = "ouverture",
+	[K_FERMETURE]       = "fermeture",
+	[K_FOND]            = "fond",
+	[K_ATTENDU]         = "attendu",
+	[K_COMPTE]          = "compte",
+	[K_ECART]           = "ecart",
+	[K_TOTAUX]          = "totaux",
+	[K_MODIFIE]         = "modifie",
+	[K_ATTENDU_FERMETURE] = "attenduFermeture",
+	[K_RECHARGEMENTS_PAR_MOYEN] = "rechargementsParMoyen",
+	[K_OFFERT]          = "offert",
+	[K_HORS_LIGNE]      = "horsLigne",
+	[K_RECU]            = "recu",
+	[K_DETTE]           = "dette",
+	[K_SIGNALEE]        = "signalee",
+	[K_PLAFOND_CARTE]   = "plafondCarte",
+	[K_PLAFOND_CAISSE]  = "plafondCaisse",
+	[K_DUREE_MAX]       = "dureeMax",
+	[K_BLOQUEES]        = "bloquees",
+	[K_MAINTENANT]      = "maintenant",
+	[K_CARTES]          = "cartes",
+	[K_VENTES]          = "ventes",
+	[K_MOTIFS]          = "motifs",
+	[K_BLOQUEE]         = "bloquee",
+	[K_REMPLACEE_PAR]   = "remplaceePar",
+	[K_NOUVELLE_CARTE]  = "nouvelleCarte",
+	[K_CODE_CLIENT]     = "codeClient",
+	[K_MOTIF]           = "motif",
+};
+
+const char *const means_words[MEANS__MAX] = {
+	[MEANS_ESPECES]  = "especes",
+	[MEANS_CARTE]    = "carte",
+	[MEANS_VIREMENT] = "virement",
+	[MEANS_OFFERT]   = "offert",
+};
+
+const char *const csv_words[CSV__MAX] = {
+	[CSV_FR]      = "fr",
+	[CSV_RFC4180] = "rfc4180",
+};
+
+const char *const tx_type_words[TX_TYPE_WORDS] = {
+	[1] = "creation",
+	[2] = "rechargement",
+	[3] = "paiement",
+	[4] = "vidange",
+	[5] = "ajustement",
 };
 
 /* "00" to "99": integers are written two digits at a time. */
@@ -312,6 +380,17 @@ row_money(struct row *b, enum key k, int64_t cents)
 	row_raw(b, m, strlen(m));
 }
 
+/* The length of s as a JSON string, quotes included: what put_str writes. */
+static size_t
+str_len(const char *s)
+{
+	size_t n = 2;
+
+	for (; *s; s++)
+		n += !escaped((unsigned char)*s) ? 1 : (unsigned char)*s >= 0x20 ? 2 : 6;
+	return n;
+}
+
 void
 row_str(struct row *b, enum key k, const char *s)
 {
@@ -320,8 +399,29 @@ row_str(struct row *b, enum key k, const char *s)
 		row_raw(b, "null", 4);
 		return;
 	}
-	if (b->n <= b->cap && !reply_put_str(b->p, b->cap, &b->n, s))
+	if (b->full || b->n + str_len(s) > b->cap) {
 		b->full = true;
+		return;
+	}
+	b->n = (size_t)(put_str(b->p + b->n, s, strlen(s)) - b->p);
+	assert(b->n <= b->cap);
+}
+
+void
+row_money_words(struct row *b, enum key k, const char *const *words, const int64_t *cents,
+    size_t n)
+{
+	row_key(b, k);
+	for (size_t i = 0; i < n; i++) {
+		char m[MONEY_BUF];
+
+		row_raw(b, i ? ",\"" : "{\"", 2);
+		row_raw(b, words[i], strlen(words[i]));
+		row_raw(b, "\":", 2);
+		money_format(cents[i], m);
+		row_raw(b, m, strlen(m));
+	}
+	row_raw(b, n ? "}" : "{}", n ? 1 : 2);
 }
 
 void
@@ -350,13 +450,25 @@ reply_int(json_object *o, enum key k, int64_t v)
 	add(o, k, json_object_new_int64(v));
 }
 
-void
-reply_money(json_object *o, enum key k, int64_t cents)
+json_object *
+reply_money_new(int64_t cents)
 {
 	char buf[MONEY_BUF];
 
 	money_format(cents, buf);
-	add(o, k, json_object_new_double_s((double)cents / 100.0, buf));
+	return json_object_new_double_s((double)cents / 100.0, buf);
+}
+
+void
+reply_money(json_object *o, enum key k, int64_t cents)
+{
+	add(o, k, reply_money_new(cents));
+}
+
+void
+reply_object(json_object *o, enum key k, json_object *v)
+{
+	add(o, k, v);
 }
 
 void
@@ -387,36 +499,4 @@ reply_push_object(json_object *a)
 
 	json_object_array_add(a, e);
 	return e;
-}
-
-int
-reply_put_str(char *buf, size_t cap, size_t *w, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i = *w;
-
-	if (i >= cap)
-		return 0;
-	buf[i++] = '"';
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (i + 7 >= cap)
-			return 0;
-		if (c == '"' || c == '\\') {
-			buf[i++] = '\\';
-			buf[i++] = (char)c;
-		} else if (c < 0x20) {
-			memcpy(buf + i, "\\u00", 4);
-			buf[i + 4] = hex[c >> 4];
-			buf[i + 5] = hex[c & 15];
-			i += 6;
-		} else
-			buf[i++] = (char)c;
-	}
-	if (i + 1 >= cap)
-		return 0;
-	buf[i++] = '"';
-	*w = i;
-	return 1;
 }

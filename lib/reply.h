@@ -46,6 +46,12 @@ enum status {
 	ST_CLE_INCONNUE,
 	ST_APPLICATION_INCONNUE,
 	ST_VERROU_INCONNU,
+	ST_TROP_DE_CONNEXIONS,
+	ST_SERVICE_OUVERT,
+	ST_SERVICE_INCONNU,
+	ST_SERVICE_FERME,
+	ST_HORSLIGNE_EXPIRE,
+	ST_CARTE_BLOQUEE,
 	ST__MAX
 };
 
@@ -103,6 +109,10 @@ enum key {
 	K_EXPIRATION,
 	K_DEPUIS,
 	K_PROPRIETAIRE,
+	K_PORTEE,
+	K_REVOQUE,
+	K_SESSIONS,
+	K_OAUTH,
 	K_APPS,
 	K_CLIENT_ID,
 	K_CLIENT_SECRET,
@@ -144,9 +154,74 @@ enum key {
 	/* the live feed */
 	K_TICKET,
 	K_PAR,
+	/* the treasurer */
+	K_MOYEN,
+	K_SERVICE,
+	K_LIGNES,
+	K_PRODUIT,
+	K_PRODUITS,
+	K_CATEGORIE,
+	K_ACTIF,
+	K_ORDRE,
+	K_SERVICES,
+	K_CAISSE,
+	K_OUVERTURE,
+	K_FERMETURE,
+	K_FOND,
+	K_ATTENDU,
+	K_COMPTE,
+	K_ECART,
+	K_TOTAUX,
+	K_MODIFIE,
+	K_ATTENDU_FERMETURE,
+	K_RECHARGEMENTS_PAR_MOYEN,
+	K_OFFERT,
+	/* selling offline */
+	K_HORS_LIGNE,
+	K_RECU,
+	K_DETTE,
+	K_SIGNALEE,
+	K_PLAFOND_CARTE,
+	K_PLAFOND_CAISSE,
+	K_DUREE_MAX,
+	K_BLOQUEES,
+	K_MAINTENANT,
+	K_CARTES,
+	K_VENTES,
+	K_MOTIFS,
+	/* card holders */
+	K_BLOQUEE,
+	K_REMPLACEE_PAR,
+	K_NOUVELLE_CARTE,
+	K_CODE_CLIENT,
+	K_MOTIF,
 	K__MAX
 };
 extern const char *const key_names[K__MAX];
+
+/* Means of payment of top-ups, openings and emptyings (the wire's moyen, the
+ * ledger's means column). The words also name the keys of the totals per
+ * means. */
+enum means {
+	MEANS_ESPECES,   /* cash: the default */
+	MEANS_CARTE,     /* the bank-card terminal */
+	MEANS_VIREMENT,  /* a bank transfer */
+	MEANS_OFFERT,    /* credit given free */
+	MEANS__MAX
+};
+extern const char *const means_words[MEANS__MAX];
+
+/* The two shapes of an export (the wire's format). */
+enum csv_format {
+	CSV_FR,          /* ";", decimal comma, a byte-order mark: the default */
+	CSV_RFC4180,     /* ",", decimal point */
+	CSV__MAX
+};
+extern const char *const csv_words[CSV__MAX];
+
+/* Transaction types as words (the exports), by type number; NULL where none. */
+#define TX_TYPE_WORDS 6
+extern const char *const tx_type_words[TX_TYPE_WORDS];
 
 /* Money: integer cents written as a JSON number with at most two decimals.
  * money_format writes into buf (at least MONEY_BUF bytes) and returns buf. */
@@ -159,6 +234,10 @@ void reply_int(json_object *o, enum key k, int64_t v);
 void reply_money(json_object *o, enum key k, int64_t cents);
 void reply_str(json_object *o, enum key k, const char *s);
 void reply_bool(json_object *o, enum key k, bool v);
+/* Adds v (taken) under k. */
+void reply_object(json_object *o, enum key k, json_object *v);
+/* A new JSON number of cents, written as reply_money writes it. */
+json_object *reply_money_new(int64_t cents);
 /* Adds an empty array under k and returns it (owned by o). */
 json_object *reply_array(json_object *o, enum key k);
 /* Appends a new empty object to array a and returns it (owned by a). */
@@ -178,11 +257,12 @@ void row_int(struct row *b, enum key k, int64_t v);
 void row_money(struct row *b, enum key k, int64_t cents);
 void row_str(struct row *b, enum key k, const char *s); /* NULL writes null */
 void row_bool(struct row *b, enum key k, bool v);
+/* k: an object of n money values, each named by its word (words[i]: cents[i]);
+ * words are plain names that JSON strings need not escape. */
+void row_money_words(struct row *b, enum key k, const char *const *words, const int64_t *cents,
+    size_t n);
 int row_end(struct row *b);
 
-/* For hand-written rows: appends s as a quoted, escaped JSON string to
- * buf at *w, within cap bytes. Returns 1, or 0 if it does not fit. */
-int reply_put_str(char *buf, size_t cap, size_t *w, const char *s);
 
 /* The fastest rows (a history of a hundred thousand of them): a row's keys
  * made once into the text before each value, and writers that put a value at
@@ -191,7 +271,7 @@ int reply_put_str(char *buf, size_t cap, size_t *w, const char *s);
  * and values are at most PUT_INT_MAX, PUT_MONEY_MAX, PUT_BOOL_MAX and
  * PUT_STR_MAX(n) bytes. The text is the same as the row_* writers'. */
 #define ROW_KEY_TEXT 32
-#define ROW_SHAPE_KEYS 8
+#define ROW_SHAPE_KEYS 12
 struct row_shape {
 	size_t n;
 	struct {

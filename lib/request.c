@@ -1,11 +1,12 @@
 /*
  * A request's stages (see request.h) and the helpers handlers call. The
  * endpoint is decided once, from the route the front server chose on the
- * normalised path (TENP5_ROUTE, set by the generated nginx locations and
- * .htaccess rules); the credential and the right are resolved inside the
+ * normalised path (TENP5_ROUTE, set by the generated nginx locations; under
+ * plain CGI, the path the generated .htaccess rules matched); the credential and the right are resolved inside the
  * transaction that uses them, so a user demoted or a key revoked a moment
  * before cannot still complete a write.
  */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -82,18 +83,53 @@ req_begin(struct req *r)
 	log_request(r->id);
 }
 
-/* The route the front server chose: TENP5_ROUTE (nginx), or what Apache
- * passes on after its internal redirect. NULL when none of the area's. */
+/* The path Apache's rewrite rule matched, under plain CGI: the original URL
+ * (REDIRECT_URL, normalised) relative to the directory of the program it was
+ * rewritten to (SCRIPT_NAME), which holds the .htaccess; without its one
+ * optional trailing slash. These are the request's own variables, which
+ * suEXEC passes on where it strips every variable of the site's. NULL when
+ * the request was not rewritten from that directory (the program was asked
+ * by its own name). */
+static const char *
+cgi_path(const struct req *r, char *buf, size_t cap)
+{
+	const char *url = io_env(&r->io, "REDIRECT_URL");
+	const char *script = io_env(&r->io, "SCRIPT_NAME");
+	const char *slash = strrchr(script, '/');
+	size_t dir = slash ? (size_t)(slash - script) + 1 : 0, n;
+
+	if (!*url || dir == 0 || strncmp(url, script, dir) != 0)
+		return NULL;
+	n = strlen(url + dir);
+	if (n > 0 && url[dir + n - 1] == '/')
+		n--;
+	if (n >= cap)
+		return NULL;
+	memcpy(buf, url + dir, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The route the front server chose on the normalised path (doc/api.md):
+ * nginx names it (TENP5_ROUTE); under plain CGI it is the path the .htaccess
+ * rule matched (cgi_path), "api/<route>" or a whole path's without its first
+ * slash. NULL when none of the area's. */
 static const struct route *
 find_route(const struct req *r)
 {
-	const char *name = io_env(&r->io, "TENP5_ROUTE");
+	char buf[256];
+	const char *name = io_env(&r->io, "TENP5_ROUTE"), *path = NULL;
 
-	if (!*name)
-		name = io_env(&r->io, "REDIRECT_TENP5_ROUTE");
-	for (size_t i = 0; *name && i < r->area->n; i++)
-		if (strcmp(r->area->routes[i].path, name) == 0)
+	if (r->io.cgi && !(path = cgi_path(r, buf, sizeof buf)))
+		return NULL;
+	for (size_t i = 0; i < r->area->n; i++) {
+		const char *rp = r->area->routes[i].path;
+
+		if (!path ? strcmp(rp, name) == 0
+		    : rp[0] == '/' ? strcmp(rp + 1, path) == 0
+		    : strncmp(path, "api/", 4) == 0 && strcmp(rp, path + 4) == 0)
 			return &r->area->routes[i];
+	}
 	return NULL;
 }
 
@@ -202,6 +238,8 @@ authorize(struct req *r, enum auth_use use)
 		reply_str(r->out, K_RAISON, auth_reason_words[why]);
 	if (st != ST_OK)
 		return st;
+	if (!(rt->flags & R_HOLDER) != (r->who.kind != CRED_HOLDER))
+		return ST_DROITS_INSUFFISANTS; /* a holder's routes and the staff's are apart */
 	if (need != SCOPE_ANY && !(r->who.scopes & (need | SCOPE_ADMIN))) {
 		r->scope_missing = need;
 		return ST_DROITS_INSUFFISANTS;
@@ -430,6 +468,14 @@ req_stream(struct req *r, enum key key, sqlite3_stmt *st, row_fn row, int64_t li
 	r->stream.st = st;
 	r->stream.row = row;
 	r->stream.limit = limit;
+	r->stream.card = 0;
+}
+
+void
+req_stream_card(struct req *r, int64_t card)
+{
+	assert(r->stream.key != K__MAX && card > 0); /* after req_stream */
+	r->stream.card = card;
 }
 
 void

@@ -48,12 +48,14 @@ send_headers(struct req *r, enum status st)
 	if (st == ST_METHODE_NON_AUTORISEE)
 		io_puts(io, r->route && (r->route->flags & R_GET) ? "Allow: GET, POST, OPTIONS\r\n"
 		    : "Allow: POST, OPTIONS\r\n");
+	if (st == ST_TROP_DE_CONNEXIONS)
+		io_puts(io, "Retry-After: 10\r\n"); /* as the front server's own 429 */
 	if (code == 401)
 		io_puts(io, "WWW-Authenticate: Bearer realm=\"10p5\", error=\"invalid_token\"\r\n");
 	if (code == 403 && r->scope_missing) {
 		char words[64];
 
-		auth_scopes_format(r->scope_missing, words, sizeof words);
+		scope_format(r->scope_missing, words, sizeof words);
 		snprintf(line, sizeof line, "WWW-Authenticate: Bearer realm=\"10p5\", "
 		    "error=\"insufficient_scope\", scope=\"%s\"\r\n", words);
 		io_puts(io, line);
@@ -63,8 +65,12 @@ send_headers(struct req *r, enum status st)
 	io->headers_sent = true;
 }
 
-/* The longest row a row writer may write (see row_fn). */
+/* The room a row writer is given (see row_fn): ROW_MAX, which every row
+ * without a payment's lines fits in; a row that does not (a payment from the
+ * catalogue with its lines, up to some 40 kB) is made again in ROW_LONG. */
 #define ROW_MAX 1023
+#define ROW_LONG (48 * 1024)
+_Static_assert(ROW_LONG + 1 <= IO_LONG, "a long row fits in the transport's buffer");
 
 enum sent {
 	SENT_WHOLE,
@@ -72,9 +78,40 @@ enum sent {
 	SENT_GONE,     /* the answer can no longer be delivered */
 };
 
+/* Writes the list's current row into the answer's buffer after a comma
+ * (unless first), first within ROW_MAX bytes, else within ROW_LONG. Returns
+ * where it went, *n its length with the comma (the caller then calls
+ * io_used); NULL when the row failed, and then *gone if it is because the
+ * answer can no longer be delivered. */
+static char *
+put_row(struct req *r, bool first, size_t *n, bool *gone)
+{
+	static const size_t room[] = { ROW_MAX, ROW_LONG };
+	size_t comma = first ? 0 : 1;
+
+	*gone = false;
+	for (size_t i = 0; i < sizeof room / sizeof room[0]; i++) {
+		char *p = io_space(&r->io, room[i] + comma);
+		int w;
+
+		if (!p) {
+			*gone = true;
+			return NULL;
+		}
+		if (comma)
+			*p = ',';
+		if ((w = r->stream.row(r->stream.st, p + comma, room[i])) >= 0) {
+			*n = (size_t)w + comma;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 /* Whether r's list may be kept for the next identical request (answers.h),
- * and if so its key in *key: a read answered inside its own read transaction
- * by a process that serves more than one request. */
+ * and if so its key in *key: a read answered inside its own transaction,
+ * which only reads (what a write transaction sees may yet be undone), by a
+ * process that serves more than one request. */
 static bool
 keepable(struct req *r, struct text *key)
 {
@@ -82,7 +119,8 @@ keepable(struct req *r, struct text *key)
 	char *sql;
 
 	if (r->io.cgi || answers_max() == 0 || (r->route->flags & R_WRITE) ||
-	    sqlite3_get_autocommit(db_handle()) || !(sql = sqlite3_expanded_sql(r->stream.st)))
+	    sqlite3_get_autocommit(db_handle()) || sqlite3_txn_state(db_handle(), NULL) == SQLITE_TXN_WRITE ||
+	    !(sql = sqlite3_expanded_sql(r->stream.st)))
 		return false;
 	snprintf(head, sizeof head, "%d %p %" PRId64 " ", (int)r->stream.key,
 	    (void *)r->stream.row, r->stream.limit);
@@ -133,7 +171,8 @@ send_stream(struct req *r)
 	size_t n;
 	int rc;
 
-	if (keepable(r, &key) && db_mark(&mark)) {
+	if (keepable(r, &key) &&
+	    (r->stream.card ? db_card_mark(&mark, r->stream.card) : db_mark(&mark))) {
 		if ((b = answers_find(key.p, &mark, &n))) {
 			res = io_write_long(io, b, n) ? SENT_WHOLE : SENT_GONE;
 			goto out;
@@ -145,22 +184,19 @@ send_stream(struct req *r)
 	put(io, &kept, "\":[");
 	while ((rc = db_step(r->stream.st)) == SQLITE_ROW) {
 		char *p;
-		int w;
+		size_t w;
+		bool gone;
 
 		if (r->stream.limit > 0 && count == r->stream.limit) {
 			cut = true;
 			break;
 		}
-		if (!(p = io_space(io, ROW_MAX + 1))) {
-			res = SENT_GONE;
+		if (!(p = put_row(r, count == 0, &w, &gone)) || hook_fail("row")) {
+			res = gone ? SENT_GONE : SENT_FAILED;
 			goto out;
 		}
-		if (count > 0)
-			*p = ',';
-		if ((w = r->stream.row(r->stream.st, p + (count > 0), ROW_MAX)) < 0 || hook_fail("row"))
-			goto out;
-		io_used(io, (size_t)w + (count > 0));
-		copy(&kept, p, (size_t)w + (count > 0));
+		io_used(io, w);
+		copy(&kept, p, w);
 		last = sqlite3_column_int64(r->stream.st, 0);
 		count++;
 	}
@@ -180,6 +216,22 @@ out:
 	text_free(&key);
 	text_free(&whole);
 	return res;
+}
+
+/* Cuts the answer when its list did not go out whole. */
+static void
+list_end(struct req *r, enum sent res)
+{
+	switch (res) {
+	case SENT_WHOLE:
+		break;
+	case SENT_FAILED:
+		log_error("a list failed half-way: its answer is cut");
+		/* fall through */
+	case SENT_GONE:
+		io_abort(&r->io);
+		break;
+	}
 }
 
 /* Writes the JSON reply for status st from r->out. */
@@ -218,16 +270,7 @@ send_reply(struct req *r, enum status st)
 	send_headers(r, st);
 	if (st == ST_OK && r->stream.key != K__MAX) {
 		io_write(&r->io, text, len - 1); /* all but the closing brace */
-		switch (send_stream(r)) {
-		case SENT_WHOLE:
-			break;
-		case SENT_FAILED:
-			log_error("a list failed half-way: its answer is cut");
-			/* fall through */
-		case SENT_GONE:
-			io_abort(&r->io);
-			break;
-		}
+		list_end(r, send_stream(r));
 	} else
 		io_write(&r->io, text, len);
 	json_object_put(bare);
@@ -247,7 +290,33 @@ reason_phrase(int http)
 	}
 }
 
-/* Writes a raw reply (R_RAW routes). */
+/* Writes the rows of a raw reply's list after its body, as they come (an
+ * export's lines). Stops at the first failure: the caller then cuts the
+ * answer. */
+static enum sent
+send_rows(struct req *r)
+{
+	enum sent res = SENT_WHOLE;
+	int rc;
+
+	while ((rc = db_step(r->stream.st)) == SQLITE_ROW) {
+		size_t w;
+		bool gone;
+
+		if (!put_row(r, true, &w, &gone) || hook_fail("row")) {
+			res = gone ? SENT_GONE : SENT_FAILED;
+			break;
+		}
+		io_used(&r->io, w);
+	}
+	if (res == SENT_WHOLE && rc != SQLITE_DONE)
+		res = SENT_FAILED;
+	sqlite3_reset(r->stream.st);
+	return res;
+}
+
+/* Writes a raw reply (R_RAW routes, or a handler's own reply such as an
+ * export), then its list if it has one. */
 static void
 send_raw(struct req *r)
 {
@@ -261,6 +330,9 @@ send_raw(struct req *r)
 	io_puts(&r->io, "\r\n");
 	if (r->raw.body)
 		io_write(&r->io, r->raw.body, r->raw.len);
+	if (r->stream.key == K__MAX)
+		return;
+	list_end(r, send_rows(r));
 }
 
 void

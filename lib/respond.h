@@ -7,7 +7,7 @@
 #ifndef TENP5_RESPOND_H
 #define TENP5_RESPOND_H
 
-#include "server.h"
+#include "request.h"
 
 /* Writes the answer for r->st. A list that fails half-way (a storage error)
  * is cut with io_abort, never completed. */

@@ -2,14 +2,18 @@
  * A binary's main loop. Under spawn-fcgi, fd 0 is a listening socket: the
  * worker takes turns (writer.c) until SIGTERM, SIGINT or SIGUSR1, and in
  * between writes batched key uses and forgets what has expired. Otherwise it
- * serves the one CGI request of its environment. With --routes it prints its
- * route table instead, for the tests and the front servers' configurations.
+ * serves the one CGI request of its environment, with the settings of
+ * CGI_CONF in its directory. With --routes it prints its route table instead,
+ * for the tests and the front servers' configurations.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <fcgiapp.h>
 
 #include "clock.h"
@@ -25,28 +29,8 @@
 #include "server.h"
 #include "writer.h"
 
-volatile sig_atomic_t server_stopping;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	server_stopping = 1;
-}
-
-void
-server_catch_signals(void)
-{
-	struct sigaction sa;
-
-	/* No SA_RESTART: a poll() or a condition wait must return. */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL); /* what multiwatch sends its children on SIGTERM */
-}
+/* Under plain CGI, the settings file beside the programs (doc/deploy.md). */
+#define CGI_CONF "10p5.conf"
 
 /* Between turns: writes batched key uses when due, and every ten minutes
  * forgets stale sessions, login failures and idempotency records. */
@@ -68,10 +52,70 @@ idle(int64_t now)
 		db_rollback();
 }
 
-static int
-start(const char *prog)
+/* Under plain CGI, whether the database at path lies outside what the web
+ * server serves: the programs' directory (the working directory, where Apache
+ * and suEXEC run them) and the site's root (DOCUMENT_ROOT, and
+ * CONTEXT_DOCUMENT_ROOT for a ~user/ site). A relative path is in the first.
+ * A directory that does not exist is left to the open, which says so. */
+static bool
+outside_web(const char *path)
 {
-	log_init(prog);
+	const char *roots[] = { ".", getenv("DOCUMENT_ROOT"), getenv("CONTEXT_DOCUMENT_ROOT") };
+	char dir[PATH_MAX], real[PATH_MAX], root[PATH_MAX];
+	char *slash;
+
+	if (path[0] != '/') {
+		log_error("TENP5_DB is relative (%s), so in the programs' directory, which is "
+		    "served: give an absolute path outside the web root", path);
+		return false;
+	}
+	if (strlen(path) >= sizeof dir)
+		return true; /* the open refuses it */
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	slash[slash == dir] = '\0'; /* "/x.db" keeps "/" */
+	if (!realpath(dir, real))
+		return true;
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		size_t n;
+
+		if (!roots[i] || !*roots[i] || !realpath(roots[i], root))
+			continue;
+		n = strlen(root);
+		if (strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1)) {
+			log_error("TENP5_DB (%s) is inside %s, which the web server serves: "
+			    "the database must live outside the web root", path, root);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Under plain CGI: a program running as another user than the owner of its
+ * directory runs as the web server's user, whom the host likely shares
+ * between every site's CGI (no suEXEC): then every site can read this
+ * database. Said in the log at each request, since nothing can fix it here. */
+static void
+check_owner(void)
+{
+	struct stat st;
+
+	if (stat(".", &st) == 0 && st.st_uid != geteuid())
+		log_error("runs as uid %u, not as its directory's owner (uid %u): this host "
+		    "seems to run every site's CGI as one user, who can then read the database; "
+		    "a host that runs CGI as each account (suEXEC) keeps it private",
+		    (unsigned)geteuid(), (unsigned)st.st_uid);
+}
+
+/* Reads the configuration and opens the database. Returns 1, or 0 when the
+ * program cannot serve (logged). */
+static int
+start(bool cgi)
+{
+	/* Under CGI, settings also come from CGI_CONF beside the programs: suEXEC
+	 * passes none of the site's variables (doc/deploy.md). */
+	if (cgi && !config_file(CGI_CONF))
+		return 0;
 	if (!config_load())
 		return 0;
 	if (!crypto_init()) {
@@ -82,6 +126,16 @@ start(const char *prog)
 	/* A file-size limit reached must be an error to answer (erreur_bdd), not
 	 * a signal that kills the worker in the middle of a request. */
 	signal(SIGXFSZ, SIG_IGN);
+	if (!cfg.db_path) {
+		log_error(cgi ? "no database: set TENP5_DB in " CGI_CONF " beside the programs, "
+		    "to a path outside the web root" : "no database: set TENP5_DB");
+		return 0;
+	}
+	if (cgi) {
+		check_owner();
+		if (!outside_web(cfg.db_path))
+			return 0;
+	}
 	/* A worker without its database still answers (erreur_bdd) and retries
 	 * the open before each request, so service resumes once it is fixed. */
 	if (!db_open(cfg.db_path, true))
@@ -96,9 +150,10 @@ stop(void)
 	db_close();
 }
 
-/* The one request of a plain CGI process. */
+/* The one request of a plain CGI process; with ready false (the program
+ * cannot serve: see start), answered erreur_generique. */
 static int
-serve_cgi(const struct area *a)
+serve_cgi(const struct area *a, bool ready)
 {
 	struct req r;
 
@@ -106,11 +161,15 @@ serve_cgi(const struct area *a)
 		log_error("out of memory");
 		return 1;
 	}
-	db_heal();
 	req_begin(&r);
-	if (req_read(&r) && req_prepare(&r)) {
-		hook_pause("run");
-		req_run(&r);
+	if (!ready)
+		r.st = ST_ERREUR_GENERIQUE;
+	else {
+		db_heal();
+		if (req_read(&r) && req_prepare(&r)) {
+			hook_pause("run");
+			req_run(&r);
+		}
 	}
 	req_end(&r);
 	req_free(&r);
@@ -205,6 +264,7 @@ print_routes(const struct area *a, bool tsv)
 		json_object_object_add(o, "raw", json_object_new_boolean(rt->flags & R_RAW));
 		json_object_object_add(o, "session", json_object_new_boolean(rt->flags & R_SESSION));
 		json_object_object_add(o, "stream", json_object_new_boolean(rt->flags & R_STREAM));
+		json_object_object_add(o, "holder", json_object_new_boolean(rt->flags & R_HOLDER));
 		json_object_object_add(o, "scope", json_object_new_int((int)shown_scope(rt)));
 		for (int f = 0; f < FLD__MAX; f++) {
 			json_object *fo;
@@ -228,14 +288,19 @@ print_routes(const struct area *a, bool tsv)
 int
 server_main(int argc, char **argv, const struct area *a)
 {
+	bool cgi, ready;
+
 	if (argc == 2 && strcmp(argv[1], "--routes") == 0)
 		return print_routes(a, false);
 	if (argc == 2 && strcmp(argv[1], "--routes=tsv") == 0)
 		return print_routes(a, true);
-	if (!start(a->name))
-		return 1;
+	log_init(a->name);
 	/* The FastCGI library answers "CGI" when fd 0 is not a listening socket. */
-	if (FCGX_Init() != 0 || FCGX_IsCGI())
-		return serve_cgi(a);
+	cgi = FCGX_Init() != 0 || FCGX_IsCGI();
+	ready = start(cgi);
+	if (cgi)
+		return serve_cgi(a, ready);
+	if (!ready)
+		return 1;
 	return a->serve ? a->serve(a) : serve_fastcgi(a);
 }

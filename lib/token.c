@@ -19,6 +19,7 @@ static const char *const prefixes[TOK__MAX] = {
 	[TOK_CODE]          = "10p5ac_",
 	[TOK_CLIENT_SECRET] = "10p5cs_",
 	[TOK_TICKET]        = "10p5tk_",
+	[TOK_HOLDER]        = "10p5ts_",
 };
 
 static const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -19,6 +19,7 @@ enum token_kind {
 	TOK_CODE,
 	TOK_CLIENT_SECRET,
 	TOK_TICKET,         /* a live feed's single-use ticket */
+	TOK_HOLDER,         /* a card holder's session (area moi) */
 	TOK__MAX
 };
 

@@ -9,6 +9,7 @@
  * turn is whole in memory before the first BEGIN, and answers are written
  * after the COMMIT.
  */
+#include <assert.h>
 #include <stdbool.h>
 
 #include "clock.h"
@@ -55,6 +56,7 @@ writer_run(struct req *slots, size_t n)
 	bool go[TURN_MAX], grouped = false;
 	size_t group = 0;
 
+	assert(n <= TURN_MAX); /* writer_gather opens no more */
 	for (size_t i = 0; i < n; i++) {
 		req_begin(&slots[i]);
 		go[i] = req_read(&slots[i]) && req_prepare(&slots[i]);

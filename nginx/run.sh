@@ -33,16 +33,24 @@ export TENP5_DB=${TENP5_DB:-$DATA/10p5.db}
 # whose threads hold every subscriber (lib/feed.c). multiwatch respawns a worker
 # that dies, giving up only on a crash loop (100 deaths, each within 2 s of
 # its start), and stops its workers with SIGTERM, honoured between requests.
+# Exports (a president's, rare, long) have a worker of their own, so that a
+# year's CSV never keeps a shift from opening.
 pools=(
 	"client client ${POOL_CLIENT:-1}"
 	"client-lecture client ${POOL_CLIENT_LECTURE:-3}"
+	"client-code client ${POOL_CLIENT_CODE:-1}"
 	"utilisateur utilisateur ${POOL_UTILISATEUR:-2}"
 	"transaction transaction ${POOL_TRANSACTION:-2}"
 	"divers divers ${POOL_DIVERS:-2}"
 	"cle cle ${POOL_CLE:-1}"
 	"app app ${POOL_APP:-1}"
 	"oauth oauth ${POOL_OAUTH:-2}"
+	"moi moi ${POOL_MOI:-2}"
 	"evenements evenements 1"
+	"service service ${POOL_SERVICE:-1}"
+	"produit produit ${POOL_PRODUIT:-1}"
+	"export export ${POOL_EXPORT:-1}"
+	"horsligne horsligne ${POOL_HORSLIGNE:-1}"
 )
 
 # One instance per data directory: the lock's file is ours alone, so that

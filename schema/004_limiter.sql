@@ -1,4 +1,4 @@
--- The login limiter, rebuilt so that it cannot lock people out (SPEC §5). A
+-- The login limiter, rebuilt so that it cannot lock people out (doc/api.md#logins). A
 -- guesser gets a handful of tries per login and address (or per login and
 -- browser), a bounded number per login and day from everywhere together, and a
 -- bounded number of unknown cards per address; an address or a browser where

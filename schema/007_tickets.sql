@@ -1,4 +1,4 @@
--- Tickets of the live feed (SPEC §6): a browser's EventSource cannot send a
+-- Tickets of the live feed (doc/feed.md#tickets): a browser's EventSource cannot send a
 -- header, so it shows a ticket in the URL instead of its credential. A ticket
 -- is single-use, lives 30 s and stands for the credential it was made with
 -- (kind and row, as struct principal's token_id); only its SHA-256 is kept.

@@ -1,4 +1,4 @@
--- A card's UID identifies, it does not authenticate (SPEC §5): a place where a
+-- A card's UID identifies, it does not authenticate (doc/api.md#cards): a place where a
 -- user only ever showed a card is known for that card, not for the password.
 -- password: the user's password was right here. The rows kept so far may
 -- come from a card and count for cards only: a place becomes known for the

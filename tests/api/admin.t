@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# The operator's command: first president, password reset, the ledger check
-# (and that it catches a drifted balance), online backup during a payment storm,
-# and restore.
+# The operator's command: first president (on a database it creates),
+# password reset, the ledger check (and that it catches a drifted balance),
+# online backup during a payment storm, and restore.
 . "$(dirname "$0")/lib.sh"
 start_stack
 P=$(admin_jeton)
 ok "$([ ${#P} = 30 ]; echo $?)" "the president from ADMIN_LOGIN / ADMIN_MDP can log in"
+
+# One step to a first president, on a database that does not exist yet.
+mkdir -p "$DATA/neuf" "$DATA/vide"
+out=$(ADMIN_MDP=neuf-secret-1 "$ADMIN" -d "$DATA/neuf/10p5.db" president chef 2>&1)
+is "$?: $out" "0: president chef created" "president on a database that does not exist creates it"
+"$ADMIN" -d "$DATA/neuf/10p5.db" check >/dev/null
+is "$?" 0 "a database ready to serve (its ledger checks)"
+out=$("$ADMIN" -d "$DATA/vide/10p5.db" check 2>&1)
+is "$?: $out" "1: 10p5-admin: no database at $DATA/vide/10p5.db (10p5-admin init creates it)" \
+	"a command that needs a database says plainly that there is none"
+is "$(ls -A "$DATA/vide")" "" "and leaves no file behind"
 
 out=$("$ADMIN" -d "$DB" bootstrap)
 is "$out" "" "bootstrap leaves a database with users alone"
@@ -15,11 +26,18 @@ pw=${out##*: }
 call utilisateur/connexion "login=chef&mdp=$pw"
 is "$(st) $(val .droit)" "ok 3" "which logs in as droit 3"
 C=$(val .jeton)
-ADMIN_MDP=new-chef-secret "$ADMIN" -d "$DB" president chef >/dev/null
+call cle/creer "jeton=$C&nom=chef-script"
+KC=$(val .cle)
+out=$(ADMIN_MDP=new-chef-secret "$ADMIN" -d "$DB" president chef)
+is "$out" "president chef reset; ended: sessions 1, API keys 1, OAuth grants 0" "a reset says what it ended"
 call utilisateur/connexion "login=chef&mdp=$pw"
 is "$(st)" identifiants_invalides "a reset retires the old password"
 call client/liste "jeton=$C"
 is "$(st)" jeton_invalide "and ends the president's sessions"
+call client/liste "jeton=$KC"
+is "$(st) $(val .raison)" "jeton_invalide inconnu" "and revokes the president's API keys"
+is "$(sql "SELECT json_extract(detail, '\$.revoque.cles') FROM journal WHERE json_extract(detail, '\$.requete') = 'admin/president/reinitialiser'")" 1 \
+	"the journal says so too"
 call utilisateur/connexion "login=chef&mdp=new-chef-secret"
 is "$(st)" ok "the new password works"
 ADMIN_MDP=short "$ADMIN" -d "$DB" president chef 2>/dev/null

@@ -128,7 +128,8 @@ call client/fiche "jeton=$B&idCarte=AHS0DIEX"
 is "$(st) $(val .idCarte) $(val .solde)" "ok AHS0DIEX 0" "the fiche gives card and balance"
 is "$(val '.transactions | length')" 5 "and the card's five transactions"
 is "$(val '[.transactions[].type] | join(",")')" "1,2,3,3,4" "oldest first"
-is "$(val '.transactions[2] | keys | join(",")')" "client,date,id,montant,qte,type,utilisateur,valide" "each transaction has the SPEC's keys"
+is "$(val '.transactions[2] | keys | join(",")')" "client,date,id,montant,moyen,qte,service,type,utilisateur,valide" \
+	"each transaction has the documented keys"
 is "$(val '.transactions[2].utilisateur')" bar "and names who made it"
 first=$(val '.transactions[0].id')
 call client/fiche "jeton=$B&idCarte=AHS0DIEX&limite=2"
@@ -154,8 +155,8 @@ is "$(st)$(val .champ)" requete_malformeavant "a negative avant is malformed"
 call client/fiche "jeton=$B&idCarte=NOPE"
 is "$(st)" client_inconnu "the fiche of an unknown card says client_inconnu"
 
-# Long answers are kept by each read worker until the next commit
-# (lib/answers.c). Each state is asked for as many times as there are
+# Long answers are kept by each read worker, a card's history until that
+# card changes (lib/answers.h). Each state is asked for as many times as there are
 # workers, twice over: every worker answers it, from the database or from what
 # it kept, and every answer is the same and agrees with the database.
 # states WHAT: the distinct answers (balance, then each row's id and validity).
@@ -178,6 +179,12 @@ is "$(states)" "$(in_db)" "after a top-up (another process's commit), every work
 call annuler "jeton=$B&idTransaction=$tx"
 is "$(st)" ok "the top-up is cancelled"
 is "$(states)" "$(in_db)" "and every worker shows it cancelled"
+call client/payer "jeton=$B&idCarte=RICH1&montant=1"
+is "$(st)" ok "another card pays"
+is "$(states)" "$(in_db)" "every worker's answer for this card is still the database's"
+call client/payer "jeton=$B&idCarte=AHS0DIEX&montant=0.5"
+is "$(st)" ok "then this card pays"
+is "$(states)" "$(in_db)" "and every worker shows the payment, its history kept before read afresh"
 # The kept answer of a list is that list's, in its order: each worker asked
 # in turns for the history oldest first and newest first gives each its own.
 orders=

@@ -49,6 +49,12 @@ get nowhere.html
 is "$CODE $(st)" "404 requete_inconnue" "a path that is neither the API nor a file of the web app is 404 requete_inconnue"
 get ""
 like "$CODE $HEADERS" "^200 .*Content-Security-Policy: default-src 'self'" "the root is the web app, under a strict content security policy"
+get sw.js
+like "$CODE $(hdr Content-Type)" "^200 .*javascript" "the app's worker (sw.js) is served from the site's root as JavaScript"
+is "$(hdr Cache-Control)" no-cache "never kept without asking: a new deployment's worker is seen at once"
+like "$(hdr Content-Security-Policy)" "worker-src 'self'" "the content security policy lets the site's own worker run"
+get moi/
+like "$CODE $HEADERS$REPLY" "^200 .*Content-Security-Policy: default-src 'self'.*src=\"moi\\.js\"" "the card holders' page is at moi/, under the same policy"
 get api/coucou -X PUT
 is "$CODE $REPLY" '405 {"status":"methode_non_autorisee"}' "PUT on coucou is 405 with a JSON body"
 is "$(hdr Content-Type) | $(hdr Allow)" "$JSON | GET, POST, OPTIONS" "with the JSON Content-Type and an Allow header"
@@ -97,8 +103,8 @@ is "$(raw clientsNb)" 4 "clientsNb counts every client"
 is "$(raw consommationsNb)" 3 "consommationsNb: 1 for the amount payment, 2 for the pack"
 is "$(raw soldeMoy)" 14.26 "soldeMoy: 57.03 / 4 = 14.2575, rounded to the cent"
 is "$(raw factureBDE)" 70 "factureBDE: the money collected at valid openings, 50 + 20 (the overdraft opening at -10 collected nothing)"
-is "$(val 'keys | join(",")')" "benefices,clientsNb,consommationsNb,dettes,factureBDE,recettes,soldeMoy,status" \
-	"the reply has exactly the SPEC's keys"
+is "$(val 'keys | join(",")')" "benefices,clientsNb,consommationsNb,dettes,factureBDE,offert,recettes,rechargementsParMoyen,soldeMoy,status" \
+	"the reply has exactly the documented keys"
 call statistiques "jeton=$E"
 is "$(st)" droits_insuffisants "BDE (droit 1) cannot read the figures"
 # The largest values the API accepts cannot make a later read fail: packs of
@@ -251,6 +257,7 @@ call statistiques "jeton=$B&depuis=$t0&jusqua=$t0"
 is "$(st) $(val .champ)" "requete_malforme jusqua" "jusqua not after depuis is malformed"
 call statistiques "jeton=$B&depuis=$t0&jusqua=$((t0 + 30 * 86400000))&pas=60"
 is "$(st) $(val .champ)" "requete_malforme pas" "more than 1000 buckets is malformed"
+is "$(val 'keys | join(",")')" "champ,status" "and the refusal carries no figure"
 call statistiques "jeton=$B&depuis=$t0&pas=59"
 is "$(st) $(val .champ)" "requete_malforme pas" "a bucket under a minute is malformed"
 get api/v1/me -H "Authorization: Bearer $B"

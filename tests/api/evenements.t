@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The live feed (SPEC §6): each kind of event, in order, shaped by the
+# The live feed (doc/feed.md): each kind of event, in order, shaped by the
 # subscriber's right; filters; tickets (single-use, 30 s) and credentials
 # refused in a URL; resume by id across a disconnect, a killed feed process
 # and a restart of the whole stack, every event exactly once; fin when the
@@ -113,7 +113,7 @@ is "$(sse_events bar)" "transaction client transaction client transaction annula
 is "$(sse_ids prez)" "$(sql "SELECT group_concat(id, ' ') || ' ' FROM journal WHERE id > $start AND event != 'cle'")" \
 	"the ids are the journal's, in order"
 is "$(sse_data bar transaction | sed -n 3p)" \
-	"{\"id\":$tx,\"type\":3,\"client\":\"FEED1\",\"utilisateur\":\"bar\",\"date\":$(sql "SELECT date_ms FROM transactions WHERE id = $tx"),\"montant\":1.5,\"qte\":0,\"valide\":true,\"soldeNouveau\":48.5}" \
+	"{\"id\":$tx,\"type\":3,\"client\":\"FEED1\",\"utilisateur\":\"bar\",\"date\":$(sql "SELECT date_ms FROM transactions WHERE id = $tx"),\"montant\":1.5,\"qte\":0,\"valide\":true,\"moyen\":null,\"service\":null,\"soldeNouveau\":48.5}" \
 	"a transaction event is the transaction object and the new balance"
 is "$(sse_data bar annulation | jq -c '[.id, .valide, .soldeNouveau]')" "[$tx,false,50]" \
 	"an annulation shows the row cancelled and the balance after"
@@ -228,6 +228,38 @@ sse_wait lect '^event: transaction'
 is "$(sse_events lect)" "transaction " "it sees the payment, not the overdraft nor the new member"
 sse_stop lect
 
+# A wall screen's key holds the flux scope alone: it follows the feed as a bar
+# member does, and its tickets carry the price list it may not ask for.
+call prix/modifier "jeton=$P&quantite=2&prix=2.8"
+call cle/creer "jeton=$P&nom=mur-flux&droit=2&portee=flux"
+KF=$(val .cle)
+call evenements/ticket "jeton=$KF"
+is "$(st)" ok "a flux key takes a ticket"
+prices=$(jq -c .prix <<<"$REPLY")
+call prix/liste "jeton=$P"
+is "$prices" "$(jq -c .prix <<<"$REPLY")" "whose answer holds the price list"
+sse wall "ticket=$(ticket "$KF")"
+sse wallh -H "Authorization: ApiKey $KF" "x=1"
+sse_wait wall '^retry' && sse_wait wallh '^retry'
+call client/decouvert "jeton=$P&idCarte=FEED2&decouvert=non"
+call prix/modifier "jeton=$P&quantite=2&prix=2.9"
+call client/payer "jeton=$P&idCarte=FEED2&montant=1"
+sse_wait wall '^event: transaction' && sse_wait wallh '^event: transaction'
+is "$(sse_events wall)" "prix transaction " "a flux key follows the feed by ticket, as right 2 sees it"
+is "$(sse_events wallh)" "prix transaction " "and by the header"
+sse_stop wall
+sse_stop wallh
+call cle/creer "jeton=$P&nom=caisse-seule&droit=2&portee=caisse"
+KC=$(val .cle)
+get "api/evenements" -H "Authorization: ApiKey $KC"
+is "$CODE $(st)" "403 droits_insuffisants" "a key with neither lecture nor flux may not follow the feed"
+like "$(hdr WWW-Authenticate)" 'error="insufficient_scope", scope="lecture flux"' "insufficient_scope, naming either"
+call evenements/ticket "jeton=$KC"
+is "$CODE $(st)" "200 droits_insuffisants" "nor take a ticket"
+call cle/creer "jeton=$P&nom=mur-bde&droit=1&portee=flux"
+call evenements/ticket "jeton=$(val .cle)"
+is "$(st)" droits_insuffisants "a flux key below right 2 takes no ticket"
+
 # --- a credential's id is never another's -------------------------------------
 # A stream or a ticket stands for one credential: once it has ended, the next
 # credential made cannot answer in its name. The logout and the president's
@@ -262,6 +294,34 @@ ok "$([ "$(val .id)" != "$KT_ID" ]; echo $?)" "a key made after another was dele
 get "api/evenements?ticket=$TK" --max-time 3 -N
 is "$CODE $(jv '.status, .raison')" "200 jeton_invalide inconnu" \
 	"a ticket taken with a key since deleted opens nothing, though a president made a key after it"
+
+# --- the treasurer's events ------------------------------------------------------
+# A shift's opening and closing are service events, their figures for
+# presidents only; transaction events carry the means, the shift and a
+# basket's lines.
+B=$(login bar bar-secret-1)
+P=$(admin_jeton)
+sse tbar "ticket=$(ticket "$B")"
+sse tprez "types=service,transaction&ticket=$(ticket "$P")"
+sse_wait tbar '^retry' && sse_wait tprez '^retry'
+call produit/modifier "jeton=$P&nom=Ti%27punch&prix=4"
+call service/ouvrir "jeton=$B&caisse=Terrasse&fond=30"
+S=$(val .id)
+call client/recharger "jeton=$B&idCarte=FEED2&montant=10&moyen=carte"
+call client/payer "jeton=$B&idCarte=FEED2&produits=1:2"
+call service/fermer "jeton=$B&id=$S&compte=30"
+sse_wait tbar '"requete":"service/fermer"' && sse_wait tprez '"requete":"service/fermer"'
+is "$(sse_events tbar)" "service transaction transaction service " "a shift's opening and closing are service events"
+is "$(sse_data tbar service | jq -c '[.id, .caisse, .utilisateur, .requete, has("ecart"), has("fond")]' | tr '\n' ' ')" \
+	"[$S,\"Terrasse\",\"bar\",\"service/ouvrir\",false,false] [$S,\"Terrasse\",\"bar\",\"service/fermer\",false,false] " \
+	"a bar member sees which shift, of whom, at which till, without its figures"
+is "$(sse_data tprez service | sed -n 2p | jq -c '[.fond, .attendu, .compte, .ecart, .totaux.carte]')" "[30,30,30,0,10]" \
+	"a president sees its figures"
+is "$(sse_data tbar transaction | jq -c '[.moyen, .service, .lignes]' | tr '\n' ' ')" \
+	"[\"carte\",$S,null] [null,$S,[{\"produit\":1,\"nom\":\"Ti'punch\",\"prix\":4,\"qte\":2}]] " \
+	"transaction events carry the means, the shift and a basket's lines"
+sse_stop tbar
+sse_stop tprez
 
 # --- liveness -------------------------------------------------------------------
 B=$(login bar bar-secret-1)

@@ -11,7 +11,7 @@ if [ "${STACK:-nginx}" = apache ]; then
 fi
 
 # --- a re-check that fails -----------------------------------------------------
-start_stack TENP5_TEST_FAIL=recheck:1
+start_stack TENP5_TEST_FAIL=recheck:2 # the first check is the stream's admission
 P=$(admin_jeton)
 call cle/creer "jeton=$P&nom=mur&droit=2"
 K=$(val .cle)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Moving in from the PHP version (issue 10). A private MariaDB server (on a
+# Moving in from the PHP version (doc/import.md). A private MariaDB server (on a
 # socket in a temporary directory, in another time zone) is loaded with the
 # original schema and generated data: floats that do not round trip, a card
 # whose balance lost an update, cancelled rows, references in another case,

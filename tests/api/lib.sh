@@ -13,6 +13,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${BIN:-$ROOT/build}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 ADMIN=$BIN/bin/10p5-admin
+STATIC_BIN=${STATIC_BIN:-$ROOT/build-static}
+case $STATIC_BIN in /*) ;; *) STATIC_BIN=$ROOT/$STATIC_BIN ;; esac
+WWW=            # the web directory of an Apache stack (start_apache)
 T_N=0
 T_FAIL=0
 STACK_PID=
@@ -67,7 +70,18 @@ clock_set() { # clock_set MS
 	CLOCK_MS=$1
 	printf '%-31s\n' "$1" | dd of="$DATA/clock" conv=notrunc status=none
 }
-clock_forward() { clock_set $((CLOCK_MS + $1 * 1000)); } # clock_forward SECONDS
+# The self-contained programs of make static (CGI_MODE=chroot) are a
+# production build, which reads no test clock: there clock_forward waits for
+# the wall clock to move that far, and only a few seconds may be asked.
+clock_forward() { # clock_forward SECONDS
+	if [ "${CGI_MODE:-}" = chroot ]; then
+		[ "$1" -le 5 ] || { echo "Bail out! clock_forward $1 needs a test build's clock"; exit 1; }
+		local until=$(($(date +%s%N) / 1000000 + $1 * 1000))
+		while [ $(($(date +%s%N) / 1000000)) -lt "$until" ]; do sleep 0.05; done
+		return
+	fi
+	clock_set $((CLOCK_MS + $1 * 1000))
+}
 
 # A free port below the range the kernel gives out to outgoing connections
 # (32768 and up here), so that no client of another test takes it meanwhile.
@@ -134,38 +148,126 @@ start_stack() {
 	exit 1
 }
 
-# The area binaries (build/cgi-bin also holds their object files).
-binaries() { find "$BIN/cgi-bin" -maxdepth 1 -type f -perm -u+x ! -name '*.o' | sort; }
+# The area binaries of $BIN, or of the build given (build/cgi-bin also holds
+# their object files).
+binaries() { find "${1:-$BIN}/cgi-bin" -maxdepth 1 -type f -perm -u+x ! -name '*.o' | sort; }
 
-# The shared-host deployment: each binary copied as <area>.cgi next to the
-# generated .htaccess and the web app, the database outside the web root, and Apache in the
-# foreground with the minimal server of apache/httpd.conf.in. Run as root,
-# Apache serves as www-data, so the state directory is given to that user.
+# The shared-host deployment (STACK=apache): each binary copied as <area>.cgi
+# next to the generated .htaccess, the web app and 10p5.conf (the stack's
+# settings, and the database outside the web root), as doc/deploy.md says,
+# and Apache in the foreground with the minimal server of
+# apache/httpd.conf.in. Run as root, Apache serves as www-data. CGI_MODE says
+# how the host runs the programs:
+#   plain   as Apache's user (the state directory is given to www-data);
+#   suexec  as the site's owner, through Debian's suEXEC, which strips every
+#           variable of the site's: the site is ~$SUEXEC_USER/<run>/ (mod_userdir),
+#           a dedicated user's, who owns the state directory;
+#   chroot  the self-contained binaries of STATIC_BIN (make static), in an
+#           empty chroot, the state directory: it holds the web directory, the
+#           database, the test clock and /dev/urandom, nothing else the
+#           programs could use (Apache's ChrootDir).
+SUEXEC_USER=tenp5cgi
 start_apache() {
-	local www=$DATA/www kv setenv="" user group
-	mkdir -p "$www" "$DATA/run" "$DATA/log"
-	for b in $(binaries); do cp "$b" "$www/${b##*/}.cgi"; done
+	local mode=${CGI_MODE:-plain} www=$DATA/www bins=$BIN conf="" kv site="" docroot user group
+	mkdir -p "$DATA/run" "$DATA/log"
+	case $mode in
+	suexec)
+		id -u "$SUEXEC_USER" >/dev/null 2>&1 ||
+			useradd --create-home --shell /usr/sbin/nologin "$SUEXEC_USER" 2>/dev/null ||
+			id -u "$SUEXEC_USER" >/dev/null || return 1
+		local home
+		home=$(getent passwd "$SUEXEC_USER" | cut -d: -f6)
+		install -d -o "$SUEXEC_USER" -g "$SUEXEC_USER" -m 0755 "$home" "$home/public_html"
+		www=$home/public_html/${DATA##*/}
+		URL=$URL/~$SUEXEC_USER/${DATA##*/}
+		site=$(suexec_site "$SUEXEC_USER" "$home")
+		;;
+	chroot)
+		bins=$STATIC_BIN
+		site="ChrootDir $DATA"
+		mkdir -p "$DATA/dev" "$DATA${DATA%/*}"
+		[ -c "$DATA/dev/urandom" ] || mknod -m 444 "$DATA/dev/urandom" c 1 9
+		# Apache checks its paths before it enters the chroot, and uses them
+		# inside it: there, the state directory's own path leads to its root.
+		[ -L "$DATA$DATA" ] || ln -s / "$DATA$DATA"
+		;;
+	esac
+	WWW=$www
+	mkdir -p "$www"
+	for b in $(binaries "$bins"); do cp "$b" "$www/${b##*/}.cgi"; done
 	cp -r "$ROOT"/www/. "$www/"
-	sed "s|^SetEnv TENP5_DB .*|SetEnv TENP5_DB $DB|" "$BIN/apache/htaccess" >"$www/.htaccess"
-	for kv in "$@"; do setenv+="SetEnv ${kv%%=*} \"${kv#*=}\""$'\n'; done
-	env "$@" TENP5_DB="$DB" "$ADMIN" init >/dev/null
-	env "$@" TENP5_DB="$DB" ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
-		"$ADMIN" bootstrap >/dev/null
+	cp "$BIN/apache/htaccess" "$www/.htaccess"
+	# The programs' settings only: a front server's pool sizes (POOL_*) mean
+	# nothing to a CGI program, and its configuration file refuses them.
+	for kv in TENP5_DB="$DB" "$@"; do
+		case $kv in TENP5_*) conf+="${kv%%=*}=${kv#*=}"$'\n' ;; esac
+	done
+	# In the chroot, paths are the chroot's.
+	[ "$mode" = chroot ] && conf=${conf//"$DATA/"/\/}
+	printf '%s' "$conf" >"$www/10p5.conf"
+	local admin=("$ADMIN") db=$DB
+	if [ "$mode" = chroot ]; then
+		# The database is made as on the host: by the static 10p5-admin,
+		# inside the chroot, which holds it beside the programs.
+		mkdir -p "$DATA/bin"
+		cp "$STATIC_BIN/bin/10p5-admin" "$DATA/bin/"
+		admin=(chroot "$DATA" /bin/10p5-admin) db=/${DB#"$DATA/"}
+		set -- "${@//"$DATA/"/\/}"
+	fi
+	env "$@" TENP5_DB="$db" "${admin[@]}" init >/dev/null
+	env "$@" TENP5_DB="$db" ADMIN_LOGIN="${ADMIN_LOGIN:-prez}" ADMIN_MDP="${ADMIN_MDP:-prez-secret-1}" \
+		"${admin[@]}" bootstrap >/dev/null
 	if [ "$(id -u)" = 0 ]; then
 		user=www-data group=www-data
-		chown -R "$user:$group" "$DATA"
+		if [ "$mode" = suexec ]; then
+			# The site's owner keeps the database; Apache keeps its own files.
+			chown -R "$SUEXEC_USER:$SUEXEC_USER" "$DATA" "$www"
+			chown -R "$user:$group" "$DATA/run" "$DATA/log"
+			chmod 0711 "$DATA"
+		else
+			chown -R "$user:$group" "$DATA"
+		fi
 	else
 		user=$(id -un) group=$(id -gn)
 	fi
-	SETENV=$setenv awk -v port="$PORT" -v data="$DATA" -v www="$www" -v user="$user" -v group="$group" '
+	# The server's own root: the site itself, but for suEXEC, which serves
+	# only ~user/ sites (a site under the server's root would run as www-data).
+	docroot=$www
+	[ "$mode" = suexec ] && docroot=$DATA/run
+	apache_launch "$site" "$docroot" "$user" "$group"
+}
+
+# apache_launch SITE DOCROOT USER GROUP: Apache in the foreground on $PORT
+# with the minimal server of apache/httpd.conf.in, SITE's lines added (what
+# a kind of host does), DOCROOT its root, serving as USER:GROUP. Sets
+# STACK_PID.
+apache_launch() {
+	SITE=$1 awk -v port="$PORT" -v data="$DATA" -v www="$2" -v user="$3" -v group="$4" '
 		{ gsub(/@PORT@/, port); gsub(/@DATA@/, data); gsub(/@WWW@/, www)
 		  gsub(/@USER@/, user); gsub(/@GROUP@/, group) }
-		/^@SETENV@$/ { printf "%s", ENVIRON["SETENV"]; next }
+		/^@SITE@$/ { printf "%s\n", ENVIRON["SITE"]; next }
 		{ print }' "$ROOT/apache/httpd.conf.in" >"$DATA/httpd.conf"
 	# In a session of its own: when stopping, Apache signals its whole
 	# process group, which would otherwise be the test's.
 	setsid apache2 -f "$DATA/httpd.conf" -DFOREGROUND >"$DATA/run.out" 2>&1 &
 	STACK_PID=$!
+}
+
+# suexec_site USER HOME: the lines that serve USER's ~/public_html through
+# suEXEC (mod_userdir), as a shared host does.
+suexec_site() {
+	cat <<SITE
+LoadModule userdir_module /usr/lib/apache2/modules/mod_userdir.so
+LoadModule suexec_module /usr/lib/apache2/modules/mod_suexec.so
+UserDir public_html
+UserDir disabled
+UserDir enabled $1
+<Directory $2/public_html>
+	AllowOverride All
+	Options Indexes FollowSymLinks MultiViews
+	Require all granted
+</Directory>
+SITE
 }
 
 stop_stack() {
@@ -204,7 +306,7 @@ check_logs() {
 next_stack() {
 	stop_stack
 	check_logs
-	if [ "$T_FAIL" = 0 ]; then rm -rf "$DATA"; else diag "the previous stack's files are kept in $DATA"; fi
+	if [ "$T_FAIL" = 0 ]; then rm -rf "$DATA" ${WWW:+"$WWW"}; else diag "the previous stack's files are kept in $DATA"; fi
 	start_stack "$@"
 }
 
@@ -213,7 +315,7 @@ finish() {
 	stop_stack
 	check_logs
 	echo "1..$T_N"
-	[ "$T_FAIL" = 0 ] && rm -rf "$DATA"
+	[ "$T_FAIL" = 0 ] && rm -rf "$DATA" ${WWW:+"$WWW"}
 	exit $((T_FAIL > 254 ? 254 : T_FAIL))
 }
 
@@ -232,6 +334,10 @@ get() {
 	shift
 	split_reply "$(curl -s -D - -w '\n%{http_code}' "$@" "$URL/$path")"
 }
+
+# url_base: the path of $URL from the host's root ("" but on a ~user/ site),
+# which the pages' own links and cookie paths start with.
+url_base() { [[ $URL =~ ^[a-z]+://[^/]+(.*)$ ]] && printf '%s\n' "${BASH_REMATCH[1]}"; }
 
 split_reply() {
 	local all=$1 crlf=$'\r\n\r\n'
@@ -253,13 +359,15 @@ jv() { jq -r "[$1] | map(if type == \"string\" then . else tojson end) | join(\"
 # sql STATEMENTS: run on the test's database, waiting (as the workers do) while
 # a worker holds the write lock: a worker between turns may be writing key uses
 # or forgetting stale sessions, and a statement that gave up at once would
-# leave the test checking what it meant to change.
-sql() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$DB" "$1"; }
+# leave the test checking what it meant to change. As the database's owner
+# (as_owner), since under plain CGI it may be the one to create -wal or -shm.
+sql() { as_owner sqlite3 -batch -noheader -cmd ".timeout 10000" "$DB" "$1"; }
 # as_owner CMD...: CMD as the database's owner when the tests run as root and
-# the stack does not (Apache's CGI runs as www-data). While the site is live, a
-# process of root's that opens the database may create its -wal or -shm file,
-# which SQLite hands to the database's owner only just after creating it: a CGI
-# opening it in that instant gets it read-only, and its payment fails.
+# the stack does not (Apache's CGI runs as www-data, suEXEC's as the site's
+# owner). While the site is live, a process of root's that opens the database
+# may create its -wal or -shm file, which SQLite hands to the database's owner
+# only just after creating it: a CGI opening it in that instant gets it
+# read-only, and its payment fails.
 as_owner() {
 	local owner
 	owner=$(stat -c %U "$DB" 2>/dev/null)
@@ -284,6 +392,11 @@ hdr() {
 }
 # balance CARD: a client's balance in cents, from the database.
 balance() { sql "SELECT balance FROM clients WHERE card = '$1'"; }
+# sessions_of LOGIN: the number of sessions a live login holds.
+sessions_of() {
+	sql "SELECT count(*) FROM sessions WHERE user_id =
+	     (SELECT id FROM users WHERE login = '$1' AND deleted_ms IS NULL)"
+}
 # sha TEXT: the SHA-256 of TEXT in upper-case hex, as sqlite's hex() shows it
 # (and as X'...' takes it).
 sha() { local h; h=$(printf %s "$1" | sha256sum); h=${h%% *}; printf '%s\n' "${h^^}"; }
@@ -309,27 +422,38 @@ held() {
 	return 1
 }
 
-# ledger_ok: the admin command's invariant check passes.
-# oauth_token JETON SCOPE LOGIN MDP: an app made with JETON, then the
-# authorization code flow with PKCE through the consent page, as LOGIN:
-# prints the access token.
-oauth_token() {
-	local cid cs q csrf loc code jar=$DATA/oauth.jar v=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ ch
-	local cb=https%3A%2F%2Ft.example%2Fcb
-	call app/creer "jeton=$1&nom=Jeton%20$2&redirect_uri=$cb"
+# oauth_code JETON SCOPE LOGIN MDP: an app made with JETON, then the
+# authorization request with PKCE through the consent page, as LOGIN: prints
+# "CLIENT_ID CLIENT_SECRET CODE", for oauth_exchange.
+OAUTH_VERIFIER=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ
+OAUTH_CB=https%3A%2F%2Ft.example%2Fcb
+oauth_code() {
+	local cid cs q csrf loc jar=$DATA/oauth.jar ch
+	call app/creer "jeton=$1&nom=Jeton%20$2&redirect_uri=$OAUTH_CB"
 	cid=$(val .client_id) cs=$(val .client_secret)
-	ch=$(printf "$(printf %s "$v" | sha256sum | cut -c1-64 | sed 's/../\\x&/g')" | base64 -w0 | tr '+/' '-_' | tr -d '=')
-	q="client_id=$cid&redirect_uri=$cb&response_type=code&scope=$2&code_challenge=$ch&code_challenge_method=S256"
+	ch=$(printf "$(printf %s "$OAUTH_VERIFIER" | sha256sum | cut -c1-64 | sed 's/../\\x&/g')" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+	q="client_id=$cid&redirect_uri=$OAUTH_CB&response_type=code&scope=$2&code_challenge=$ch&code_challenge_method=S256"
 	csrf=$(curl -s -c "$jar" "$URL/oauth/authorize?$q" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
 	loc=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' "$URL/oauth/authorize" \
 		--data "$q&csrf=$csrf&login=$3&mdp=$4&decision=autoriser")
-	code=$(sed 's/.*code=\([^&]*\).*/\1/' <<<"$loc")
-	curl -s -u "$cid:$cs" "$URL/oauth/token" \
-		-d "grant_type=authorization_code&code=$code&redirect_uri=$cb&code_verifier=$v" | jq -r .access_token
 	rm -f "$jar"
+	echo "$cid $cs $(sed 's/.*code=\([^&]*\).*/\1/' <<<"$loc")"
 }
+# oauth_exchange CLIENT_ID CLIENT_SECRET CODE: the code for tokens; prints
+# the token endpoint's answer.
+oauth_exchange() {
+	curl -s -u "$1:$2" "$URL/oauth/token" \
+		-d "grant_type=authorization_code&code=$3&redirect_uri=$OAUTH_CB&code_verifier=$OAUTH_VERIFIER"
+}
+# oauth_token JETON SCOPE LOGIN MDP: both: prints the access token.
+oauth_token() {
+	local cid cs code
+	read -r cid cs code <<<"$(oauth_code "$@")"
+	oauth_exchange "$cid" "$cs" "$code" | jq -r .access_token
+}
+# ledger_ok: the admin command's invariant check passes.
 ledger_ok() {
-	"$ADMIN" -d "$DB" check >/dev/null 2>&1
+	as_owner "$ADMIN" -d "$DB" check >/dev/null 2>&1
 }
 
 # pages PATH BODY LIMITE ORDRE: the ids of the list PATH answers (its

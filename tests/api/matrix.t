@@ -1,50 +1,70 @@
 #!/usr/bin/env bash
 # Every endpoint, from the binaries' own route tables (--routes), against
-# SPEC §3 and §5: each right 0-3 with a session, an API key of each right, and
-# an OAuth token of each scope; then hostile values in every field of every
-# endpoint, each answering a clear status and, unless it is ok, changing
-# nothing.
+# doc/api.md#rights and #scopes: each right 0-3 with a session, an API key of
+# each right, an OAuth token of each scope and an API key of each portee; then
+# hostile values in every field of every endpoint, each answering a clear
+# status and, unless it is ok, changing nothing.
 . "$(dirname "$0")/lib.sh"
 
-# SPEC §3: the right each endpoint needs ("self" routes: 1 on one's own
-# account, 3 on another's) and, SPEC §5, the scope an OAuth token needs.
-# (utilisateur/deconnexion needs none: logging out is idempotent, SPEC §5.)
+# The right each endpoint needs (doc/api.md#rights; "self" routes: 1 on one's
+# own account, 3 on another's) and the scopes an OAuth token or a key with a
+# portee may open it with (doc/api.md#scopes: any one of them; admin opens
+# everything). (utilisateur/deconnexion needs none: logging out is
+# idempotent, doc/api.md#sessions.)
 declare -A RIGHT=(
 	[utilisateur/mdp]=1 [utilisateur/carte]=1
 	[utilisateur/liste]=3 [utilisateur/fiche]=1 [utilisateur/ajouter]=3
 	[utilisateur/droit]=3 [utilisateur/supprimer]=3
 	[client/ajouter]=1 [client/recharger]=2 [client/payer]=2 [client/vidange]=2
 	[client/liste]=2 [client/fiche]=2 [client/decouvert]=3
+	[client/bloquer]=2 [client/debloquer]=2 [client/remplacer]=2 [client/code]=2
+	[moi/fiche]=0 [moi/bloquer]=0
 	[carte/info]=1 [annuler]=2 [refaire]=2 [transactions]=3 [statistiques]=2
 	[prix/liste]=1 [prix/modifier]=3 [v1/me]=0
 	[cle/creer]=1 [cle/liste]=1 [cle/supprimer]=1
 	[app/creer]=3 [app/liste]=3 [app/supprimer]=3
 	[utilisateur/verrous]=3 [utilisateur/deverrouiller]=3
 	[evenements/ticket]=2
+	[service/ouvrir]=2 [service/fermer]=2 [service/liste]=3
+	[produit/liste]=1 [produit/modifier]=3
+	[export/transactions]=3 [export/services]=3
+	[horsligne/regles]=2 [horsligne/modifier]=3 [horsligne/dettes]=2
 )
 # Credentials are changed by a person logged in with a password only.
 SESSION_ONLY=" utilisateur/mdp utilisateur/carte cle/creer "
+# A card holder's own endpoints take a holder session and nothing else, and a
+# holder session opens nothing else (doc/api.md, card holders).
+HOLDER_ONLY=" moi/fiche moi/bloquer "
 declare -A SCOPE=(
 	[v1/me]=any
 	[utilisateur/fiche]=lecture [utilisateur/liste]=lecture [client/liste]=lecture
 	[client/fiche]=lecture [carte/info]=lecture [transactions]=lecture
-	[statistiques]=lecture [prix/liste]=lecture [evenements/ticket]=lecture
+	[statistiques]=lecture [prix/liste]=lecture [evenements/ticket]="lecture flux"
 	[client/ajouter]=caisse [client/recharger]=caisse [client/payer]=caisse
 	[client/vidange]=caisse [annuler]=caisse [refaire]=caisse
+	[service/ouvrir]=caisse [service/fermer]=caisse [service/liste]=lecture [produit/liste]=lecture
+	[export/transactions]=lecture [export/services]=lecture
+	[horsligne/regles]="caisse lecture" [horsligne/dettes]=lecture
+	[client/bloquer]=caisse [client/debloquer]=caisse [client/remplacer]=caisse
+	[client/code]=caisse
 )
 
-start_stack TENP5_LOGIN_FAILS=100000
+# Sessions live an hour: the honeypot's, last used at its gates, is logged out
+# at the end, minutes later on a busy machine, and must not have lapsed by then.
+start_stack TENP5_LOGIN_FAILS=100000 TENP5_SESSION_TTL=3600
 for b in "$BIN"/cgi-bin/*; do
 	[ -x "$b" ] && [ "${b%.o}" = "$b" ] && "$b" --routes
 done | jq -c 'select(.raw | not) | select(.public | not)' >"$DATA/routes"
 is "$(jq -r .path "$DATA/routes" | sort | tr '\n' ' ')" "$(printf '%s\n' "${!RIGHT[@]}" | sort | tr '\n' ' ')" \
-	"the route tables hold exactly the SPEC's authenticated endpoints"
+	"the route tables hold exactly the documented authenticated endpoints"
 mismatch=$(jq -r '"\(.path) \(.right)"' "$DATA/routes" | while read -r path right; do
-	[ "$right" = "${RIGHT[$path]}" ] || echo "$path declares $right, SPEC says ${RIGHT[$path]}"
+	[ "$right" = "${RIGHT[$path]}" ] || echo "$path declares $right, doc/api.md says ${RIGHT[$path]}"
 done)
-is "$mismatch" "" "every route declares the SPEC's right"
+is "$mismatch" "" "every route declares the documented right"
 is "$(jq -r 'select(.session) | .path' "$DATA/routes" | sort | tr '\n' ' ')" "cle/creer utilisateur/carte utilisateur/mdp " \
 	"exactly the credential-changing endpoints are for password sessions only"
+is "$(jq -r 'select(.holder) | .path' "$DATA/routes" | sort | tr '\n' ' ')" "moi/bloquer moi/fiche " \
+	"exactly the holder's own endpoints take a holder session"
 paths=$(jq -r .path "$DATA/routes" | sort)
 
 P=$(admin_jeton)
@@ -91,7 +111,9 @@ check_gates() {
 	done
 }
 
-below_right() { [ "$D" -lt "${RIGHT[$1]}" ] && echo 1 || echo 0; }
+below_right() {
+	if [[ $HOLDER_ONLY == *" $1 "* ]] || [ "$D" -lt "${RIGHT[$1]}" ]; then echo 1; else echo 0; fi
+}
 key_refused() {
 	if [[ $SESSION_ONLY == *" $1 "* ]]; then echo 1; else below_right "$1"; fi
 }
@@ -108,29 +130,63 @@ for D in 0 1 2 3; do
 done
 is "$fails" "" "API keys of droit 0-3: the same gates, as 403 in the header"
 
-# OAuth: a token of each scope, for the president.
+# OAuth: a token of each scope, for the president (in a fresh session: the
+# gates above may outlast one on a busy machine).
+P=$(admin_jeton)
+SCOPES="compte lecture caisse admin flux"
 declare -A TOKEN
-for scope in compte lecture caisse admin; do
+for scope in $SCOPES; do
 	TOKEN[$scope]=$(oauth_token "$P" "$scope" prez prez-secret-1)
 done
-is "$(printf '%s\n' "${TOKEN[@]}" | grep -c '^10p5at_')" 4 "an OAuth token of each scope"
+is "$(printf '%s\n' "${TOKEN[@]}" | grep -c '^10p5at_')" 5 "an OAuth token of each scope"
 scope_refused() {
 	local need=${SCOPE[$1]:-admin}
-	if [[ $SESSION_ONLY == *" $1 "* ]]; then echo 1
-	elif [ "$need" = any ] || [ "$need" = "$SC" ] || [ "$SC" = admin ]; then echo 0
+	if [[ $SESSION_ONLY$HOLDER_ONLY == *" $1 "* ]]; then echo 1
+	elif [ "$need" = any ] || [[ " $need " == *" $SC "* ]] || [ "$SC" = admin ]; then echo 0
 	else echo 1; fi
 }
 fails=""
-for SC in compte lecture caisse admin; do
+for SC in $SCOPES; do
 	fails+=$(gates "token" "" "Authorization: Bearer ${TOKEN[$SC]}" | check_gates "OAuth scope $SC" scope_refused)
 done
-is "$fails" "" "OAuth tokens of each scope: exactly the SPEC's endpoints pass"
+is "$fails" "" "OAuth tokens of each scope: exactly the documented endpoints pass"
+
+# A holder session: its own endpoints pass, every staff endpoint refuses it.
+call client/ajouter "jeton=$P&idCarte=HOLDER1&solde=5"
+call client/code "jeton=$P&idCarte=HOLDER1"
+call moi/connexion "idCarte=HOLDER1&code=$(val .codeClient)"
+holder_refused() { [[ $HOLDER_ONLY == *" $1 "* ]] && echo 0 || echo 1; }
+is "$(gates "holder" "$(val .jeton)" | check_gates "holder session" holder_refused)" "" \
+	"a holder session: its own endpoints pass, every staff endpoint answers droits_insuffisants"
+
+SESSION[0]=$(login u0 u0-secret-1) # the gates above may outlast the first
 call utilisateur/deconnexion "jeton=${SESSION[0]}"
 is "$(st)" ok "even a honeypot may log out"
 call client/liste "jeton=${SESSION[0]}"
 is "$(st) $(val .raison)" "jeton_invalide inconnu" "and its session is over"
 
+# Keys with a portee: the president's, of right 3, each holding one scope,
+# pass exactly where an OAuth token of that scope does; refused, HTTP 403 in
+# the header and 200 as a parameter.
+declare -A SCOPED
+P=$(admin_jeton)
+for SC in $SCOPES; do
+	call cle/creer "jeton=$P&nom=portee-$SC&portee=$SC"
+	SCOPED[$SC]=$(val .cle)
+done
+fails=""
+for SC in $SCOPES; do
+	out=$(gates "key" "" "Authorization: ApiKey ${SCOPED[$SC]}")
+	fails+=$(check_gates "API key portee $SC (header)" scope_refused <<<"$out")
+	fails+=$(awk -v sc="$SC" '$2 == "droits_insuffisants" && $3 != 403 { print "key " sc ": " $1 " answered HTTP " $3 }' <<<"$out")
+	out=$(gates "key" "${SCOPED[$SC]}")
+	fails+=$(check_gates "API key portee $SC (jeton)" scope_refused <<<"$out")
+	fails+=$(awk -v sc="$SC" '$2 == "droits_insuffisants" && $3 != 200 { print "key " sc ": " $1 " answered HTTP " $3 }' <<<"$out")
+done
+is "$fails" "" "API keys of each portee: exactly the endpoints of their scope pass, as OAuth tokens'"
+
 # --- hostile values in every field of every endpoint ------------------------
+P=$(admin_jeton) # the gates above may outlast a session on a busy machine
 call client/ajouter "jeton=$P&idCarte=HOST1&solde=100"
 call client/payer "jeton=$P&idCarte=HOST1&montant=1"
 add_user "$P" victim victim-secret-1 1
@@ -138,7 +194,10 @@ declare -A GOOD=(
 	[idCarte]=HOST1 [client]=HOST1 [login]=victim [utilisateur]=victim [mdp]=victim-secret-2
 	[montant]=1 [solde]=5 [prix]=1 [decouvert]=non [droit]=1 [quantite]=1 [idTransaction]=999999
 	[limite]=10 [apres]=0 [avant]=999999 [ordre]=recent [nom]=x [expiration]=1 [id]=999999 [client_id]=app_nope
-	[redirect_uri]=https%3A%2F%2Fh.example%2Fcb [idRequete]=h-0 [depuis]=0 [jusqua]=3600000 [pas]=3600
+	[redirect_uri]=https%3A%2F%2Fh.example%2Fcb [idRequete]=h-0 [depuis]=0 [jusqua]=3600000 [pas]=3600 [portee]=lecture
+	[moyen]=carte [caisse]=x [fond]=1 [compte]=1 [produits]=1:1 [categorie]=x [actif]=oui
+	[format]=rfc4180 [horsLigne]=0 [plafondCarte]=1 [plafondCaisse]=1 [dureeMax]=3600
+	[motif]=perdue [nouvelleCarte]=NEW9
 )
 hostile=(
 	"%27%20OR%201%3D1%20--" "%27%3B%20DROP%20TABLE%20clients%3B%20--" "A%00B" "%C3%28" "%C0%AF"
@@ -149,7 +208,13 @@ fingerprint() {
 	    || ':' || (SELECT count(*) FROM clients) || ':' || (SELECT count(*) FROM users)
 	    || ':' || (SELECT count(*) FROM api_keys) || ':' || (SELECT count(*) FROM apps)
 	    || ':' || (SELECT count(*) FROM prices) || ':' || (SELECT total(overdraft) FROM clients)
-	    || ':' || (SELECT group_concat(password, '') FROM users)"
+	    || ':' || (SELECT total(blocked) FROM clients) || ':' || (SELECT count(*) FROM former_cards)
+	    || ':' || (SELECT group_concat(password, '') FROM users)
+	    || ':' || (SELECT count(*) || total(closed_ms IS NULL) FROM services)
+	    || ':' || (SELECT count(*) || group_concat(price || active, '') FROM products)
+	    || ':' || (SELECT count(*) FROM sale_lines)
+	    || ':' || (SELECT card_cap || '/' || till_cap || '/' || max_age_ms FROM offline_rules)
+	    || ':' || (SELECT count(*) FROM offline_flags)"
 }
 # One batch per (endpoint, field): the database is fingerprinted around the
 # batch, and again around each request of a batch in which something passed.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Wire conventions (SPEC §2) and hostile input, through nginx and the FastCGI
+# Wire conventions (doc/api.md#requests and doc/api.md#parameters) and hostile input, through nginx and the FastCGI
 # workers: body encodings and Content-Types, percent-escapes and UTF-8, money,
 # boolean, card and login shapes, size caps, SQL-looking text, idRequete. Every
 # refused write is checked twice: the status it answers, and a database that
@@ -306,7 +306,7 @@ refused_json "413 requete_trop_grande -" "1500 JSON keys are 413" client/payer "
 refused "413 requete_trop_grande -" "a 1 MB value is 413" client/payer "@$body"
 is "$(val .status)" requete_trop_grande "and the 413 body is JSON with its status"
 
-# numbers out of range: refused, never clamped (SPEC §2)
+# numbers out of range: refused, never clamped (doc/api.md#counts)
 refused "200 requete_malforme idTransaction" "idTransaction=99999999999999999999 is malformed" \
 	annuler "jeton=$B&idTransaction=99999999999999999999"
 refused "200 requete_malforme idTransaction" "an idTransaction past 2^53 is malformed" \

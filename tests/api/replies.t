@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 start_stack
-sqlite3 -cmd ".timeout 10000" "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
+as_owner sqlite3 -cmd ".timeout 10000" "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
 P=$(admin_jeton)
 B=$(login bar-2 prez-secret-1)
 
@@ -107,10 +107,20 @@ render() { # render tx|client|client_full|money < rows
 			if ($mode eq "money") {
 				push @out, money($f[0]);
 			} elsif ($mode eq "tx") {
-				push @out, sprintf("{\"id\":%s,\"type\":%s,\"client\":%s,\"utilisateur\":%s,\"date\":%s,\"montant\":%s,\"qte\":%s,\"valide\":%s}",
-				    $f[0], $f[1], str($f[2]), str($f[3]), $f[4], money($f[5]), $f[6], $f[7] ? "true" : "false");
+				my @means = ("especes", "carte", "virement", "offert");
+				my $row = sprintf("{\"id\":%s,\"type\":%s,\"client\":%s,\"utilisateur\":%s,\"date\":%s,\"montant\":%s,\"qte\":%s,\"valide\":%s,\"moyen\":%s,\"service\":%s",
+				    $f[0], $f[1], str($f[2]), str($f[3]), $f[4], money($f[5]), $f[6], $f[7] ? "true" : "false",
+				    $f[1] =~ /^[124]$/ ? "\"$means[$f[8]]\"" : "null", $f[9] eq "" ? "null" : $f[9]);
+				if ($f[10] ne "") {
+					$row .= ",\"lignes\":[" . join(",", map {
+						my ($p, $n, $price, $q) = split /,/;
+						sprintf("{\"produit\":%s,\"nom\":%s,\"prix\":%s,\"qte\":%s}", $p, str($n), money($price), $q)
+					} split /;/, $f[10]) . "]";
+				}
+				push @out, "$row}";
 			} else {
-				my $row = sprintf("{\"idCarte\":%s,\"solde\":%s", str($f[0]), money($f[1]));
+				my $row = sprintf("{\"idCarte\":%s,\"solde\":%s,\"bloquee\":%s", str($f[0]), money($f[1]),
+				    $f[3] ? "true" : "false");
 				$row .= ",\"decouvert\":" . ($f[2] ? "true" : "false") if $mode eq "client_full";
 				push @out, "$row}";
 			}
@@ -118,8 +128,11 @@ render() { # render tx|client|client_full|money < rows
 		print join(",", @out);' "$1"
 }
 tx_rows() { # tx_rows WHERE [LIMIT]
-	sqlite3 -batch -noheader -separator $'\t' "$DB" "SELECT t.id, t.type, hex(c.card), hex(u.login),
-		t.date_ms, t.amount, t.qty, t.valid FROM transactions t JOIN clients c ON c.id = t.client_id
+	as_owner sqlite3 -batch -noheader -separator $'\t' "$DB" "SELECT t.id, t.type, hex(c.card), hex(u.login),
+		t.date_ms, t.amount, t.qty, t.valid, t.means, coalesce(t.service_id, ''),
+		coalesce((SELECT group_concat(product_id || ',' || hex(name) || ',' || price || ',' || qty, ';')
+		FROM (SELECT * FROM sale_lines l WHERE l.transaction_id = t.id ORDER BY line)), '')
+		FROM transactions t JOIN clients c ON c.id = t.client_id
 		JOIN users u ON u.id = t.user_id WHERE $1 ORDER BY t.id LIMIT ${2:--1}"
 }
 long_id=$(sql "SELECT id FROM clients WHERE card = 'LONG'")
@@ -136,19 +149,19 @@ cmp_reply() { # cmp_reply NAME PATH BODY EXPECTED
 	fi
 }
 cmp_reply "client/fiche of 12 000 rows" client/fiche "jeton=$B&idCarte=LONG" \
-	"{\"status\":\"ok\",\"idCarte\":\"LONG\",\"solde\":$long_solde,\"transactions\":[$rows]}"
+	"{\"status\":\"ok\",\"idCarte\":\"LONG\",\"solde\":$long_solde,\"bloquee\":false,\"transactions\":[$rows]}"
 cmp_reply "client/fiche of 12 000 rows, for a president" client/fiche "jeton=$P&idCarte=LONG" \
-	"{\"status\":\"ok\",\"idCarte\":\"LONG\",\"solde\":$long_solde,\"decouvert\":true,\"transactions\":[$rows]}"
+	"{\"status\":\"ok\",\"idCarte\":\"LONG\",\"solde\":$long_solde,\"bloquee\":false,\"decouvert\":true,\"transactions\":[$rows]}"
 rows=$(tx_rows "t.client_id = $long_id AND t.id > 5000" 10000 | render tx)
 last=$(tx_rows "t.client_id = $long_id AND t.id > 5000" 10000 | tail -1 | cut -f1)
 cmp_reply "a page of 10 000 rows" client/fiche "jeton=$B&idCarte=LONG&limite=10000&apres=5000" \
-	"{\"status\":\"ok\",\"idCarte\":\"LONG\",\"solde\":$long_solde,\"transactions\":[$rows],\"suivant\":$last}"
+	"{\"status\":\"ok\",\"idCarte\":\"LONG\",\"solde\":$long_solde,\"bloquee\":false,\"transactions\":[$rows],\"suivant\":$last}"
 cmp_reply "client/liste" client/liste "jeton=$B" \
-	"{\"status\":\"ok\",\"clients\":[$(sqlite3 -batch -noheader -separator $'\t' "$DB" \
-	"SELECT hex(card), balance, overdraft FROM clients ORDER BY card" | render client)]}"
+	"{\"status\":\"ok\",\"clients\":[$(as_owner sqlite3 -batch -noheader -separator $'\t' "$DB" \
+	"SELECT hex(card), balance, overdraft, blocked FROM clients ORDER BY card" | render client)]}"
 cmp_reply "client/liste for a president" client/liste "jeton=$P" \
-	"{\"status\":\"ok\",\"clients\":[$(sqlite3 -batch -noheader -separator $'\t' "$DB" \
-	"SELECT hex(card), balance, overdraft FROM clients ORDER BY card" | render client_full)]}"
+	"{\"status\":\"ok\",\"clients\":[$(as_owner sqlite3 -batch -noheader -separator $'\t' "$DB" \
+	"SELECT hex(card), balance, overdraft, blocked FROM clients ORDER BY card" | render client_full)]}"
 cmp_reply "transactions, all" transactions "jeton=$P" \
 	"{\"status\":\"ok\",\"transactions\":[$(tx_rows 1 | render tx)]}"
 cmp_reply "utilisateur/fiche" utilisateur/fiche "jeton=$P&login=caisse.1" \
@@ -158,7 +171,7 @@ cmp_reply "utilisateur/fiche" utilisateur/fiche "jeton=$P&login=caisse.1" \
 # The storage fails at the 8 000th row (some 1 MB already sent): the answer
 # must not look complete, through FastCGI as when it went out in few records.
 next_stack TENP5_TEST_FAIL=row:8000
-sqlite3 -cmd ".timeout 10000" "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
+as_owner sqlite3 -cmd ".timeout 10000" "$DB" <"$here/replies.sql" || { echo "Bail out! replies.sql failed"; exit 1; }
 B=$(login bar-2 prez-secret-1)
 out=$(curl -s -w '\n%{http_code} %{exitcode}' --data-binary "jeton=$B&idCarte=LONG" "$URL/api/client/fiche")
 tail=${out##*$'\n'}

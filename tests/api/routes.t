@@ -25,12 +25,13 @@ done
 ok "$([ "$n" -gt 30 ]; echo $?)" "the binaries declare $n routes"
 is "${lost# }" "" "the front server sends every one of them to its binary (none is a 404)"
 
-# One normalised path decides both the pool and the handler (SPEC §2): a raw
+# One normalised path decides both the pool and the handler (doc/api.md#paths): a raw
 # request line whose path says one endpoint and, after a "#", another.
 P=$(admin_jeton)
 call client/ajouter "jeton=$P&idCarte=HASH1&solde=50"
-raw_line() { # raw_line TARGET BODY: a POST with TARGET, verbatim, as its request line
-	split_reply "$(curl -s -D - -w '\n%{http_code}' --request-target "$1" --data-binary "$2" "$URL")"
+base=$(sed -E 's|^https?://[^/]+||' <<<"$URL") # "" or a ~user/ site's path
+raw_line() { # raw_line TARGET BODY: a POST with the site's path and TARGET, verbatim, as its request line
+	split_reply "$(curl -s -D - -w '\n%{http_code}' --request-target "$base$1" --data-binary "$2" "$URL")"
 }
 raw_line "/api/client/liste#/api/client/payer" "jeton=$P&idCarte=HASH1&montant=1"
 is "$(sql "SELECT count(*) FROM transactions t JOIN clients c ON c.id = t.client_id WHERE c.card = 'HASH1'")" 1 \

@@ -29,7 +29,7 @@ call annuler "jeton=$B&idTransaction=$pay"
 is "$(st)" ok "a bar member cancels their own payment"
 is "$(val .idTransaction) $(val .client)" "$pay ANN1" "the reply names the row and the client's card"
 is "$(val .soldeAncien) $(val .soldeNouveau)" "15.5 20" "the balance goes back from 15.5 to 20"
-is "$(val 'keys | join(",")')" "client,idTransaction,soldeAncien,soldeNouveau,status" "the reply has exactly the SPEC's keys"
+is "$(val 'keys | join(",")')" "client,idTransaction,soldeAncien,soldeNouveau,status" "the reply has exactly the documented keys"
 is "$(valid "$pay") $(balance ANN1)" "0 2000" "the row is invalid and the balance is 2000 cents in the database"
 is "$(sql "SELECT user_id, balance FROM journal WHERE transaction_id = $pay AND event = 'annulation'")" \
 	"$BAR_ID|2000" "the cancellation is journaled with its author and the new balance"
@@ -131,7 +131,7 @@ call transactions "jeton=$P"
 is "$(st) $(val '[.transactions[].id] | join(",")')" "ok $all" "the president gets the whole ledger, oldest first"
 is "$(val 'has("suivant")')" false "without limite there is no suivant"
 is "$(val '[.transactions[] | keys | join(",")] | unique | join(" ")')" \
-	"client,date,id,montant,qte,type,utilisateur,valide" "every row has the SPEC's keys"
+	"client,date,id,montant,moyen,qte,service,type,utilisateur,valide" "every row has the documented keys"
 is "$(val ".transactions[] | select(.id == $pay) | [.type, .client, .utilisateur, .montant, .qte, .valide] | join(\" \")")" \
 	"3 ANN1 bar 4.5 0 false" "a cancelled payment reads back with valide false"
 is "$(val ".transactions[] | select(.id == $cre) | [.type, .montant, .valide] | join(\" \")")" \

@@ -5,6 +5,13 @@
 # with: nginx answering a fixed JSON by itself (the HTTP ceiling) and a raw
 # SQLite commit loop with the server's durability (the storage ceiling).
 # Prints a table and writes it to tests/bench/results.md (BENCH_OUT).
+#
+#   bench.sh                 every run
+#   bench.sh feed-tickets    the live feed's delivery during payments, with and
+#                            without tickets asked beside them, alone; prints
+#                            its table and leaves results.md as it is
+#   bench.sh holders         10 000 wrong holder codes during payments, alone;
+#                            prints its table and leaves results.md as it is
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../api/lib.sh"
@@ -13,6 +20,11 @@ OUT=${BENCH_OUT:-$here/results.md}
 rows=()
 feed_rows=()
 storm_notes=()
+only=${1:-}
+case $only in
+"" | feed-tickets | holders) ;;
+*) echo "usage: bench.sh [feed-tickets | holders]" >&2; exit 2 ;;
+esac
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -80,11 +92,20 @@ for pool in "null 2" "null-long 3"; do
 done
 
 # stack [ENV...]: (re)starts the stack on the same data and port, with ENV.
+# The feed's subscribers all hold one key (a bar's would hold a credential
+# each): the limits on open streams are lifted.
 stack() {
 	[ -n "${STACK_PID:-}" ] && stop_stack
-	REUSE=${STARTED:-0} start_stack TENP5_SESSION_TTL=86400 TENP5_CEILING=1000000 EXTRA_CONF="$extra" "$@"
+	REUSE=${STARTED:-0} start_stack TENP5_SESSION_TTL=86400 TENP5_CEILING=1000000 \
+		TENP5_FEED_PER_CREDENTIAL=100000 TENP5_FEED_MAX=100000 EXTRA_CONF="$extra" "$@"
 	STARTED=1
 	trap 'kill -TERM "${null_pids[@]}" 2>/dev/null; stop_stack' EXIT
+}
+teardown() {
+	stop_stack
+	kill -TERM "${null_pids[@]}" 2>/dev/null
+	wait "${null_pids[@]}" 2>/dev/null
+	rm -rf "$refdir"
 }
 say "== starting the stack"
 stack
@@ -100,6 +121,233 @@ K=$(val .cle)
 for area in client divers; do
 	eval "rss_${area}_start=$(rss VmRSS $area) anon_${area}_start=$(rss RssAnon $area)"
 done
+
+# The live feed's runs (below, and alone with `bench.sh feed-tickets`). The
+# subscribers come from several loopback addresses, 100 each, as a bar's
+# phones would. W of them follow every transaction (tills, wall screens); the
+# others each follow a card of their own (CARD0000, CARD0001...). First, the
+# payments on one card as in the runs above, the others' cards idle; then
+# payments going round a thousand cards, each followed.
+call cle/creer "jeton=$P&nom=feed&droit=2"
+FK=$(val .cle)
+feed_rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$(pool_pids evenements | awk '{ print $1 }')/status"; }
+nginx_rss() { # the nginx workers' own memory, in all, kB
+	local s=0 p
+	for p in $(pgrep -P "$(cat "$DATA/run/nginx.pid")"); do
+		s=$((s + $(awk '$1 == "RssAnon:" { print $2 }' "/proc/$p/status")))
+	done
+	echo "$s"
+}
+# feed_run N W CARDS [TICKETS]: payments at c=16 (on PAY, or round CARDS
+# cards) with N subscribers connected, and TICKETS evenements/ticket requests
+# a second with the subscribers' key beside them; adds a row to the feed's
+# table and sets DP99 (the delivery's p99, ms).
+feed_run() {
+	local n=$1 w=$2 cards=$3 tickets=${4:-0} r0 g0 r1 g1 start expected got deadline sse_pid what card ticker
+	r0=$(feed_rss RssAnon) g0=$(nginx_rss)
+	"$BIN/tests/sse" "$PORT" "ApiKey $FK" "$n" "$w" >"$DATA/sse.out" 2>&1 &
+	sse_pid=$!
+	deadline=$((SECONDS + 120))
+	until grep -q '^ready' "$DATA/sse.out" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.05; done
+	sleep 1 # let the idle subscribers settle before measuring memory
+	r1=$(feed_rss RssAnon) g1=$(nginx_rss)
+	start=$(sql "SELECT max(id) FROM journal")
+	if [ "$tickets" != 0 ]; then
+		(WRK_METHOD=POST WRK_BODY="jeton=$FK" WRK_RATE=$tickets \
+			wrk -t1 -c2 -d"${DUR}s" -s "$here/wrk.lua" "$URL/api/evenements/ticket" |
+			grep '^RESULT' >"$refdir/tickets") &
+		ticker=$!
+	fi
+	if [ "$cards" = 0 ]; then
+		bench "payer, $n subscribers${4:+, $tickets tickets/s}" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
+		what="on one card; $w follow everything, $((n - w)) their own idle card"
+		ref=$PAYF0
+	else
+		WRK_ROTATE=$cards bench "payer over $cards cards, $n subscribers" 16 api/client/payer \
+			"jeton=$B&idCarte=CARD%N%&montant=0.01"
+		what="round $cards cards; $w follow everything, $((n - w)) a card each"
+		ref=$PAYC0
+	fi
+	if [ "$tickets" != 0 ]; then
+		wait "$ticker"
+		read -r _ trps _ tp99 tbad _ <"$refdir/tickets"
+		say "  tickets beside: $trps/s, p99 $tp99 ms, $tbad bad"
+		what="$what; $tickets tickets/s asked, $trps/s given (p99 $tp99 ms, $tbad bad)"
+	fi
+	# Every transaction goes to the W that follow everything, and to the
+	# follower of its card if it has one.
+	expected=$(sql "SELECT count(*) * $w + sum(CASE WHEN c.card GLOB 'CARD[0-9]*' AND
+		CAST(substr(c.card, 5) AS INTEGER) < $((n - w)) THEN 1 ELSE 0 END)
+		FROM journal j JOIN clients c ON c.id = j.client_id WHERE j.id > $start AND j.event = 'transaction'")
+	deadline=$((SECONDS + 60))
+	got=0
+	while [ "$got" != "$expected" ] && [ "$SECONDS" -lt "$deadline" ]; do
+		kill -USR1 "$sse_pid"
+		sleep 0.2
+		got=$(grep '^EVENTS' "$DATA/sse.out" | tail -1 | cut -d' ' -f2)
+		got=$((got + 0))
+	done
+	kill -TERM "$sse_pid"
+	wait "$sse_pid"
+	read -r _ open total doubles p50 DP99 max <<<"$(grep '^RESULT' "$DATA/sse.out")"
+	say "  $n subscribers: $open open, $total events of $expected expected, $doubles doubled, delivery p50 $p50 ms, p99 $DP99 ms, max $max ms"
+	say "  memory: feed $(mb "$r0") → $(mb "$r1") MB own, nginx workers $(mb "$g0") → $(mb "$g1") MB own"
+	feed_rows+=("| $n | $what | $open | $RPS | $(awk -v a="$RPS" -v b="$ref" 'BEGIN { printf "%.2f", a / b }') | $p50 | $DP99 | $max | $((expected - total)) | $doubles | $(( (r1 - r0) / n )) kB + $(( (g1 - g0) / n )) kB | $(mb "$r1") MB |")
+}
+# The feed process's own writes (a ticket's insert, a key's uses) wait for
+# the write lock behind the payments; delivery must not wait with them
+# (doc/feed.md). feed_tickets: 100 subscribers during payments on one card,
+# in turns without tickets and with 20 a second (without first and last);
+# sets TICKETS_WITH and TICKETS_WITHOUT, each kind of run's delivery p99s
+# (ms): the machine's load drifts between runs, they are compared by their
+# medians.
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+feed_tickets() {
+	local i with=() without=()
+	feed_run 100 5 0
+	without+=("$DP99")
+	for i in 1 2 3; do
+		feed_run 100 5 0 20
+		with+=("$DP99")
+		feed_run 100 5 0
+		without+=("$DP99")
+	done
+	TICKETS_WITH=${with[*]} TICKETS_WITHOUT=${without[*]}
+	say "  delivery p99 with tickets $TICKETS_WITH ms, without $TICKETS_WITHOUT ms"
+}
+feed_table() {
+	echo "## The live feed"
+	echo
+	echo "Payments at c=16 with subscribers connected, against the same payments with none just"
+	echo "before (\"× none\"). Delivery: an event's arrival at its subscriber minus the transaction's"
+	echo "date (which precedes the commit), over every event delivered. Lost: events a subscriber"
+	echo "should have had and did not, once payments stopped; doubled: an id seen twice. Memory per"
+	echo "idle subscriber: the growth of the feed process's own memory (RssAnon) and of nginx's"
+	echo "workers', divided by the subscribers."
+	echo
+	echo "| subscribers | payments, who follows what | open | payments/s | × none | delivery p50 ms | p99 ms | max ms | lost | doubled | memory per idle subscriber (feed + nginx) | feed in all |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${feed_rows[@]}"
+	echo
+	echo "- Delivery while the feed process writes: 100 subscribers during payments on one card,"
+	echo "  three runs with 20 \`evenements/ticket\` a second (each a ticket's insert, and uses"
+	echo "  of the key written once a second) between four without. Delivery p99 with tickets"
+	echo "  $TICKETS_WITH ms, without $TICKETS_WITHOUT ms; medians $(median $TICKETS_WITH) and $(median $TICKETS_WITHOUT) ms,"
+	echo "  $(awk -v a="$(median $TICKETS_WITH)" -v b="$(median $TICKETS_WITHOUT)" 'BEGIN { printf "%.2f", a / b }') × (target ≤ 1.25 ×)."
+}
+# A card holder's code guessed 10 000 times from 50 addresses (moi/connexion,
+# doc/api.md) while payments go at a steady PAY_RATE a second and the real
+# holder logs in from their own browser (its device cookie) once a second:
+# the holder is never locked out, and the payments keep their rate and their
+# p99. Each run with guesses lasts as long as the guesses do, between a run
+# of 10 s before and one as long as it after, without them (the same
+# holder's logins, the same payments): their mean is the reference. Sets HOLDER_ROWS, HOLDER_NOTES and
+# HOLDER_LOCKOUTS (the holder's logins that were not ok, in all).
+PAY_RATE=${PAY_RATE:-200}
+holder_logins() { # holder_logins STOPFILE OUT: the holder's logins, a second apart
+	while [ ! -e "$1" ]; do
+		curl -s -b "$DATA/holder.jar" -c "$DATA/holder.jar" --interface 127.0.22.1 \
+			--data-binary "idCarte=TITULAIRE&code=$HOLDER_CODE" "$URL/api/moi/connexion" | jq -r .status >>"$2"
+		sleep 1
+	done
+}
+# holder_run SECONDS|guesses: payments at PAY_RATE with the holder's logins,
+# for SECONDS or while the 10 000 guesses last; sets HRPS HP99 HSECS, and
+# HOK HLOCK (the holder's logins that were ok, and not).
+holder_run() {
+	local stop=$refdir/holder.stop out=$refdir/holder.out wrk_pid logins t0
+	rm -f "$stop" "$out"
+	: >"$out"
+	holder_logins "$stop" "$out" &
+	logins=$!
+	WRK_METHOD=POST WRK_BODY="jeton=$B&idCarte=PAY&montant=0.01" WRK_RATE=$PAY_RATE \
+		wrk -t1 -c8 -d600s --timeout 10s -s "$here/wrk.lua" "$URL/api/client/payer" >"$refdir/holder.wrk" 2>&1 &
+	wrk_pid=$!
+	t0=$(date +%s.%N)
+	if [ "$1" = guesses ]; then
+		storm 50 <"$refdir/guesses" >"$refdir/guesses.out"
+	else
+		sleep "$1"
+	fi
+	HSECS=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	kill -INT "$wrk_pid" # wrk stops and reports what it measured
+	wait "$wrk_pid"
+	touch "$stop"
+	wait "$logins"
+	read -r _ HRPS _ HP99 hbad _ <<<"$(grep '^RESULT' "$refdir/holder.wrk")"
+	HOK=$(grep -c '^ok$' "$out")
+	HLOCK=$(grep -vc '^ok$' "$out")
+	say "  payer at $PAY_RATE/s${2:+, $2}: $HRPS/s, p99 $HP99 ms, $hbad bad over $HSECS s; holder: $HOK ok, $HLOCK not"
+}
+holder_guesses() {
+	local i code out guess rps0 p990 rps1 p991
+	call client/ajouter "jeton=$B&idCarte=TITULAIRE&solde=10"
+	call client/code "jeton=$B&idCarte=TITULAIRE"
+	HOLDER_CODE=$(val .codeClient)
+	rm -f "$DATA/holder.jar"
+	curl -s -c "$DATA/holder.jar" --interface 127.0.22.1 --data-binary "idCarte=TITULAIRE&code=$HOLDER_CODE" \
+		"$URL/api/moi/connexion" >/dev/null
+	# 10 000 codes of the right shape, none the right one, from 127.0.21.1-50.
+	awk -v right="${HOLDER_CODE//-/}" 'BEGIN {
+		a = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+		for (i = 0; i < 10000; i++) {
+			code = ""; n = i
+			for (k = 0; k < 12; k++) { code = code substr(a, n % 31 + 1, 1); n = int(n / 31) }
+			if (code == right) code = "Z" substr(code, 2)
+			printf "moi/connexion idCarte=TITULAIRE&code=%s 127.0.21.%d\n", code, i % 50 + 1
+		}
+	}' >"$refdir/guesses"
+	HOLDER_ROWS=() HOLDER_NOTES=() HOLDER_LOCKOUTS=0
+	for i in 1 2 3; do
+		holder_run 10 "without guesses"
+		read -r rps0 p990 <<<"$HRPS $HP99"
+		HOLDER_LOCKOUTS=$((HOLDER_LOCKOUTS + HLOCK))
+		holder_run guesses "10 000 guesses"
+		read -r rps1 p991 g_secs g_ok g_lock <<<"$HRPS $HP99 $HSECS $HOK $HLOCK"
+		HOLDER_LOCKOUTS=$((HOLDER_LOCKOUTS + HLOCK))
+		holder_run "$g_secs" "without guesses"
+		HOLDER_LOCKOUTS=$((HOLDER_LOCKOUTS + HLOCK))
+		rps0=$(awk -v a="$rps0" -v b="$HRPS" 'BEGIN { printf "%.1f", (a + b) / 2 }')
+		p990=$(awk -v a="$p990" -v b="$HP99" 'BEGIN { printf "%.3f", (a + b) / 2 }')
+		out=$(jq -sr 'group_by(.status) | map("\(length) \(.[0].status)") | join(", ")' "$refdir/guesses.out")
+		HOLDER_ROWS+=("| $i | $g_secs | $out | $g_ok ok, $g_lock locked out | $rps1 | $(awk -v a="$rps1" -v b="$rps0" 'BEGIN { printf "%.2f", a / b }') | $p991 | $p990 | $(awk -v a="$p991" -v b="$p990" 'BEGIN { printf "%.2f", a / b }') |")
+	done
+	HOLDER_NOTES+=("the holder's logins that were not ok, in all the runs: $HOLDER_LOCKOUTS (target 0)")
+}
+holder_table() {
+	echo "## A holder's code guessed during payments"
+	echo
+	echo "10 000 wrong holder codes for one card, 50 at a time from 50 addresses, while payments"
+	echo "go at a steady $PAY_RATE a second (c=8) and the card's holder logs in from their own browser"
+	echo "(its device cookie, another address) once a second. Each run with guesses lasts as long as"
+	echo "they do; the reference is the mean of a 10 s run just before and one as long as it just after,"
+	echo "with the same payments and the holder's logins but no guesses. Targets: the holder never"
+	echo "locked out; payments/s ≥ 0.95 × without (the rate kept); p99 ≤ 2 × without."
+	echo
+	echo "| run | guesses' s | guesses' answers | holder's logins | payments/s | × without | p99 ms | without | × without |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${HOLDER_ROWS[@]}"
+	echo
+	printf -- '- %s.\n' "${HOLDER_NOTES[@]}"
+}
+if [ "$only" = holders ]; then
+	say "== a holder's code guessed during payments"
+	holder_guesses
+	teardown
+	holder_table
+	[ "$HOLDER_LOCKOUTS" = 0 ]
+	exit
+fi
+
+if [ "$only" = feed-tickets ]; then
+	say "== the live feed while its process writes"
+	bench "payer, no subscriber" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
+	PAYF0=$RPS
+	feed_tickets
+	teardown
+	feed_table
+	exit 0
+fi
 
 say "== references"
 bench "nginx return 200" 16 bench/ceiling
@@ -225,6 +473,29 @@ for c in 1 16 64; do
 done
 w1=$(wal_frames)
 
+say "== a card's history while other cards pay"
+# A 10 000-row fiche asked at c=16 while payments go round a thousand other
+# cards at c=4: each worker gives the history it kept until that card changes
+# (lib/answers.h). Its reference is the null reply of the same length with the
+# same payments running. beside CMD...: runs CMD during those payments; sets
+# BESIDE (the payments' rate).
+beside() {
+	(WRK_METHOD=POST WRK_BODY="jeton=$B&idCarte=CARD%N%&montant=0.01" WRK_ROTATE=1000 \
+		wrk -t1 -c4 -d"$((DUR + 2))s" -s "$here/wrk.lua" "$URL/api/client/payer" |
+		grep '^RESULT' >"$refdir/beside") &
+	local pay=$!
+	"$@"
+	wait "$pay"
+	read -r _ BESIDE _ <"$refdir/beside"
+}
+n=$(curl -s --data-binary "jeton=$B&idCarte=H10K" "$URL/api/client/fiche" | wc -c)
+beside long "null FastCGI, $n bytes, other cards paying" 16 "bench/fastcgi-long?bytes=$n"
+NULL_BESIDE=$RPS
+row "reference: nginx → FastCGI, fixed reply of $n bytes, while other cards pay at c=4 ($BESIDE/s)" 16 "" "" ""
+beside long "fiche 10K, other cards paying" 16 api/client/fiche "jeton=$B&idCarte=H10K"
+row "\`client/fiche\`, 10 000 transactions, while other cards pay at c=4 ($BESIDE/s)" 16 "$NULL_BESIDE" \
+	"same-length null reply, same payments" "≥ 0.8 × same-length null reply, p99 < 100 ms"
+
 say "== a storm of logins during payments, three times"
 # Each time against the rate alone just before and just after (their mean):
 # this machine's speed drifts within a minute.
@@ -266,63 +537,6 @@ AFRESH_LISTE=$RPS
 stack
 
 say "== the live feed: subscribers while payments run"
-# The subscribers come from several loopback addresses, 100 each, as a bar's
-# phones would. W of them follow every transaction (tills, wall screens); the
-# others each follow a card of their own (CARD0000, CARD0001...). First, the
-# payments on one card as in the runs above, the others' cards idle; then
-# payments going round a thousand cards, each followed.
-call cle/creer "jeton=$P&nom=feed&droit=2"
-FK=$(val .cle)
-feed_rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$(pool_pids evenements | awk '{ print $1 }')/status"; }
-nginx_rss() { # the nginx workers' own memory, in all, kB
-	local s=0 p
-	for p in $(pgrep -P "$(cat "$DATA/run/nginx.pid")"); do
-		s=$((s + $(awk '$1 == "RssAnon:" { print $2 }' "/proc/$p/status")))
-	done
-	echo "$s"
-}
-# feed_run N W CARDS: payments at c=16 (on PAY, or round CARDS cards) with N
-# subscribers connected; adds a row to the feed's table.
-feed_run() {
-	local n=$1 w=$2 cards=$3 r0 g0 r1 g1 start expected got deadline sse_pid what card
-	r0=$(feed_rss RssAnon) g0=$(nginx_rss)
-	"$BIN/tests/sse" "$PORT" "ApiKey $FK" "$n" "$w" >"$DATA/sse.out" 2>&1 &
-	sse_pid=$!
-	deadline=$((SECONDS + 120))
-	until grep -q '^ready' "$DATA/sse.out" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.05; done
-	sleep 1 # let the idle subscribers settle before measuring memory
-	r1=$(feed_rss RssAnon) g1=$(nginx_rss)
-	start=$(sql "SELECT max(id) FROM journal")
-	if [ "$cards" = 0 ]; then
-		bench "payer, $n subscribers" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
-		what="on one card; $w follow everything, $((n - w)) their own idle card"
-		ref=$PAYF0
-	else
-		WRK_ROTATE=$cards bench "payer over $cards cards, $n subscribers" 16 api/client/payer \
-			"jeton=$B&idCarte=CARD%N%&montant=0.01"
-		what="round $cards cards; $w follow everything, $((n - w)) a card each"
-		ref=$PAYC0
-	fi
-	# Every transaction goes to the W that follow everything, and to the
-	# follower of its card if it has one.
-	expected=$(sql "SELECT count(*) * $w + sum(CASE WHEN c.card GLOB 'CARD[0-9]*' AND
-		CAST(substr(c.card, 5) AS INTEGER) < $((n - w)) THEN 1 ELSE 0 END)
-		FROM journal j JOIN clients c ON c.id = j.client_id WHERE j.id > $start AND j.event = 'transaction'")
-	deadline=$((SECONDS + 60))
-	got=0
-	while [ "$got" != "$expected" ] && [ "$SECONDS" -lt "$deadline" ]; do
-		kill -USR1 "$sse_pid"
-		sleep 0.2
-		got=$(grep '^EVENTS' "$DATA/sse.out" | tail -1 | cut -d' ' -f2)
-		got=$((got + 0))
-	done
-	kill -TERM "$sse_pid"
-	wait "$sse_pid"
-	read -r _ open total doubles p50 p99 max <<<"$(grep '^RESULT' "$DATA/sse.out")"
-	say "  $n subscribers: $open open, $total events of $expected expected, $doubles doubled, delivery p50 $p50 ms, p99 $p99 ms, max $max ms"
-	say "  memory: feed $(mb "$r0") → $(mb "$r1") MB own, nginx workers $(mb "$g0") → $(mb "$g1") MB own"
-	feed_rows+=("| $n | $what | $open | $RPS | $(awk -v a="$RPS" -v b="$ref" 'BEGIN { printf "%.2f", a / b }') | $p50 | $p99 | $max | $((expected - total)) | $doubles | $(( (r1 - r0) / n )) kB + $(( (g1 - g0) / n )) kB | $(mb "$r1") MB |")
-}
 bench "payer, no subscriber" 16 api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
 PAYF0=$RPS
 for n in 1 100 1000; do
@@ -331,13 +545,13 @@ done
 WRK_ROTATE=1000 bench "payer over 1000 cards, no subscriber" 16 api/client/payer "jeton=$B&idCarte=CARD%N%&montant=0.01"
 PAYC0=$RPS
 feed_run 1000 5 1000
+feed_tickets
+say "== a holder's code guessed during payments"
+holder_guesses
 "$ADMIN" -d "$DB" check >/dev/null
 ledger=$?
 lost=$(sql "SELECT count(*) FROM clients WHERE card = 'PAY' AND balance != 100000000 - (SELECT count(*) FROM transactions t WHERE t.client_id = clients.id AND type = 3)")
-stop_stack
-kill -TERM "${null_pids[@]}" 2>/dev/null
-wait "${null_pids[@]}" 2>/dev/null
-rm -rf "$refdir"
+teardown
 
 # ceiling WHAT LABEL: that ceiling for SCAN_WHAT and NULL_WHAT, against the
 # measured c=16 rate of the answer read afresh (AFRESH_WHAT).
@@ -387,16 +601,9 @@ ceiling() {
 	echo "- Ledger check after the run: $([ "$ledger" = 0 ] && echo passed || echo FAILED); payments lost: $lost."
 	echo "- Logins during the storms (c=16, the right passwords of 100 staff in turn): $(IFS=';'; echo "${storm_notes[*]}" | sed 's/;/; /g')."
 	echo
-	echo "## The live feed"
+	feed_table
 	echo
-	echo "Payments at c=16 with subscribers connected, against the same payments with none just"
-	echo "before (\"× none\"). Delivery: an event's arrival at its subscriber minus the transaction's"
-	echo "date (which precedes the commit), over every event delivered. Lost: events a subscriber"
-	echo "should have had and did not, once payments stopped; doubled: an id seen twice. Memory per"
-	echo "idle subscriber: the growth of the feed process's own memory (RssAnon) and of nginx's"
-	echo "workers', divided by the subscribers."
-	echo
-	echo "| subscribers | payments, who follows what | open | payments/s | × none | delivery p50 ms | p99 ms | max ms | lost | doubled | memory per idle subscriber (feed + nginx) | feed in all |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-	printf '%s\n' "${feed_rows[@]}"
+	holder_table
 } | tee "$OUT"
+# The holder locked out by others' guesses fails the run.
+[ "$HOLDER_LOCKOUTS" = 0 ]

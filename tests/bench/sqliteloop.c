@@ -95,7 +95,7 @@ read_loop(sqlite3 *db, double seconds, const char *sql, const char *text)
 		sqlite3_reset(st);
 		passes++;
 	} while (now() < end);
-	printf("%.1f %ld\n", passes / (now() - start), rows);
+	printf("%.3f %ld\n", passes / (now() - start), rows);
 	sqlite3_finalize(st);
 	return 0;
 }

@@ -1,7 +1,8 @@
 -- wrk script for `make bench`: the request comes from the environment
 -- (WRK_METHOD, WRK_BODY urlencoded, WRK_AUTH header; with WRK_ROTATE=n, each
 -- request's %N% is the next of 0000 .. n-1, a card or a login's number, each
--- thread starting its round elsewhere), every answer is
+-- thread starting its round elsewhere; with WRK_RATE=n, one thread sends n
+-- requests a second in all), every answer is
 -- checked for HTTP 200 and "status":"ok", and done() prints one
 -- machine-readable line: RESULT <req/s> <p50 ms> <p99 ms> <bad answers> <requests>
 --
@@ -32,6 +33,26 @@ if rotate > 0 then
 		turn = turn + 1
 		return wrk.format(nil, nil, nil,
 			(string.gsub(body, "%%N%%", string.format("%04d", turn % rotate))))
+	end
+end
+
+-- A steady rate whatever the answers' time: each request takes the next slot
+-- of 1/n s (wrk asks delay() before each one, on any of the thread's
+-- connections) and waits for it; one whose slot has passed goes at once.
+local rate = tonumber(os.getenv("WRK_RATE") or "0")
+if rate > 0 then
+	local ffi = require("ffi")
+	ffi.cdef[[
+	struct wrk_timespec { long tv_sec; long tv_nsec; };
+	int clock_gettime(int clock, struct wrk_timespec *ts);
+	]]
+	local ts = ffi.new("struct wrk_timespec")
+	local slot
+	function delay()
+		ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+		local now = tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+		slot = slot and slot + 1000 / rate or now
+		return math.max(0, math.floor(slot - now))
 	end
 end
 

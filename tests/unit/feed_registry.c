@@ -3,6 +3,8 @@
  * reach, a subscriber too slow for the ring, and re-checks shared by the
  * streams of one credential. One process, one registry: the cases run in
  * order on the same ring. */
+#include <pthread.h>
+
 #include "../tap.h"
 #include "config.h"
 #include "feed_registry.h"
@@ -100,6 +102,33 @@ failing(enum cred_kind kind, int64_t token_id, int64_t now, enum shape *shape,
 {
 	(void)kind, (void)token_id, (void)now, (void)shape, (void)why;
 	return ST_ERREUR_BDD;
+}
+
+/* A connection thread's join, as feed.c makes it. */
+static void *
+join(void *arg)
+{
+	struct subscriber *s = arg;
+
+	s->end = registry_join(s);
+	return NULL;
+}
+
+/* Joins s from a thread of its own, admits it with verdict, and returns
+ * what its join returned. */
+static enum status
+admitted(struct subscriber *s, registry_verdict_fn verdict)
+{
+	pthread_t t;
+
+	s->admitted = false;
+	pthread_create(&t, NULL, join, s);
+	do {
+		registry_idle(100); /* returns once s joined, or after 100 ms */
+		registry_admit(900, verdict);
+	} while (!s->admitted); /* set by registry_admit, in this thread */
+	pthread_join(t, NULL);
+	return s->end;
 }
 
 int
@@ -247,9 +276,61 @@ main(void)
 		    "a re-check that cannot read the credential ends the stream: fin erreur_bdd");
 	}
 
+	/* Admission: the follower's verdict, read afresh, settles the shape and
+	 * the resume point. */
+	{
+		struct subscriber late, refused, behind;
+
+		subscriber(&late, "", SHAPE_PRESIDENT, CRED_SESSION, 11);
+		late.last = -1; /* live only */
+		is_int(admitted(&late, demoted), ST_OK, "a subscriber the follower admits may stream");
+		is_int(late.shapes.now, SHAPE_BAR, "in the shape of its credential's right now");
+		is_int(late.shapes.before, SHAPE_BAR, "for the events it replays as well");
+		is_int(late.last, registry_newest(), "live only, it starts at the newest id published");
+		ok(!late.reinit, "and is not told to start afresh");
+		is_int(late.next_check, 900 + FEED_CHECK_MS, "its credential is next due FEED_CHECK_MS later");
+		subscriber(&behind, "", SHAPE_BAR, CRED_SESSION, 12);
+		behind.last = 1;
+		is_int(admitted(&behind, demoted), ST_OK, "one whose resume point is out of reach is admitted");
+		ok(behind.reinit, "told to start afresh");
+		is_int(behind.last, registry_newest(), "from the newest id");
+		subscriber(&refused, "", SHAPE_BAR, CRED_KEY, 13);
+		is_int(admitted(&refused, revoked), ST_JETON_INVALIDE,
+		    "a subscriber whose credential went meanwhile is refused with its verdict");
+		is_int(refused.why, AR_INCONNU, "and its raison");
+		publish1(ev(41, FK_TRANSACTION, "", "tx41\n", "tx41\n"), 41);
+		ok(late.pending && !refused.pending, "the refused one is not enlisted");
+		registry_delist(&late);
+		registry_delist(&behind);
+	}
+
+	/* A credential's share of the feed. */
+	{
+		struct subscriber first, second, third, elsewhere;
+
+		cfg.feed_per_credential = 2;
+		subscriber(&first, "", SHAPE_BAR, CRED_KEY, 20);
+		subscriber(&second, "X", SHAPE_BAR, CRED_KEY, 20);
+		subscriber(&third, "", SHAPE_BAR, CRED_KEY, 20);
+		subscriber(&elsewhere, "", SHAPE_BAR, CRED_KEY, 21);
+		is_int(admitted(&first, demoted), ST_OK, "a key's first stream is admitted");
+		is_int(admitted(&second, demoted), ST_OK, "and its second, up to its share");
+		is_int(admitted(&third, demoted), ST_TROP_DE_CONNEXIONS,
+		    "one past its share is refused: trop_de_connexions");
+		is_int(admitted(&elsewhere, demoted), ST_OK, "another key's stream is admitted");
+		publish1(ev(42, FK_TRANSACTION, "", "tx42\n", "tx42\n"), 42);
+		ok(first.pending && !third.pending, "the refused one is not enlisted");
+		registry_delist(&first);
+		subscriber(&third, "", SHAPE_BAR, CRED_KEY, 20);
+		is_int(admitted(&third, demoted), ST_OK, "once one of its streams ends, the key's next is admitted");
+		registry_delist(&second);
+		registry_delist(&third);
+		registry_delist(&elsewhere);
+	}
+
 	registry_delist(&card_x);
 	registry_wait(&card_x, 0, &view);
-	publish1(ev(40, FK_TRANSACTION, "X", "tx40\n", "tx40\n"), 40);
+	publish1(ev(43, FK_TRANSACTION, "X", "tx43\n", "tx43\n"), 43);
 	ok(!card_x.pending, "a subscriber delisted is no longer woken");
 	registry_delist(&all);
 	registry_delist(&card_y);

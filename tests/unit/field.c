@@ -1,5 +1,6 @@
 /* Unit tests for lib/field.c: the value shapes of the wire. */
 #include "../tap.h"
+#include "auth.h"
 #include "field.h"
 
 static void
@@ -148,6 +149,56 @@ test_shapes(void)
 	is_int(utf8_length("\xC3\xA9t\xC3\xA9"), 3, "été has 3 code points");
 }
 
+/* A portee, read from a buffer that ends where the string does. */
+static void
+portee(const char *s, int64_t bits, const char *what)
+{
+	char *b = guarded_copy(s, strlen(s));
+	int64_t v = -1;
+	int r;
+
+	b[strlen(s)] = '\0';
+	r = field_parse(FT_SCOPES, b, &v);
+	if (bits)
+		ok(r == 1 && v == bits, "portee '%s' is %" PRId64 " (%s; got %d, %" PRId64 ")", s,
+		    bits, what, r, v);
+	else
+		ok(r == 0, "portee '%s' is malformed (%s)", s, what);
+}
+
+static void
+test_portee(void)
+{
+	portee("flux", SCOPE_FLUX, "a wall screen's");
+	portee("compte", SCOPE_COMPTE, "one word");
+	portee("lecture flux", SCOPE_LECTURE | SCOPE_FLUX, "a space between words");
+	portee("lecture,flux", SCOPE_LECTURE | SCOPE_FLUX, "a comma");
+	portee("lecture, flux", SCOPE_LECTURE | SCOPE_FLUX, "a comma and a space");
+	portee("flux lecture", SCOPE_LECTURE | SCOPE_FLUX, "in any order");
+	portee("compte lecture,caisse, admin flux", SCOPE__ALL, "every scope, separators mixed");
+	portee("", 0, "nothing");
+	portee(" ", 0, "a space alone");
+	portee(",", 0, "a comma alone");
+	portee(" flux", 0, "a space first");
+	portee("flux ", 0, "a space last");
+	portee("flux,", 0, "a comma last");
+	portee(",flux", 0, "a comma first");
+	portee("lecture  flux", 0, "two spaces");
+	portee("lecture,,flux", 0, "an empty item");
+	portee("lecture ,flux", 0, "a space before a comma");
+	portee("lecture,  flux", 0, "a comma and two spaces");
+	portee("lecture\tflux", 0, "a tab");
+	portee("lecture;flux", 0, "a semicolon");
+	portee("flux flux", 0, "a word twice");
+	portee("lecture, flux,lecture", 0, "a word again later");
+	portee("Flux", 0, "capitals");
+	portee("flu", 0, "a word cut short");
+	portee("fluxx", 0, "a word too long");
+	portee("tout", 0, "an unknown word");
+	portee("lecture tout", 0, "an unknown word after a known one");
+	portee("flux\xC3\xA9", 0, "a letter beyond ASCII");
+}
+
 static void
 test_validate(void)
 {
@@ -186,6 +237,20 @@ test_validate(void)
 	form_parse(&p, body, strlen(body), &champ);
 	is_int(field_validate(&p, FB(FLD_ID_CARTE), 0, v, &champ), ST_OK,
 	    "a parameter the route does not take is ignored");
+	strcpy(body, "portee=lecture+flux");
+	form_parse(&p, body, strlen(body), &champ);
+	is_int(field_validate(&p, FB(FLD_PORTEE), 0, v, &champ), ST_OK, "a portee validates");
+	is_int(v[FLD_PORTEE].i, SCOPE_LECTURE | SCOPE_FLUX, "into its scope bits");
+	strcpy(body, "portee=flux&portee=lecture");
+	form_parse(&p, body, strlen(body), &champ);
+	is_int(field_validate(&p, FB(FLD_PORTEE), 0, v, &champ), ST_REQUETE_MALFORME,
+	    "a portee given twice is malformed");
+	is_str(champ, "portee", "champ names it");
+	strcpy(body, "portee=flux%2C%2Clecture");
+	form_parse(&p, body, strlen(body), &champ);
+	is_int(field_validate(&p, FB(FLD_PORTEE), 0, v, &champ), ST_REQUETE_MALFORME,
+	    "a portee with an empty item is malformed");
+	is_str(champ, "portee", "champ names it");
 }
 
 int
@@ -193,6 +258,7 @@ main(void)
 {
 	test_money();
 	test_shapes();
+	test_portee();
 	test_validate();
 	return done_testing();
 }

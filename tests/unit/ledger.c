@@ -56,9 +56,10 @@ main(void)
 
 	strcpy(c.card, "CARD1");
 	db_begin(true);
-	ok(ledger_open_client(&who, 1000, &c, &tx), "a client is opened");
+	ok(ledger_open_client(&who, 1000, &c, MEANS_ESPECES, &tx), "a client is opened");
 	is_int(c.balance, 1000, "with its initial balance");
-	ok(ledger_post(&who, 2000, &c, TX_PAIEMENT, 250, 2, &pay), "a payment is posted");
+	ok(ledger_post(&who, 2000, &c, &(struct posting){ .type = TX_PAIEMENT, .amount = 250, .qty = 2 },
+	    &pay), "a payment is posted");
 	is_int(c.balance, 750, "the balance moves");
 	db_commit();
 	is_int(db_int("SELECT balance FROM clients WHERE card = 'CARD1'", -999), 750, "and is stored");
@@ -83,7 +84,8 @@ main(void)
 	ok(n > 0, "a row formats");
 	row[n > 0 ? n : 0] = '\0';
 	is_str(row, "{\"id\":1,\"type\":1,\"client\":\"CARD1\",\"utilisateur\":\"prez\",\"date\":1000,"
-	    "\"montant\":10,\"qte\":0,\"valide\":true}", "as the SPEC's transaction object");
+	    "\"montant\":10,\"qte\":0,\"valide\":true,\"moyen\":\"especes\",\"service\":null}",
+	    "as doc/api.md's transaction object");
 	ok(ledger_row_json(st, row, 40) < 0, "a row that does not fit is refused, not cut");
 	sqlite3_reset(st);
 	st = ledger_list(c.id, 0, NULL, &(struct ledger_page){ .before = INT64_MAX, .newest = true });
@@ -104,7 +106,8 @@ main(void)
 
 	/* Type 5, the adjustment an import writes. */
 	db_begin(true);
-	ok(ledger_post(&who, 4000, &c, TX_AJUSTEMENT, -20, 0, &tx), "a negative adjustment is posted");
+	ok(ledger_post(&who, 4000, &c, &(struct posting){ .type = TX_AJUSTEMENT, .amount = -20 }, &tx),
+	    "a negative adjustment is posted");
 	is_int(c.balance, 730, "the balance moves down by it");
 	ok(!db_exec("INSERT INTO transactions (type, client_id, user_id, date_ms, amount) VALUES (5, 1, 1, 0, 0)", ""),
 	    "an adjustment of nothing is refused");

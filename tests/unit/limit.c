@@ -1,5 +1,6 @@
-/* Unit tests for lib/limit.c: counting, windows per kind, journaled lock-outs,
- * lifting them, known addresses. */
+/* Unit tests for lib/limit.c: counting, a password's growing waits, windows
+ * for the other kinds, journaled lock-outs, listing and lifting them, known
+ * addresses. */
 #include "../tap.h"
 #include "limit.h"
 #include "unitdb.h"
@@ -20,8 +21,9 @@ journaled(const char *event)
 int
 main(void)
 {
-	int64_t t0 = 1700000000000, win, id = 0;
+	int64_t t0 = 1700000000000, t, win, delay, id = 0, device_id = 0;
 	struct limit_key bob = { LIMIT_LOGIN_ADDR, "bob", "10.0.0.1" };
+	struct limit_key bob_device = { LIMIT_LOGIN_DEVICE, "bob", "d:abc" };
 	struct limit_key bob_other = { LIMIT_LOGIN_ADDR, "bob", "10.0.0.2" };
 	struct limit_key bob_day = { LIMIT_LOGIN, "bob", "" };
 	struct limit_key cards = { LIMIT_CARDS, "", "10.0.0.1" };
@@ -33,23 +35,42 @@ main(void)
 	if (!unitdb_open("unit-limit"))
 		return 2;
 	win = cfg.fail_window_ms;
+	delay = cfg.login_delay_ms;
 	ok(db_begin(true), "a transaction");
 
 	is_int(limit_wait(&bob, t0), 0, "no failure, no wait");
 	for (int i = 0; i < cfg.login_max_fails - 1; i++)
 		limit_fail(&bob, t0 + i);
-	is_int(limit_wait(&bob, t0 + 10), 0, "below the limit, no wait");
+	is_int(limit_wait(&bob, t0 + 10), 0, "below TENP5_LOGIN_FAILS, no wait");
 	is_int(journaled("verrou"), 0, "and no lock-out journaled");
-	limit_fail(&bob, t0 + 10);
-	is_int(limit_wait(&bob, t0 + 10), (win + 999) / 1000, "at the limit, wait for the window to close");
-	is_int(journaled("verrou"), 1, "the lock-out is journaled once, as it starts");
-	limit_fail(&bob, t0 + 11);
-	is_int(journaled("verrou"), 1, "not again for later failures");
-	is_int(limit_wait(&bob_other, t0 + 10), 0, "the same login from another address is another key");
-	is_int(limit_wait(&cards, t0 + 10), 0, "the address's cards are another key");
-	is_int(limit_wait(&bob, t0 + win), 0, "the window closes");
-	limit_fail(&bob, t0 + win);
-	is_int(limit_wait(&bob, t0 + win), 0, "a failure after the window starts a new count");
+	t = t0 + 10;
+	limit_fail(&bob, t);
+	is_int(limit_wait(&bob, t), delay / 1000, "at TENP5_LOGIN_FAILS, a wait of TENP5_LOGIN_DELAY");
+	is_int(limit_wait(&bob, t + delay - 1000), 1, "which counts down");
+	is_int(journaled("verrou"), 1, "the lock-out is journaled as it starts");
+	is_int(limit_wait(&bob_other, t), 0, "the same login from another address is another key");
+	is_int(limit_wait(&cards, t), 0, "the address's cards are another key");
+	is_int(limit_wait(&bob, t + delay), 0, "the wait ends");
+	for (int i = 1; i < 64 && limit_wait(&bob, t) < cfg.login_delay_max_ms / 1000; i++) {
+		t += limit_wait(&bob, t) * 1000;
+		limit_fail(&bob, t);
+		is_int(journaled("verrou"), 1 + i, "each longer wait is journaled, for the desk's list");
+		if (i == 1)
+			is_int(limit_wait(&bob, t), 2 * delay / 1000, "each further failure doubles it");
+		if (i == 2)
+			is_int(limit_wait(&bob, t), 4 * delay / 1000, "and again");
+	}
+	limit_fail(&bob, t + cfg.login_delay_max_ms);
+	is_int(limit_wait(&bob, t + cfg.login_delay_max_ms), cfg.login_delay_max_ms / 1000,
+	    "up to TENP5_LOGIN_DELAY_MAX, and no longer");
+	t += cfg.login_delay_max_ms + cfg.login_quiet_ms;
+	limit_fail(&bob, t);
+	is_int(limit_wait(&bob, t), 0, "after TENP5_LOGIN_QUIET without a failure, they are forgotten");
+	is_int(db_int("SELECT fails FROM limits WHERE kind = 1 AND addr = '10.0.0.1'", -1), 1,
+	    "and the count starts again");
+	for (int i = 0; i < cfg.login_max_fails; i++)
+		limit_fail(&bob_device, t0);
+	is_int(limit_wait(&bob_device, t0), delay / 1000, "a browser's key waits the same way");
 
 	for (int i = 0; i < cfg.login_day_fails; i++)
 		limit_fail(&bob_day, t0 + i * 1000);
@@ -75,11 +96,22 @@ main(void)
 			is_str((const char *)sqlite3_column_text(st, 3), "10.0.0.1", "the list names the address");
 			is_int(sqlite3_column_int64(st, 5), t0 + win, "and when the lock-out ends");
 		}
+		if (sqlite3_column_int(st, 1) == LIMIT_LOGIN_DEVICE) {
+			device_id = sqlite3_column_int64(st, 0);
+			is_int(sqlite3_column_int64(st, 5), t0 + delay,
+			    "a password's wait ends TENP5_LOGIN_DELAY after its last failure");
+		}
 		n++;
 	}
 	if (st)
 		sqlite3_reset(st);
-	is_int(n, 3, "three lock-outs now: the cards' address, the credential's look-ups, bob's day");
+	is_int(n, 4, "four lock-outs now: the cards' address, the credential's look-ups, bob's day,"
+	    " bob's browser");
+	is_int(limit_lift(device_id, t0 + 5, &lk), 1, "a president lifts the browser's");
+	is_int(limit_wait(&bob_device, t0 + 5), 0, "which may try again");
+	limit_fail(&bob_device, t0 + 5);
+	is_int(limit_wait(&bob_device, t0 + 5), 0, "its failures forgotten");
+	is_int(limit_lift(device_id, t0 + 5 + delay, &lk), 0, "nor, with one failure since, any lock-out to lift");
 	is_int(limit_lift(id, t0 + 5, &lk), 1, "a president lifts the address's");
 	is_int(lk.kind, LIMIT_CARDS, "which is described");
 	is_str(lk.addr, "10.0.0.1", "with its address");
@@ -97,6 +129,11 @@ main(void)
 	is_int(limit_known(1, "10.0.0.9", true), 1, "makes it known for the password");
 	ok(limit_remember(1, "10.0.0.9", t0 + 1, false), "and a card login after it");
 	is_int(limit_known(1, "10.0.0.9", true), 1, "does not take that back");
+	ok(limit_purge(t - 1 + cfg.login_quiet_ms), "purging just before bob's quiet spell ends");
+	is_int(db_int("SELECT fails FROM limits WHERE kind = 1 AND addr = '10.0.0.1'", -1), 1,
+	    "keeps his count");
+	ok(limit_purge(t + cfg.login_quiet_ms), "purging as it ends");
+	is_int(db_int("SELECT count(*) FROM limits WHERE kind = 1", -1), 0, "forgets it");
 	ok(limit_purge(t0 + 100LL * 86400000), "purging after 100 days");
 	is_int(limit_known(1, "10.0.0.9", false), 0, "forgets the address");
 	is_int(db_int("SELECT count(*) FROM limits", -1), 0, "and every finished window");

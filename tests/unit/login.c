@@ -1,4 +1,4 @@
-/* Unit tests for lib/login.c: the limiter's rules at login (SPEC §5), known
+/* Unit tests for lib/login.c: the limiter's rules at login (doc/api.md#logins), known
  * addresses, the signed device cookie, cards. */
 #include <fcntl.h>
 #include <string.h>
@@ -76,13 +76,35 @@ attempt(const char *addr, const char *cookies, const char *login, const char *md
 	return st;
 }
 
+/* Wrong passwords for login from addr, each as soon as the last wait allows,
+ * until the next one must wait at least `seconds`; how many were checked. */
+static int
+guess_until(const char *addr, const char *login, int64_t seconds)
+{
+	struct login l;
+	enum status v;
+	int n = 0;
+
+	for (int i = 0; i < 1000; i++) {
+		attempt(addr, "", login, "faux", NULL, &v, &l);
+		if (v != ST_TROP_DE_TENTATIVES) {
+			n++;
+			continue;
+		}
+		if (last_wait >= seconds)
+			return n;
+		now += last_wait * 1000;
+	}
+	return -1;
+}
+
 int
 main(void)
 {
 	char hash[PASSWORD_HASH_MAX], cookie[LOGIN_COOKIE_MAX], header[200], forged[200];
 	struct login l;
 	enum status v;
-	int locked;
+	int locked, checked;
 
 	setenv("TENP5_SCRYPT_N", "1024", 1);
 	if (!unitdb_open("unit-login") || !password_hash("bon-secret-1", hash))
@@ -99,8 +121,12 @@ main(void)
 	for (int i = 0; i < cfg.login_max_fails; i++)
 		attempt("10.0.0.2", "", "prez", "faux", NULL, &v, &l);
 	is_int(v, ST_IDENTIFIANTS_INVALIDES, "TENP5_LOGIN_FAILS wrong passwords from 10.0.0.2 are refusals");
+	now -= 1000; /* at the instant of the last */
 	attempt("10.0.0.2", "", "prez", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_TROP_DE_TENTATIVES, "then even the right one from there waits");
+	is_int(last_wait, cfg.login_delay_ms / 1000, "TENP5_LOGIN_DELAY");
+	is_int(guess_until("10.0.0.2", "prez", 60), 5,
+	    "guesses as soon as allowed: 5 more are checked before the wait passes a minute (4, 8 ... 64 s)");
 	attempt("10.0.0.3", "", "prez", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_OK, "from another address, the right password still works");
 	snprintf(header, sizeof header, "autre=1; %s=%s", LOGIN_COOKIE, cookie);
@@ -206,6 +232,24 @@ main(void)
 	uncrowd();
 	attempt("10.0.0.3", "", "prez", "bon-secret-1", NULL, &v, &l);
 	is_int(v, ST_OK, "and with no queue, checks follow each other freely");
+
+	/* One wrong password a second for an hour, from one address: the waits
+	 * double up to TENP5_LOGIN_DELAY_MAX, and the guesser is checked 16
+	 * times (5, then after 2, 4, 8 ... 512 s, then every 900 s); fixed
+	 * windows of 5 failures per 5 minutes checked 50, all the day's cap
+	 * allows. */
+	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('devin', ?1, 1, 0)",
+	    "s", hash);
+	checked = 0;
+	for (int i = 0; i < 3600; i++) {
+		attempt("10.0.0.9", "", "devin", "faux", NULL, &v, &l);
+		checked += v == ST_IDENTIFIANTS_INVALIDES;
+	}
+	is_int(checked, 16, "an hour of one guess a second from one address: 16 checked");
+	attempt("10.0.0.9", "", "devin", "bon-secret-1", NULL, &v, &l);
+	ok(v == ST_TROP_DE_TENTATIVES && last_wait <= cfg.login_delay_max_ms / 1000,
+	    "the right password from there waits, at most TENP5_LOGIN_DELAY_MAX (%lld s)",
+	    (long long)last_wait);
 
 	/* A check is confirmed inside the write transaction: what changed since
 	 * (scrypt ran outside it) makes it a wrong one. */

@@ -49,8 +49,30 @@ money_ref(int64_t cents, char *out, size_t cap)
 		out[n - 1] = '\0';
 }
 
+/* The JSON string of s, written the plainest way: the reference the writers
+ * are checked against. */
+static size_t
+ref_str(char *out, const char *s)
+{
+	size_t w = 0;
+
+	out[w++] = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			w += (size_t)sprintf(out + w, "\\%c", c);
+		else if (c < 0x20)
+			w += (size_t)sprintf(out + w, "\\u%04x", c);
+		else
+			out[w++] = (char)c;
+	}
+	out[w++] = '"';
+	return w;
+}
+
 /* The unchecked writers, each at the very end of a guarded buffer of its
- * documented maximum, against printf (integers, money) and reply_put_str
+ * documented maximum, against printf (integers, money) and ref_str
  * (strings). */
 static void
 fast_writers(void)
@@ -109,11 +131,12 @@ fast_writers(void)
 
 		snprintf(s, sizeof s, "a%cb", c);
 		n = (size_t)(put_str(sbuf, s, 3) - sbuf);
-		w = 0;
-		if (!reply_put_str(checked, sizeof checked, &w, s) || w != n || memcmp(checked, sbuf, n) != 0)
+		w = ref_str(checked, s);
+		if (w != n || memcmp(checked, sbuf, n) != 0)
 			strs = 0;
 	}
-	ok(strs, "put_str escapes every byte as reply_put_str does, within PUT_STR_MAX(n)");
+	ok(strs, "put_str escapes every byte as JSON says (quote, backslash, controls "
+	    "as \\u00XX), within PUT_STR_MAX(n)");
 	{
 		char *sbuf = guarded(PUT_STR_MAX(32));
 		char *end = put_str(sbuf, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
@@ -151,7 +174,7 @@ main(void)
 {
 	int complete = 1, unique = 1;
 	json_object *o;
-	char buf[64];
+	char buf[256];
 	size_t w = 0;
 
 	for (int i = 0; i < ST__MAX; i++) {
@@ -204,12 +227,32 @@ main(void)
 	    "money reaches JSON without float noise");
 	json_object_put(o);
 
-	ok(reply_put_str(buf, sizeof buf, &w, "a\"b\\c\n"), "a string with quotes fits");
-	buf[w] = '\0';
-	is_str(buf, "\"a\\\"b\\\\c\\u000a\"", "and is escaped");
-	w = 0;
-	ok(!reply_put_str(buf, 4, &w, "abcdef"), "a string that does not fit is refused");
+	{
+		struct row r = { buf, 0, sizeof buf, false };
+		int64_t totals[] = { 150, 0, -5 };
+		static const char *const words[] = { "especes", "carte", "offert" };
 
+		row_str(&r, K_CLIENT, "a\"b\\c\n");
+		row_str(&r, K_UTILISATEUR, NULL);
+		row_money_words(&r, K_TOTAUX, words, totals, 3);
+		w = (size_t)row_end(&r);
+		buf[w] = '\0';
+		is_str(buf, "{\"client\":\"a\\\"b\\\\c\\u000a\",\"utilisateur\":null,"
+		    "\"totaux\":{\"especes\":1.5,\"carte\":0,\"offert\":-0.05}}",
+		    "a row escapes its strings and writes an object of money by words");
+	}
+	{
+		/* {"client":"abc"} is 16 bytes: it fits in 16, not in 15. */
+		struct row fits = { buf, 0, 16, false }, short_by_one = { buf, 0, 15, false };
+
+		row_str(&fits, K_CLIENT, "abc");
+		is_int(row_end(&fits), 16, "a row that fits exactly is written");
+		row_str(&short_by_one, K_CLIENT, "abc");
+		is_int(row_end(&short_by_one), -1, "a row one byte too long is refused");
+		short_by_one = (struct row){ buf, 0, 14, false };
+		row_str(&short_by_one, K_CLIENT, "abc");
+		is_int(row_end(&short_by_one), -1, "and so is a string that does not fit");
+	}
 	fast_writers();
 	return done_testing();
 }

@@ -8,7 +8,7 @@ int
 main(void)
 {
 	static const char *const prefixes[TOK__MAX] = {
-		"", "10p5_", "10p5at_", "10p5rt_", "10p5ac_", "10p5cs_", "10p5tk_"
+		"", "10p5_", "10p5at_", "10p5rt_", "10p5ac_", "10p5cs_", "10p5tk_", "10p5ts_"
 	};
 	char t[TOKEN_MAX], u[TOKEN_MAX], shown[TOKEN_MAX];
 	unsigned char h[SHA256_LEN], want[SHA256_LEN];

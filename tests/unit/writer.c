@@ -79,6 +79,22 @@ h_prices(struct req *r, json_object *out)
 	return list(r, row_price);
 }
 
+/* test/card: the ids of card `quantite`'s ledger rows, kept while that card
+ * is unchanged. */
+static enum status
+h_card(struct req *r, json_object *out)
+{
+	sqlite3_stmt *st = db_query("SELECT id FROM transactions WHERE client_id = ?1 ORDER BY id",
+	    "i", r->v[FLD_QUANTITE].i);
+
+	(void)out;
+	if (!st)
+		return ST_ERREUR_BDD;
+	req_stream(r, K_PRIX, st, row_qty, 0);
+	req_stream_card(r, r->v[FLD_QUANTITE].i);
+	return ST_OK;
+}
+
 static const struct route routes[] = {
 	{ .path = "test/add", .handler = h_add, .flags = R_PUBLIC | R_WRITE,
 	  .takes = FB(FLD_QUANTITE), .needs = FB(FLD_QUANTITE) },
@@ -87,8 +103,10 @@ static const struct route routes[] = {
 	  .takes = FB(FLD_LIMITE) | FB(FLD_APRES) },
 	{ .path = "test/prices", .handler = h_prices, .flags = R_PUBLIC,
 	  .takes = FB(FLD_LIMITE) | FB(FLD_APRES) },
+	{ .path = "test/card", .handler = h_card, .flags = R_PUBLIC,
+	  .takes = FB(FLD_QUANTITE), .needs = FB(FLD_QUANTITE) },
 };
-static const struct area area = { .name = "test", .routes = routes, .n = 4 };
+static const struct area area = { .name = "test", .routes = routes, .n = 5 };
 
 static int commits, refuse_commit;
 
@@ -202,6 +220,21 @@ turn(int listener, struct req *slots)
 	return n;
 }
 
+/* Runs sql on a connection of its own, as another worker would commit. */
+static int
+elsewhere(const char *sql)
+{
+	sqlite3 *other;
+	int rc;
+
+	if (sqlite3_open(unitdb_path, &other) != SQLITE_OK)
+		return 0;
+	sqlite3_busy_timeout(other, 5000);
+	rc = sqlite3_exec(other, sql, NULL, NULL, NULL);
+	sqlite3_close(other);
+	return rc == SQLITE_OK;
+}
+
 /* One request, alone in its turn: its answer. */
 static const char *
 ask(const char *path, int listener, struct req *slots, const char *route, const char *body)
@@ -281,7 +314,6 @@ main(void)
 	ok(db_int("SELECT count(*) FROM prices WHERE qty = 40", -1) == 1, "and done");
 
 	/* Long answers kept until the next commit (lib/answers.c). */
-	sqlite3 *other;
 	const char *first;
 	static char kept[4096];
 
@@ -298,10 +330,7 @@ main(void)
 	    "so is the same query through another row writer");
 	is_int(rows_price, 8, "which formats its own rows");
 
-	ok(sqlite3_open(unitdb_path, &other) == SQLITE_OK &&
-	    sqlite3_exec(other, "INSERT INTO prices (qty, price) VALUES (50, 100)", NULL, NULL, NULL)
-	    == SQLITE_OK, "another connection commits a row");
-	sqlite3_close(other);
+	ok(elsewhere("INSERT INTO prices (qty, price) VALUES (50, 100)"), "another connection commits a row");
 	is_str(ask(path, listener, slots, "test/list", ""),
 	    "{\"status\":\"ok\",\"prix\":[1,2,3,4,5,20,21,40,50]}", "the list asked again shows it");
 	is_int(rows_qty, 8 + 2 + 9, "read afresh");
@@ -312,6 +341,68 @@ main(void)
 	(void)ask(path, listener, slots, "test/add", "quantite=13");
 	ok(strstr(ask(path, listener, slots, "test/list", ""), ",60]}") != NULL,
 	    "a refused write changes nothing the list shows");
+	/* A card's history is kept while that card is unchanged, through other
+	 * cards' commits (schema/013_card_versions.sql). */
+	ok(elsewhere("INSERT INTO users (id, login, password, droit, created_ms) VALUES (1, 'u', 'x', 3, 0);"
+	    "INSERT INTO clients (id, card, balance, created_ms) VALUES"
+	    " (1, 'A', 0, 0), (2, 'B', 0, 0), (3, 'C', 0, 0), (4, 'D', 0, 0), (5, 'E', 0, 0), (6, 'F', 0, 0),"
+	    " (7, 'G', 0, 0);"
+	    "INSERT INTO transactions (id, type, client_id, user_id, date_ms, amount) VALUES"
+	    " (11, 1, 1, 1, 0, 0), (12, 1, 2, 1, 0, 0), (13, 1, 3, 1, 0, 0), (14, 1, 4, 1, 0, 0),"
+	    " (15, 1, 5, 1, 0, 0), (16, 1, 6, 1, 0, 0), (17, 1, 7, 1, 0, 0)"), "seven cards with a row each");
+	rows_qty = 0;
+	is_str(ask(path, listener, slots, "test/card", "quantite=1"), "{\"status\":\"ok\",\"prix\":[11]}",
+	    "card A's rows");
+	is_str(ask(path, listener, slots, "test/card", "quantite=2"), "{\"status\":\"ok\",\"prix\":[12]}",
+	    "card B's: another card's list is never A's");
+	is_int(rows_qty, 2, "each read and formatted");
+	ok(elsewhere("INSERT INTO transactions (id, type, client_id, user_id, date_ms, amount) VALUES"
+	    " (20, 2, 2, 1, 0, 100)"), "another worker commits a top-up of card B");
+	is_str(ask(path, listener, slots, "test/card", "quantite=1"), "{\"status\":\"ok\",\"prix\":[11]}",
+	    "card A's rows asked again");
+	is_int(rows_qty, 2, "are given as kept: B's commit changed nothing of A");
+	is_str(ask(path, listener, slots, "test/card", "quantite=2"), "{\"status\":\"ok\",\"prix\":[12,20]}",
+	    "card B's show the top-up: read afresh");
+	is_int(rows_qty, 4, "both of its rows formatted again");
+	is_str(ask(path, listener, slots, "test/add", "quantite=80"), "{\"status\":\"ok\"}",
+	    "this worker commits a write of its own, on no card");
+	is_str(ask(path, listener, slots, "test/card", "quantite=1"), "{\"status\":\"ok\",\"prix\":[11]}",
+	    "card A's rows are still the kept ones");
+	is_int(rows_qty, 4, "not formatted again");
+	ok(elsewhere("UPDATE transactions SET valid = 0 WHERE id = 11"), "A's row is cancelled elsewhere");
+	is_str(ask(path, listener, slots, "test/card", "quantite=1"), "{\"status\":\"ok\",\"prix\":[11]}",
+	    "A's rows asked again");
+	is_int(rows_qty, 5, "are read afresh: a change to a row of the card changes its version");
+	ok(elsewhere("INSERT INTO transactions (id, type, client_id, user_id, date_ms, amount) VALUES"
+	    " (21, 3, 1, 1, 0, 50)"), "a payment of card A elsewhere");
+	is_str(ask(path, listener, slots, "test/card", "quantite=1"), "{\"status\":\"ok\",\"prix\":[11,21]}",
+	    "A's rows show it");
+	ok(elsewhere("UPDATE clients SET card = 'A2' WHERE id = 1"), "card A's number changes");
+	(void)ask(path, listener, slots, "test/card", "quantite=1");
+	is_int(rows_qty, 5 + 2 + 2, "its rows, which show the number, are read afresh");
+	ok(!elsewhere("DELETE FROM clients WHERE id = 6"), "a card is never deleted: its id and version stay its own");
+
+	/* Eviction: room for four of these answers; the fifth card's makes room
+	 * by letting go the least recently used, which is then read afresh. */
+	cfg.answer_cache = 4 * strlen(",\"prix\":[13]}");
+	for (const char *const *c = (const char *const[]){ "quantite=3", "quantite=4", "quantite=5",
+	    "quantite=6", NULL }; *c; c++)
+		(void)ask(path, listener, slots, "test/card", *c);
+	rows_qty = 0;
+	is_str(ask(path, listener, slots, "test/card", "quantite=7"), "{\"status\":\"ok\",\"prix\":[17]}",
+	    "a fifth card's rows");
+	is_str(ask(path, listener, slots, "test/card", "quantite=7"), "{\"status\":\"ok\",\"prix\":[17]}",
+	    "asked again");
+	is_int(rows_qty, 1, "are kept, in the room of the least recently used (C's)");
+	is_str(ask(path, listener, slots, "test/card", "quantite=6"), "{\"status\":\"ok\",\"prix\":[16]}",
+	    "F's rows, among the last four, are right");
+	is_int(rows_qty, 1, "and given as kept");
+	is_str(ask(path, listener, slots, "test/card", "quantite=3"), "{\"status\":\"ok\",\"prix\":[13]}",
+	    "C's rows, let go, are right");
+	is_int(rows_qty, 2, "and read afresh");
+	cfg.answer_cache = 16 << 20;
+	ok(elsewhere("DELETE FROM prices WHERE qty = 80"), "the write of no card is taken back");
+
 	cfg.answer_cache = 100; /* keeps answers of 25 bytes at most */
 	is_str(ask(path, listener, slots, "test/add", "quantite=70"), "{\"status\":\"ok\"}",
 	    "a write forgets the answers kept");

@@ -1,10 +1,11 @@
 // The till, as a barman uses it: a card typed or read by a USB reader, one
 // tap per drink, an amount, top-ups, an unknown card opened, a card emptied,
-// the refusals, cancel and redo with the countdown, keyboard only, and the
-// time from a tap on a drink to the new balance on screen.
-import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, diag, capture, fermer } from './lib.mjs';
+// the refusals, cancel and redo with the countdown, keyboard only, a change
+// shown while it is sent, buttons that stay where they are whatever is said,
+// and the time from a tap on a drink to the new balance on screen.
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, diag, capture, fermer, espionner } from './lib.mjs';
 
-const PRIX = [[1, '1.5'], [2, '2.8'], [6, '7.5']];
+const PRIX = [[1, '1.5'], [2, '2.8'], [6, '7.5'], [10, '13']];
 const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1' };
 const texte = (p, sel) => p.locator(sel).innerText();
 const attendreSolde = (p, t) => p.waitForFunction((t) => document.querySelector('#solde')?.textContent.replace(/\s/g, ' ') === t, t.replace(/\s/g, ' '));
@@ -13,9 +14,17 @@ const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press(
 test('une carte lue montre son solde et ses boutons de boissons', async ({ p, pile }) => {
 	await lire(p, 'AHS0DIEX');
 	await attendreSolde(p, '20,00 €');
-	egal(await p.locator('.boisson').count(), 3, 'un bouton par prix');
+	egal(await p.locator('.boisson').count(), 4, 'un bouton par prix');
 	affirmer((await texte(p, '.boisson[data-quantite="2"]')).includes('2,80'), 'le prix de 2 consos est affiché');
 	await capture(p, 'caisse-carte');
+});
+
+test('au téléphone, « 10 consos » tient dans son bouton', async ({ p }) => {
+	const coupes = await p.locator('.boisson').evaluateAll((l) => l.filter((b) => {
+		const u = b.querySelector('.u').getBoundingClientRect(), r = b.getBoundingClientRect();
+		return u.right > r.right || u.bottom > r.bottom;
+	}).map((b) => b.textContent));
+	egal(coupes, [], 'aucun bouton ne coupe son texte');
 });
 
 test('un tap sur « 1 conso » débite 1,50 € une seule fois', async ({ p, pile }) => {
@@ -55,17 +64,91 @@ test('montant trop élevé : refus dit en clair', async ({ p, pile }) => {
 	egal(solde(pile, 'AHS0DIEX'), 3000, 'rien rechargé');
 });
 
-test('solde insuffisant : le manque est affiché, « recharger et payer » en un tap', async ({ p, pile }) => {
+test('solde insuffisant : le manque est affiché, « recharger et payer » en un tap, des montants ronds d’abord', async ({ p, pile }) => {
 	await lire(p, 'PAUVRE1');
 	await attendreSolde(p, '1,00 €');
 	await p.click('.boisson[data-quantite="2"]');
 	await p.getByText('il manque 1,80 €').waitFor();
 	await capture(p, 'caisse-solde-insuffisant');
 	egal(solde(pile, 'PAUVRE1'), 100, 'rien débité');
-	await p.getByRole('button', { name: 'Recharger 1,80 € et payer' }).click();
-	await attendreSolde(p, '0,00 €');
+	egal((await p.locator('.bande .actions button').allInnerTexts()).map((t) => t.replace(/\s/g, ' ')),
+		['+5,00 € et payer', '+10,00 € et payer', '+1,80 € et payer'], 'des montants ronds d’abord (pas de monnaie à rendre), le manque exact en dernier');
+	await p.getByRole('button', { name: '+5,00 € et payer' }).click();
+	await attendreSolde(p, '3,20 €');
 	egal(pile.db("SELECT group_concat(type || ':' || amount) t FROM transactions t JOIN clients c ON c.id=t.client_id WHERE c.card='PAUVRE1' ORDER BY t.id")[0].t,
-		'1:100,2:180,3:280', 'création, rechargement du manque, paiement');
+		'1:100,2:500,3:280', 'création, rechargement de 5 €, paiement');
+});
+
+test('les messages ont une place fixe : résultat, refus, envoi, réseau coupé ne déplacent pas les boutons', async ({ p }) => {
+	await lire(p, 'PLACE1');
+	await p.waitForSelector('.boisson');
+	const position = () => p.locator('.boisson[data-quantite="1"]').evaluate((b) => Math.round(b.getBoundingClientRect().top + scrollY));
+	const avant = await position();
+	const vues = {};
+	await p.click('.boisson[data-quantite="1"]');
+	await p.getByText(/: fait\. Nouveau solde/).waitFor();
+	vues.resultat = await position();
+	await p.fill('#montant-payer', '900');
+	await p.press('#montant-payer', 'Enter');
+	await p.getByText('il manque').waitFor();
+	vues.refus = await position();
+	// The network drops at the first try; the second is held while we look.
+	let n = 0, relacher, tenu;
+	const retenu = new Promise((r) => { relacher = r; });
+	const vu = new Promise((r) => { tenu = r; });
+	const couper = async (route) => {
+		if (n++ === 0) return route.abort('internetdisconnected');
+		tenu();
+		await retenu;
+		await route.continue();
+	};
+	await p.route('**/api/client/payer', couper);
+	await p.click('.boisson[data-quantite="2"]');
+	await vu;
+	await p.locator('#reseau').getByText('nouvel essai').waitFor();
+	vues.envoi = await position();
+	relacher();
+	await p.getByText(/2 consos.*: fait/).waitFor();
+	await p.unroute('**/api/client/payer', couper);
+	egal(vues, { resultat: avant, refus: avant, envoi: avant }, 'la place du bouton « 1 conso » (px)');
+});
+
+test('un paiement en cours se voit, et un tap pendant ce temps ne débite rien et le dit', async ({ p, pile }) => {
+	await lire(p, 'PLACE1');
+	await p.waitForSelector('.boisson');
+	const envois = espionner(p, 'client/payer');
+	const paiements = () => pile.db("SELECT count(*) n FROM transactions t JOIN clients c ON c.id=t.client_id WHERE c.card='PLACE1' AND type=3")[0].n;
+	const avant = paiements();
+	let relacher;
+	const retenu = new Promise((r) => { relacher = r; });
+	const tenir = async (route) => { await retenu; await route.continue(); };
+	await p.route('**/api/client/payer', tenir);
+	await p.click('.boisson[data-quantite="1"]');
+	await p.waitForSelector('.fiche[aria-busy="true"] .boisson[data-quantite="1"].envoi');
+	await p.locator('.bande').getByText('Paiement de 1 conso (1,50 €) : envoi…').waitFor();
+	await capture(p, 'caisse-envoi');
+	await p.click('.boisson[data-quantite="2"]');
+	await p.locator('.bande').getByText('ce tap n’a rien débité').waitFor();
+	relacher();
+	await p.locator('.bande').getByText('Un tap fait pendant l’envoi n’a rien débité').waitFor();
+	await p.unroute('**/api/client/payer', tenir);
+	egal(envois.length, 1, 'un seul envoi');
+	egal(paiements(), avant + 1, 'un seul paiement en base');
+	egal(await p.locator('.fiche[aria-busy]').count(), 0, 'plus rien en cours');
+});
+
+test('carte inconnue : le curseur est sur le montant, une touche Entrée égarée et un double tap n’ouvrent qu’un compte', async ({ p, pile }) => {
+	await lire(p, 'DOUBLE1');
+	await p.getByText('aucun compte').waitFor();
+	await p.waitForFunction(() => document.activeElement?.id === 'solde-initial');
+	await p.keyboard.press('Enter');
+	await p.getByText('Montant invalide').waitFor();
+	const envois = espionner(p, 'client/ajouter');
+	await p.getByRole('button', { name: 'Ouvrir avec 5,00 €' }).click({ clickCount: 2 });
+	await attendreSolde(p, '5,00 €');
+	await p.getByText('Compte ouvert sur DOUBLE1').waitFor();
+	egal(envois.length, 1, 'une seule demande d’ouverture');
+	egal(solde(pile, 'DOUBLE1'), 500, 'en base');
 });
 
 test('carte inconnue : ouvrir un compte', async ({ p, pile }) => {
@@ -111,6 +194,27 @@ test('droit 2 : annuler puis refaire sa dernière opération pendant le compte �
 	await b.context().close();
 });
 
+test('le compte à rebours ne prend pas le focus d’« Annuler » : Entrée l’annule secondes après', async ({ nav, pile }) => {
+	const b = await page(nav, 'telephone');
+	await connecter(b, pile, BARMAN);
+	await lire(b, 'AHS0DIEX');
+	await attendreSolde(b, '28,50 €');
+	await b.click('.boisson[data-quantite="1"]');
+	await attendreSolde(b, '27,00 €');
+	const bouton = b.locator('.ops li').first().getByRole('button', { name: /Annuler/ });
+	await bouton.focus();
+	await b.evaluate(() => { window.annulerVu = document.activeElement; });
+	const compte = await bouton.locator('.compte').innerText();
+	await b.waitForFunction((avant) => document.querySelector('.ops li .compte')?.textContent !== avant, compte);
+	await b.waitForFunction((avant) => document.querySelector('.ops li .compte')?.textContent !== avant, await bouton.locator('.compte').innerText());
+	egal(await b.evaluate(() => document.activeElement === window.annulerVu && window.annulerVu.isConnected), true,
+		'le même bouton garde le focus après deux secondes de compte à rebours');
+	await b.keyboard.press('Enter');
+	await attendreSolde(b, '28,50 €');
+	egal(solde(pile, 'AHS0DIEX'), 2850, 'annulé en base');
+	await b.context().close();
+});
+
 test('carte illisible : refus avant tout appel', async ({ p }) => {
 	await lire(p, 'carte*invalide');
 	await p.getByText('Numéro de carte illisible').waitFor();
@@ -139,7 +243,8 @@ test('au clavier seul : connexion, carte, boisson, rechargement, ouverture, annu
 	await k.keyboard.type('CLAVIER1');
 	await k.keyboard.press('Enter');
 	await k.getByText('aucun compte').waitFor();
-	await k.keyboard.press('Enter'); // focus is on « Ouvrir avec 5 € »
+	await k.keyboard.type('5'); // focus is on the amount
+	await k.keyboard.press('Enter');
 	await attendreSolde(k, '5,00 €');
 	await k.waitForFunction(() => document.activeElement?.classList.contains('boisson'));
 	await k.keyboard.press('Enter'); // 1 conso
@@ -205,6 +310,7 @@ lancer(async () => {
 	await pile.api('client/ajouter', { jeton: J, idCarte: 'AHS0DIEX', solde: '20' });
 	await pile.api('client/ajouter', { jeton: J, idCarte: 'PAUVRE1', solde: '1' });
 	await pile.api('client/ajouter', { jeton: J, idCarte: 'MESURE1', solde: '500' });
+	await pile.api('client/ajouter', { jeton: J, idCarte: 'PLACE1', solde: '50' });
 	const nav = await navigateur();
 	const p = await page(nav, 'telephone');
 	await connecter(p, pile);

@@ -164,7 +164,7 @@ lancer(async () => {
 	await pile.api('utilisateur/ajouter', { jeton: J.prez, ...PREZ2, droit: 3 });
 	for (const l of ['cible', 'cible2']) await pile.api('utilisateur/ajouter', { jeton: J.prez, login: l, mdp: l + '-secret-1', droit: 2 });
 	for (const c of ['DIR1', 'DIR2', 'DIR3']) await pile.api('client/ajouter', { jeton: J.prez, idCarte: c, solde: '20' });
-	const cle = (await pile.api('cle/creer', { jeton: J.prez, nom: 'Mur', droit: 2 })).cle;
+	const cle = (await pile.api('cle/creer', { jeton: J.prez, nom: 'Mur', droit: 2, portee: 'flux' })).cle;
 	debut = pile.db('SELECT max(id) AS n FROM journal')[0].n;
 	const nav = await navigateur();
 	const caisse = await page(nav, 'telephone');
@@ -182,4 +182,8 @@ lancer(async () => {
 });
 
 // Under plain CGI (STACK=apache) a stream lasts a few seconds, then ends.
-function pile0Env() { return process.env.STACK === 'apache' ? { TENP5_FEED_CGI_SECONDS: '3' } : {}; }
+// Lock-outs last 5 minutes, so that the desk shows them whatever the time
+// the page takes to draw its list.
+function pile0Env() {
+	return { TENP5_LOGIN_DELAY: '300', ...(process.env.STACK === 'apache' ? { TENP5_FEED_CGI_SECONDS: '3' } : {}) };
+}

@@ -91,8 +91,9 @@ function ecrireHorloge(fichier, ms) {
 // listening" when the API answers through nginx), or with STACK=apache the
 // shared-host deployment (the binaries as .cgi, www/ and the generated
 // .htaccess under Apache, by tests/api/lib.sh's start_stack, which waits for
-// coucou). pile.redemarrer() stops it and starts it again on the same port
-// and data (a restart); pile.horloge(ms) moves the server's clock.
+// coucou; CGI_MODE=suexec serves it as a ~user/ site, whose URL it says). pile.redemarrer() stops it and starts it again on the same port
+// and data (a restart), pile.arreter() and pile.relancer() do each half (the
+// network gone meanwhile); pile.horloge(ms) moves the server's clock.
 export async function demarrer(env = {}) {
 	const port = await portLibre();
 	const data = mkdtempSync(join(tmpdir(), '10p5-web-'));
@@ -106,13 +107,20 @@ export async function demarrer(env = {}) {
 	async function lancerPile() {
 		const e = { ...process.env, BIN, PORT: String(port), DATA: data, ADMIN_LOGIN: PREZ.login, ADMIN_MDP: PREZ.mdp };
 		proc = apache
-			? spawn('bash', ['-c', `. "$0/tests/api/lib.sh" && REUSE=1 start_stack "$@" && echo "is listening" &&
+			? spawn('bash', ['-c', `. "$0/tests/api/lib.sh" && REUSE=1 start_stack "$@" && echo "is listening at $URL/" &&
 				trap 'stop_stack; exit 0' TERM && while kill -0 "$STACK_PID" 2>/dev/null; do sleep 0.2; done`,
 				RACINE, ...Object.entries(reglages).map(([k, v]) => `${k}=${v}`)], { env: e, stdio: ['ignore', 'pipe', 'pipe'] })
 			: spawn(join(RACINE, 'nginx/run.sh'), [], { env: { ...e, ...reglages }, stdio: ['ignore', 'pipe', 'pipe'] });
 		let sortie = '';
 		await new Promise((ok, ko) => {
-			const lu = (b) => { sortie += b; if (sortie.includes('is listening')) ok(); };
+			const lu = (b) => {
+				sortie += b;
+				if (!sortie.includes('is listening')) return;
+				// The site's URL: under suEXEC (CGI_MODE=suexec), a ~user/ site.
+				const m = /is listening at (\S+)/.exec(sortie);
+				if (m) url = m[1];
+				ok();
+			};
 			proc.stdout.on('data', lu);
 			proc.stderr.on('data', lu);
 			proc.once('exit', (c) => ko(new Error(`la pile s'est arrêtée (${c}) : ${sortie}`)));
@@ -123,8 +131,8 @@ export async function demarrer(env = {}) {
 		proc.once('exit', ok);
 		proc.kill('SIGTERM');
 	});
+	let url = `http://127.0.0.1:${port}/`;
 	await lancerPile();
-	const url = `http://127.0.0.1:${port}/`;
 	const pile = {
 		url, port, data, apache,
 		db: (sql) => {
@@ -144,6 +152,7 @@ export async function demarrer(env = {}) {
 		processusDirect: () => execFileSync('pgrep', ['-P', readFileSync(join(data, 'run/evenements.pid'), 'utf8').trim()],
 			{ encoding: 'utf8' }).trim().split('\n').map(Number),
 		arreter,
+		relancer: lancerPile,
 		redemarrer: async () => { await arreter(); await lancerPile(); },
 	};
 	process.once('exit', () => { try { proc.kill('SIGTERM'); } catch { /* already gone */ } });
@@ -170,6 +179,12 @@ export async function navigateur() {
 // violation the page reports.
 export async function page(nav, taille = 'portable') {
 	const ctx = await nav.newContext({ viewport: TAILLES[taille], locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+	return onglet(ctx);
+}
+
+// A new tab in the browser context ctx (its storage and service worker
+// shared with the context's other tabs), watched as page() watches.
+export async function onglet(ctx) {
 	const p = await ctx.newPage();
 	p.erreurs = [];
 	p.on('pageerror', (e) => p.erreurs.push(String(e)));
@@ -187,12 +202,41 @@ export async function connecter(p, pile, qui = PREZ, ecran = 'caisse') {
 	if (ecran) { await p.goto(pile.url + '#/' + ecran); await p.waitForSelector(`body[data-ecran="${ecran.split('/')[0]}"]`); }
 }
 
-// A screenshot kept under $BIN/web/ (build-test/web/ by default) (the whole page).
+// The parameters of every request the page sends to api/`chemin`, in order
+// (URLSearchParams), as they are sent.
+export function espionner(p, chemin) {
+	const envois = [];
+	p.on('request', (r) => { if (r.url().endsWith('/api/' + chemin)) envois.push(new URLSearchParams(r.postData() ?? '')); });
+	return envois;
+}
+
+// Types `texte` then Enter where the focus is, each key stamped `ecart` ms
+// after the one before: the page reads those times in its events'
+// timeStamp, whatever the load of the machine. A USB card reader types a
+// key every few ms, a person every 100 ms or more.
+export async function taper(p, texte, ecart) {
+	const cdp = await p.context().newCDPSession(p);
+	let t = Date.now() / 1000;
+	for (const k of [...texte, 'Enter']) {
+		const entree = k === 'Enter', code = entree ? 13 : k.toUpperCase().charCodeAt(0);
+		await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k, code: entree ? 'Enter' : undefined,
+			windowsVirtualKeyCode: code, text: entree ? '\r' : k, timestamp: t });
+		await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k, windowsVirtualKeyCode: code, timestamp: t + 0.002 });
+		t += ecart / 1000;
+	}
+	await cdp.detach();
+}
+
+// A screenshot kept under $BIN/web/ (build-test/web/ by default) (the whole
+// page). It is taken from the top, then the page scrolled back: taken where
+// the page was scrolled, the sticky header landed over the middle of it.
 export async function capture(p, nom) {
 	mkdirSync(CAPTURES, { recursive: true });
 	const vp = p.viewportSize();
 	const f = join(CAPTURES, `${nom}-${vp.width}x${vp.height}.png`);
+	const y = await p.evaluate(() => { const y = window.scrollY; window.scrollTo(0, 0); return y; });
 	await p.screenshot({ path: f, fullPage: true });
+	await p.evaluate((y) => window.scrollTo(0, y), y);
 	return f;
 }
 

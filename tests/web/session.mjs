@@ -1,29 +1,26 @@
 // What must never charge twice: a session that lapses mid-action (log in
 // again, then the same request with the same idRequete), a reply lost on the
 // way back (the app sends the same idRequete again), a network down for
-// every try (a « Réessayer » that still sends the same idRequete). Each
-// checked in the database: exactly one charge.
-import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, capture, PREZ } from './lib.mjs';
+// every try (a « Réessayer » that still sends the same idRequete), the tap
+// that follows such a doubt (which settles it instead of charging again),
+// and a lapsed session brought back by a USB reader's card. Each checked in
+// the database: exactly one charge.
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, capture, PREZ, espionner, taper } from './lib.mjs';
 
-const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1', carte: 'CARTEBAR1' };
+const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1', carte: 'BA1C0DE5' };
 const attendreSolde = (p, t) => p.waitForFunction((t) => document.querySelector('#solde')?.textContent.replace(/\s/g, ' ') === t, t.replace(/\s/g, ' '));
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
 const paiements = (pile, carte) => pile.db(`SELECT count(*) n FROM transactions t JOIN clients c ON c.id=t.client_id WHERE c.card='${carte}' AND t.type=3`)[0].n;
 const expirer = (pile) => pile.db('UPDATE sessions SET used_ms = used_ms - 3600000');
 
-// The idRequete of every request the page sends to `chemin`.
-function espionner(p, chemin) {
-	const ids = [];
-	p.on('request', (r) => { if (r.url().endsWith('/api/' + chemin)) ids.push(new URLSearchParams(r.postData()).get('idRequete')); });
-	return ids;
-}
+const idRequetes = (envois) => envois.map((e) => e.get('idRequete'));
 
 test('session expirée pendant un paiement : mot de passe, puis le même paiement, débité une fois', async ({ nav, pile }) => {
 	const p = await page(nav, 'telephone');
 	await connecter(p, pile);
 	await lire(p, 'CLIENT1');
 	await attendreSolde(p, '20,00 €');
-	const ids = espionner(p, 'client/payer');
+	const envois = espionner(p, 'client/payer');
 	expirer(pile);
 	await p.click('.boisson[data-quantite="1"]');
 	const d = p.getByRole('dialog', { name: 'Session expirée' });
@@ -36,6 +33,7 @@ test('session expirée pendant un paiement : mot de passe, puis le même paiemen
 	await attendreSolde(p, '18,50 €');
 	egal(paiements(pile, 'CLIENT1'), 1, 'un seul paiement en base');
 	egal(solde(pile, 'CLIENT1'), 1850, 'solde en base');
+	const ids = idRequetes(envois);
 	egal(ids.length, 2, 'deux envois');
 	affirmer(ids[0] && ids[0] === ids[1], 'le même idRequete : ' + ids.join(' / '));
 	egal(p.erreurs, [], 'aucune erreur dans la page');
@@ -47,7 +45,7 @@ test('reconnexion par carte : la carte d’un autre membre est refusée, la sien
 	await connecter(p, pile, BARMAN);
 	await lire(p, 'CLIENT2');
 	await attendreSolde(p, '20,00 €');
-	const ids = espionner(p, 'client/recharger');
+	const envois = espionner(p, 'client/recharger');
 	expirer(pile);
 	await p.getByRole('button', { name: '+5 €' }).click();
 	const d = p.getByRole('dialog', { name: 'Session expirée' });
@@ -58,6 +56,7 @@ test('reconnexion par carte : la carte d’un autre membre est refusée, la sien
 	await d.getByRole('button', { name: 'Reprendre' }).click();
 	await attendreSolde(p, '25,00 €');
 	egal(pile.db("SELECT count(*) n FROM transactions WHERE type=2")[0].n, 1, 'un seul rechargement en base');
+	const ids = idRequetes(envois);
 	affirmer(ids.length === 2 && ids[0] === ids[1], 'le même idRequete : ' + ids.join(' / '));
 	await p.context().close();
 });
@@ -80,7 +79,7 @@ test('réponse perdue en route : renvoyée avec le même idRequete, débitée un
 	await connecter(p, pile);
 	await lire(p, 'CLIENT4');
 	await attendreSolde(p, '20,00 €');
-	const ids = espionner(p, 'client/payer');
+	const envois = espionner(p, 'client/payer');
 	let premier = true;
 	await p.route('**/api/client/payer', async (route) => {
 		if (!premier) return route.continue();
@@ -93,6 +92,7 @@ test('réponse perdue en route : renvoyée avec le même idRequete, débitée un
 	await p.getByText(/fait\. Nouveau solde 18,50/).waitFor();
 	await attendreSolde(p, '18,50 €');
 	egal(paiements(pile, 'CLIENT4'), 1, 'un seul paiement en base');
+	const ids = idRequetes(envois);
 	affirmer(ids.length === 2 && ids[0] === ids[1], 'le même idRequete : ' + ids.join(' / '));
 	await p.context().close();
 });
@@ -102,7 +102,7 @@ test('réseau coupé à chaque essai : « Réessayer » renvoie le même idReque
 	await connecter(p, pile);
 	await lire(p, 'CLIENT5');
 	await attendreSolde(p, '20,00 €');
-	const ids = espionner(p, 'client/payer');
+	const envois = espionner(p, 'client/payer');
 	let n = 0;
 	const couper = async (route) => {
 		if (n++ === 0) await route.fetch(); // the first reaches the server, the others not even that
@@ -110,7 +110,7 @@ test('réseau coupé à chaque essai : « Réessayer » renvoie le même idReque
 	};
 	await p.route('**/api/client/payer', couper);
 	await p.click('.boisson[data-quantite="2"]');
-	await p.getByText('Pas de réponse du serveur').waitFor({ timeout: 20000 });
+	await p.getByText(/pas de réponse du serveur/i).waitFor({ timeout: 45000 });
 	affirmer(await p.locator('#reseau').isVisible(), 'bandeau « Serveur injoignable »');
 	await capture(p, 'caisse-reseau-coupe');
 	egal(paiements(pile, 'CLIENT5'), 1, 'le premier envoi a été débité');
@@ -119,8 +119,58 @@ test('réseau coupé à chaque essai : « Réessayer » renvoie le même idReque
 	await attendreSolde(p, '17,20 €');
 	egal(paiements(pile, 'CLIENT5'), 1, 'toujours un seul paiement en base');
 	egal(solde(pile, 'CLIENT5'), 1720, 'solde en base');
+	const ids = idRequetes(envois);
 	affirmer(ids.length === 7 && new Set(ids).size === 1, `un seul idRequete sur ${ids.length} envois`);
 	affirmer(await p.locator('#reseau').isHidden(), 'le bandeau disparaît');
+	await p.context().close();
+});
+
+test('sans réponse, puis la même boisson tapée encore : le paiement en doute est vérifié, jamais débité deux fois', async ({ nav, pile }) => {
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile);
+	await lire(p, 'CLIENT7');
+	await attendreSolde(p, '20,00 €');
+	const envois = espionner(p, 'client/payer');
+	let n = 0;
+	const couper = async (route) => {
+		if (n++ === 0) await route.fetch(); // charged, and no answer ever comes back
+		await route.abort('internetdisconnected');
+	};
+	await p.route('**/api/client/payer', couper);
+	await p.click('.boisson[data-quantite="1"]');
+	await p.getByText(/pas de réponse du serveur/i).waitFor({ timeout: 45000 });
+	await capture(p, 'caisse-doute');
+	await p.unroute('**/api/client/payer', couper);
+	await p.click('.boisson[data-quantite="1"]'); // what anyone does
+	await p.getByText('Rien d’autre n’a été débité').waitFor();
+	await attendreSolde(p, '18,50 €');
+	egal(paiements(pile, 'CLIENT7'), 1, 'un seul paiement en base');
+	const ids = idRequetes(envois);
+	affirmer(ids.length === 7 && new Set(ids).size === 1, `le tap a renvoyé le même idRequete (${ids.length} envois, ${new Set(ids).size} idRequete)`);
+	// The doubt settled, a tap is a new payment again.
+	await p.click('.boisson[data-quantite="2"]');
+	await attendreSolde(p, '15,70 €');
+	egal(paiements(pile, 'CLIENT7'), 2, 'le tap suivant est un nouveau paiement');
+	egal(p.erreurs, [], 'aucune erreur dans la page');
+	await p.context().close();
+});
+
+test('session expirée : la carte passée au lecteur USB dans le dialogue reprend l’opération, jamais comme mot de passe', async ({ nav, pile }) => {
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile, BARMAN);
+	await lire(p, 'CLIENT8');
+	await attendreSolde(p, '20,00 €');
+	const connexions = espionner(p, 'utilisateur/connexion');
+	expirer(pile);
+	await p.click('.boisson[data-quantite="1"]');
+	await p.getByRole('dialog', { name: 'Session expirée' }).waitFor();
+	await p.waitForFunction(() => document.activeElement?.type === 'password'); // where the reader's keys land
+	await taper(p, BARMAN.carte, 8);
+	await attendreSolde(p, '18,50 €');
+	egal(paiements(pile, 'CLIENT8'), 1, 'un seul paiement en base');
+	egal(connexions.map((c) => [...c.keys()].filter((k) => k !== 'jeton').join(',')), ['idCarte'], 'une connexion par carte, aucun mot de passe envoyé');
+	egal(connexions[0].get('idCarte'), BARMAN.carte, 'la carte lue');
+	egal(p.erreurs, [], 'aucune erreur dans la page');
 	await p.context().close();
 });
 
@@ -150,7 +200,7 @@ lancer(async () => {
 	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
 	await pile.api('utilisateur/ajouter', { jeton: J, login: BARMAN.login, mdp: BARMAN.mdp, idCarte: BARMAN.carte, droit: 2 });
 	await pile.api('utilisateur/carte', { jeton: J, login: 'prez', idCarte: 'CARTEPREZ' });
-	for (let i = 1; i <= 6; i++) await pile.api('client/ajouter', { jeton: J, idCarte: 'CLIENT' + i, solde: '20' });
+	for (let i = 1; i <= 8; i++) await pile.api('client/ajouter', { jeton: J, idCarte: 'CLIENT' + i, solde: '20' });
 	return { pile, nav: await navigateur() };
 }, async (c) => {
 	await c?.nav?.close();

@@ -79,7 +79,7 @@ lancer(async () => {
 	// 20:00 to 01:45 UTC, through an API key (a session would lapse as the
 	// clock jumps): payments swelling to midnight, a top-up now and then.
 	const script = (await pile.api('cle/creer', { jeton: J, nom: 'Script du trésorier', droit: 3 })).cle;
-	const cle = (await pile.api('cle/creer', { jeton: J, nom: 'Écran mural', droit: 2 })).cle;
+	const cle = (await pile.api('cle/creer', { jeton: J, nom: 'Écran mural', droit: 2, portee: 'flux' })).cle;
 	const api = (chemin, params) => pile.api(chemin, { jeton: script, ...params });
 	for (const [q, x] of [[1, '1.5'], [2, '2.8'], [3, '4'], [6, '7.5']]) await api('prix/modifier', { quantite: q, prix: x });
 	for (const [c, s] of [['AHS0DIEX', '20'], ['04A2B3C4D5E6F7', '12.5'], ['QUAELUY1RO', '2.7']]) await api('client/ajouter', { idCarte: c, solde: s });

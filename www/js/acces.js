@@ -1,6 +1,8 @@
 // Access for other programs, on the president's desk: API keys (the wall
 // screen's among them) and OAuth apps. A secret is shown once, right after
-// it is made, with a copy button; the server keeps only its hash.
+// it is made, with a copy button; the server keeps only its hash. A key is
+// made for one job: its portée names what it may do, and the wall screen's
+// holds flux alone (the live feed: it can neither pay nor read an account).
 import { appel } from './api.js';
 import { h, vider, date, champ, bloc, copier, DROITS, etatDe, dire, confirmer } from './ui.js';
 
@@ -16,12 +18,23 @@ function secret(zone, titre, valeur, note) {
 	boite.select();
 }
 
+// What a key may do (its portee, doc/integrators.md), as the form offers it.
+const PORTEES = [
+	['', 'Tout ce que permet son droit'],
+	['lecture', 'Lecture (consulter)'],
+	['lecture caisse', 'Lecture et caisse'],
+	['flux', 'Direct seulement (écran)'],
+	['compte', 'Identité seulement'],
+];
+const TOUTES = 'compte lecture caisse admin flux';
+
 export function cles(s) {
 	const etat = etatDe();
 	const zone = h('div');
 	const corps = h('tbody');
 	const nom = champ('Nom', { required: true, maxlength: 60, placeholder: 'ex. Écran mural' });
 	const droit = champ('Droit', { options: Object.entries(DROITS).filter(([v]) => +v <= s.droit) });
+	const portee = champ('Portée', { options: PORTEES });
 	const jours = champ('Expire dans (jours, facultatif)', { inputmode: 'numeric', pattern: '[0-9]*' });
 	droit.lastChild.value = '2';
 
@@ -30,7 +43,8 @@ export function cles(s) {
 		if (rep.status !== 'ok') return dire(etat, rep);
 		vider(corps, rep.cles.map((k) => h('tr', {},
 			h('th', { scope: 'row' }, k.nom, h('br'), h('code', { class: 'aide' }, k.prefixe + '…')),
-			h('td', { 'data-titre': 'Droit' }, k.droit), h('td', { 'data-titre': 'À' }, k.proprietaire ?? s.login),
+			h('td', { 'data-titre': 'Droit' }, k.droit), h('td', { 'data-titre': 'Portée' }, k.portee === TOUTES ? 'toutes' : k.portee),
+			h('td', { 'data-titre': 'À' }, k.proprietaire ?? s.login),
 			h('td', { 'data-titre': 'Utilisée' }, date(k.derniereUtilisation), h('br'), h('span', { class: 'aide' }, `${k.utilisations} utilisation${k.utilisations > 1 ? 's' : ''}`)),
 			h('td', { 'data-titre': 'Expire' }, k.expiration ? date(k.expiration) : 'jamais'),
 			h('td', {}, confirmer('Révoquer', async () => {
@@ -38,29 +52,30 @@ export function cles(s) {
 				dire(etat, r, `Clé « ${k.nom} » révoquée.`);
 				charger();
 			})))));
-		if (!rep.cles.length) corps.append(h('tr', {}, h('td', { colspan: 6, class: 'aide' }, 'Aucune clé.')));
+		if (!rep.cles.length) corps.append(h('tr', {}, h('td', { colspan: 7, class: 'aide' }, 'Aucune clé.')));
 	}
 	async function creer(params) {
 		const rep = await appel('cle/creer', params, { libelle: 'Création de la clé ' + params.nom });
 		if (rep.status !== 'ok') return dire(etat, rep);
 		vider(etat);
-		secret(zone, `Clé « ${rep.nom} » (droit ${rep.droit})`, rep.cle,
+		secret(zone, `Clé « ${rep.nom} » (droit ${rep.droit}, portée ${rep.portee === TOUTES ? 'toutes' : rep.portee})`, rep.cle,
 			'Copiez-la maintenant : elle ne sera plus jamais affichée. Pour l’écran mural, collez-la une fois sur l’appareil du mur (page « Écran mural »).');
 		charger();
 	}
 	const form = h('form', { class: 'formulaire', onsubmit: (e) => {
 		e.preventDefault();
-		creer({ nom: nom.lastChild.value.trim(), droit: droit.lastChild.value, expiration: jours.lastChild.value.trim() || undefined });
+		creer({ nom: nom.lastChild.value.trim(), droit: droit.lastChild.value, portee: portee.lastChild.value || undefined,
+			expiration: jours.lastChild.value.trim() || undefined });
 		form.reset();
 		droit.lastChild.value = '2';
-	} }, nom, droit, jours, h('button', { class: 'principal' }, 'Créer la clé'));
+	} }, nom, droit, portee, jours, h('button', { class: 'principal' }, 'Créer la clé'));
 	charger();
 	return bloc('Clés API', etat, zone,
 		h('div', { class: 'tableau', tabindex: '0', role: 'region', 'aria-label': 'Tableau défilant' }, h('table', { class: 'empile' }, h('thead', {}, h('tr', {},
-			['Nom', 'Droit', 'À', 'Dernière utilisation', 'Expire', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
+			['Nom', 'Droit', 'Portée', 'À', 'Dernière utilisation', 'Expire', ''].map((t) => h('th', { scope: 'col' }, t)))), corps)),
 		h('h3', {}, 'Nouvelle clé'), form,
-		h('div', { class: 'actions' }, h('button', { type: 'button', class: 'recharger', onclick: () => creer({ nom: 'Écran mural', droit: 2 }) },
-			'Créer la clé de l’écran mural (droit 2)')));
+		h('div', { class: 'actions' }, h('button', { type: 'button', class: 'recharger', onclick: () => creer({ nom: 'Écran mural', droit: 2, portee: 'flux' }) },
+			'Créer la clé de l’écran mural (direct seulement)')));
 }
 
 export function apps() {

@@ -1,6 +1,7 @@
 // The only way the app talks to the server. Every call is a form POST to a
-// path relative to the page ("api/client/payer", so the app also works from a
-// sub-directory of a shared host), with the session's jeton or an API key.
+// path relative to the app's directory ("api/client/payer" beside js/, so the
+// app also works from a sub-directory of a shared host, and the holder's page
+// from moi/), with the session's jeton or an API key.
 // Every change carries an idRequete made here; a call that gets no answer is
 // sent again with the same idRequete, and a call refused with jeton_invalide
 // waits for a new login and is then sent again, still with the same
@@ -8,7 +9,8 @@
 
 const CHANGES = new Set([
 	'client/ajouter', 'client/recharger', 'client/payer', 'client/vidange', 'client/decouvert',
-	'annuler', 'refaire', 'prix/modifier',
+	'client/bloquer', 'client/debloquer', 'client/remplacer', 'client/code',
+	'annuler', 'refaire', 'prix/modifier', 'produit/modifier', 'service/ouvrir', 'service/fermer',
 	'utilisateur/ajouter', 'utilisateur/droit', 'utilisateur/supprimer', 'utilisateur/mdp',
 	'utilisateur/carte', 'utilisateur/deverrouiller',
 	'cle/creer', 'cle/supprimer', 'app/creer', 'app/supprimer',
@@ -62,7 +64,7 @@ async function envoyer(chemin, corps, entetes) {
 	const arret = new AbortController();
 	const minuteur = setTimeout(() => arret.abort(), DELAI);
 	try {
-		const r = await fetch('api/' + chemin, {
+		const r = await fetch(new URL('../api/' + chemin, import.meta.url), {
 			method: 'POST', body: corps, headers: entetes, signal: arret.signal,
 			cache: 'no-store', credentials: 'same-origin',
 		});
@@ -79,12 +81,17 @@ async function envoyer(chemin, corps, entetes) {
 // change, params.idRequete is set once here and kept, so calling again with
 // the same object is the same request). opts.cle: an API key sent as
 // "Authorization: ApiKey" instead of the session; opts.libelle: what the
-// re-login dialog says is waiting; opts.jeton: another session's jeton. Resolves with the server's reply, or with
+// re-login dialog says is waiting; opts.jeton: another session's jeton;
+// opts.essais: how many times a call without an answer is sent again (5);
+// opts.silence: the call says nothing of the network (a probe). Resolves
+// with the server's reply, or with
 // {status: "reseau"} when no answer came after every try, or
 // {status: "jeton_invalide", abandon: true} when the person gave up logging in
 // again. Never rejects.
 export async function appel(chemin, params = {}, opts = {}) {
 	if (CHANGES.has(chemin) && !params.idRequete) params.idRequete = nouvelId();
+	const essais = opts.essais ?? PAUSES.length;
+	const dire = opts.silence ? () => {} : signaler;
 	for (let essai = 0; ; ) {
 		const corps = new URLSearchParams();
 		for (const [k, v] of Object.entries(params)) {
@@ -98,12 +105,12 @@ export async function appel(chemin, params = {}, opts = {}) {
 		try {
 			rep = await envoyer(chemin, corps, entetes);
 		} catch {
-			if (essai >= PAUSES.length) { signaler('perdu'); return { status: 'reseau' }; }
-			signaler('essai');
+			if (essai >= essais) { dire('perdu'); return { status: 'reseau' }; }
+			dire('essai');
 			await pause(PAUSES[essai++]);
 			continue;
 		}
-		signaler('ok');
+		dire('ok');
 		if (rep.status !== 'jeton_invalide' || opts.cle || !reconnecter || !session) return rep;
 		try {
 			enCours ??= reconnecter(session, opts.libelle).finally(() => { enCours = null; });

@@ -3,15 +3,18 @@
 // login screen, and the dialog that renews a lapsed session while the
 // action that met it waits (see api.js).
 import * as api from './api.js';
-import { h, vider, message, champ } from './ui.js';
-import { normaliser, boutonNfc } from './carte.js';
+import { h, vider, message, champ, DROITS, delai } from './ui.js';
+import { normaliser, boutonNfc, lecteurUsb } from './carte.js';
 
 // Each screen's module exports afficher(main, args, session) → a function
 // that stops what the screen started (timers, live feed), or nothing.
 const ECRANS = {
 	caisse: { titre: 'Caisse', droit: 1, charger: () => import('./caisse.js') },
+	service: { titre: 'Service', droit: 2, charger: () => import('./service.js') },
 	clients: { titre: 'Clients', droit: 2, charger: () => import('./clients.js') },
 	soiree: { titre: 'Soirée', droit: 2, charger: () => import('./soiree.js') },
+	cloture: { titre: 'Clôture', droit: 3, charger: () => import('./cloture.js') },
+	catalogue: { titre: 'Catalogue', droit: 3, charger: () => import('./catalogue.js') },
 	bureau: { titre: 'Bureau', droit: 3, charger: () => import('./bureau.js') },
 	mur: { titre: 'Mur', droit: null, charger: () => import('./mur.js') },
 	connexion: { titre: 'Connexion', droit: null, charger: async () => ({ afficher: connexion }) },
@@ -57,11 +60,18 @@ function entete() {
 		.filter(([n, e]) => n !== 'connexion' && (e.droit === null || (s && s.droit >= e.droit)))
 		.map(([n, e]) => h('a', { href: '#/' + n, 'aria-current': n === courant ? 'page' : false }, e.titre));
 	vider(document.getElementById('nav'), liens);
-	vider(document.getElementById('qui'), s && [
-		h('span', { class: 'login', title: 'droit ' + s.droit }, s.login),
-		h('button', { type: 'button', class: 'discret', onclick: deconnecter }, 'Déconnexion'),
-	]);
+	// Logging out is behind the login, a step away from the screens' tabs.
+	vider(document.getElementById('qui'), s && h('details', { class: 'compte' },
+		h('summary', { 'aria-label': `${s.login}, droit ${s.droit} : menu du compte` }, s.login),
+		h('div', { class: 'menu' },
+			h('p', { class: 'aide' }, `${s.login} · ${DROITS[s.droit] ?? 'droit ' + s.droit}`),
+			h('button', { type: 'button', onclick: deconnecter }, 'Déconnexion'))));
 }
+// The account's menu closes when anything else is touched.
+document.addEventListener('click', (e) => {
+	const menu = document.querySelector('#qui details[open]');
+	if (menu && !menu.contains(e.target)) menu.open = false;
+});
 
 async function deconnecter() {
 	await api.appel('utilisateur/deconnexion');
@@ -69,8 +79,17 @@ async function deconnecter() {
 	aller('connexion');
 }
 
+// A refused login's sentence. A password held back (trop_de_tentatives):
+// how long, and the staff card, which wrong passwords never hold back.
+function refus(rep, params) {
+	if (rep.status !== 'trop_de_tentatives' || !params.mdp) return message(rep);
+	return `Mot de passe retenu après trop d’essais : réessayez dans ${delai(rep.attente)}, ou entrez avec votre carte de membre.`;
+}
+
 // The login screen: login and password, or a staff card (USB reader, typing
-// or Web NFC). A card session carries at most right 2.
+// or Web NFC). A card session carries at most right 2. A reader's burst is a
+// card wherever the focus is, never a password (carte.js, lecteurUsb).
+// Returns what stops listening for the reader.
 function connexion(racine) {
 	const etat = h('div', { class: 'etat', role: 'alert' });
 	const dire = (texte, genre = 'erreur') => vider(etat, texte && h('p', { class: genre }, texte));
@@ -80,7 +99,7 @@ function connexion(racine) {
 	async function entrer(params) {
 		dire('Connexion…', 'info');
 		const rep = await api.appel('utilisateur/connexion', params);
-		if (rep.status !== 'ok') { dire(message(rep)); return; }
+		if (rep.status !== 'ok') { dire(refus(rep, params)); return; }
 		api.ouvrir({ jeton: rep.jeton, login: rep.login, droit: rep.droit });
 		if (rep.droit < 1) { dire('Ce compte n’a accès à aucun écran (droit 0).'); return; }
 		aller(apres === 'connexion' ? 'caisse' : apres);
@@ -96,11 +115,13 @@ function connexion(racine) {
 	};
 	const f2 = h('form', { class: 'pile', onsubmit: (e) => { e.preventDefault(); lireCarte(carte.lastChild.value); carte.lastChild.value = ''; } },
 		carte, h('button', {}, 'Entrer avec la carte'), boutonNfc(lireCarte, (t) => dire(t)));
+	const arret = lecteurUsb(lireCarte);
 	racine.append(h('div', { class: 'connexion' },
 		h('h1', {}, '10p5 · connexion'), etat,
 		h('section', { class: 'bloc' }, h('h2', {}, 'Avec un mot de passe'), f1),
 		h('section', { class: 'bloc' }, h('h2', {}, 'Ou avec sa carte'), h('p', { class: 'aide' }, 'Passez la carte sur le lecteur, ou tapez son numéro. Une carte ouvre au plus le droit 2.'), f2)));
 	login.lastChild.focus();
+	return arret;
 }
 
 // The dialog that renews a lapsed session for the same person. Resolves
@@ -113,11 +134,12 @@ function reconnecter(s, libelle) {
 		const carte = champ('Ou sa carte', { autocomplete: 'off' });
 		const d = h('dialog', { class: 'reconnexion', 'aria-labelledby': 'reco-titre' });
 		let fini = false;
-		const fin = (ok) => { fini = true; d.close(); d.remove(); ok ? resolve() : (api.fermer(), aller('connexion'), reject(new Error('abandon'))); };
+		const arret = lecteurUsb((id) => essayer({ idCarte: id }));
+		const fin = (ok) => { fini = true; arret(); d.close(); d.remove(); ok ? resolve() : (api.fermer(), aller('connexion'), reject(new Error('abandon'))); };
 		async function essayer(params) {
 			dire('Connexion…', 'info');
 			const rep = await api.appel('utilisateur/connexion', params);
-			if (rep.status !== 'ok') { dire(message(rep)); return; }
+			if (rep.status !== 'ok') { dire(refus(rep, params)); return; }
 			if (rep.login !== s.login) {
 				api.appel('utilisateur/deconnexion', {}, { jeton: rep.jeton });
 				dire(`Cette carte est celle de ${rep.login}, pas de ${s.login}.`);
@@ -147,12 +169,40 @@ function reconnecter(s, libelle) {
 	});
 }
 
+// The worker that keeps the app's files for opening with no network (sw.js;
+// only on a secure origin: https, or this machine). While online, the page
+// asks it to check for a new deployment; once one is kept whole, a button
+// reloads into it.
+if (navigator.serviceWorker) {
+	navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then((r) => {
+		if (navigator.onLine) r.active.postMessage('verifier');
+	}, () => {});
+	navigator.serviceWorker.addEventListener('message', (e) => {
+		if (e.data?.type !== 'version') return;
+		document.documentElement.dataset.version = e.data.version ?? '';
+		if (!e.data.nouvelle) return;
+		const b = document.getElementById('version');
+		vider(b, h('p', {}, 'Une nouvelle version de 10p5 est prête. ',
+			h('button', { type: 'button', onclick: () => location.reload() }, 'Recharger')));
+		b.hidden = false;
+	});
+}
+
 api.surExpiration(reconnecter);
 addEventListener('hashchange', afficher);
 addEventListener('session', entete);
+let horsLigne = false; // horsligne.js says so: the band says it rather than each try
 addEventListener('reseau', (e) => {
 	const b = document.getElementById('reseau');
+	if (horsLigne) return;
 	b.hidden = e.detail === 'ok';
 	b.textContent = e.detail === 'essai' ? 'Connexion perdue : nouvel essai…' : 'Serveur injoignable.';
+});
+addEventListener('horsligne', (e) => {
+	const b = document.getElementById('reseau');
+	horsLigne = !e.detail.enLigne;
+	b.hidden = !horsLigne;
+	b.classList.toggle('durable', horsLigne);
+	if (horsLigne) b.textContent = 'Hors ligne : la caisse vend sur ses règles gardées.';
 });
 afficher();

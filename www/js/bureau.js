@@ -128,7 +128,7 @@ function membres(s) {
 		h('h3', {}, 'Ajouter un membre'), form), { charger });
 }
 
-// What each kind of lock-out blocks (the limiter's counters, SPEC §5).
+// What each kind of lock-out blocks (the limiter's counters, doc/api.md#logins).
 const TYPES_VERROU = {
 	login_adresse: 'cet identifiant depuis cette adresse',
 	login_appareil: 'cet identifiant depuis ce navigateur',

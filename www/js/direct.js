@@ -1,4 +1,4 @@
-// The live feed (SPEC §6): a single-use ticket from api/evenements/ticket,
+// The live feed (doc/feed.md#tickets): a single-use ticket from api/evenements/ticket,
 // then an EventSource on api/evenements?ticket=… (a browser cannot send a
 // header with EventSource, and a credential never goes in a URL). Whenever
 // the stream breaks (network, a restarted server, a plain-CGI host ending
@@ -12,8 +12,9 @@ import { appel } from './api.js';
 const TYPES = ['transaction', 'annulation', 'refaire', 'client', 'prix', 'utilisateur'];
 
 // Follows the feed. o.types: event kinds wanted; o.client: one card; o.cle:
-// an API key instead of the session; o.recu(type, data, id): each event, once,
-// in order; o.etat(mot, detail): "direct", "coupure", "refus" (the ticket
+// an API key instead of the session; o.ticket(reply): each ticket's answer
+// (the price list as of its depuis, for a screen that may ask nothing else);
+// o.recu(type, data, id): each event, once, in order; o.etat(mot, detail): "direct", "coupure", "refus" (the ticket
 // was refused: detail is the reply), "fin" (the server ended the stream:
 // detail is {status, raison}); o.reinitialiser(): the server cannot replay
 // from our last id (another database): refetch what is on screen. After a
@@ -28,6 +29,7 @@ export function suivre(o) {
 		if (arrete) return;
 		if (rep.status === 'reseau' || rep.status === 'erreur_bdd' || rep.status === 'erreur_generique') return relancer();
 		if (rep.status !== 'ok') return o.etat('refus', rep);
+		o.ticket?.(rep);
 		const q = new URLSearchParams({ ticket: rep.ticket });
 		if (o.types) q.set('types', o.types.join(','));
 		if (o.client) q.set('client', o.client);

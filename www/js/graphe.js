@@ -61,7 +61,7 @@ export function barres(points, { format, axe = format, classe, titre, heure, det
 	points.forEach((p, i) => {
 		const x = G + i * w;
 		if (p.valeur > 0) {
-			const r = el('rect', { class: classe, x: x + w * 0.12, width: Math.max(1, w * 0.76), y: y(p.valeur), height: H - B - y(p.valeur), rx: Math.min(3, w / 4) });
+			const r = el('rect', { class: classe, 'data-debut': p.debut, x: x + w * 0.12, width: Math.max(1, w * 0.76), y: y(p.valeur), height: H - B - y(p.valeur), rx: Math.min(3, w / 4) });
 			r.append(el('title', {}, `${detail(p.debut)} : ${format(p.valeur)}`));
 			svg.append(r);
 		}

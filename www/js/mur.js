@@ -1,9 +1,12 @@
 // The wall screen: big type, the price list and the bar's last operations,
 // live, for hours. A session would lapse after 5 idle minutes, so the wall
-// uses an API key of right 2 that the president creates on the desk and
-// pastes here once: it stays in this device's localStorage (never in a URL)
-// and goes as "Authorization: ApiKey" for the price list and feed tickets.
-// A key revoked, expired or fallen below right 2 sends the wall back to its
+// uses an API key that the president creates on the desk and pastes here
+// once: right 2 and the flux scope alone, so that whoever opens this browser
+// can follow the feed and nothing more (no payment, no top-up, no account).
+// It stays in this device's localStorage (never in a URL) and goes as
+// "Authorization: ApiKey" for the feed's tickets only: each ticket's answer
+// carries the price list, asked again when a prix event says it changed. A
+// key revoked, expired or fallen below right 2 sends the wall back to its
 // set-up, saying why.
 import { appel } from './api.js';
 import { h, vider, euros, heure, TYPES, effet, message } from './ui.js';
@@ -25,7 +28,7 @@ export function afficher(racine) {
 
 const REFUS = {
 	jeton_invalide: 'Cette clé n’est pas (ou plus) acceptée : révoquée, expirée ou mal copiée. Demandez-en une nouvelle au président.',
-	droits_insuffisants: 'Cette clé n’a pas le droit 2 (ou son propriétaire l’a perdu). Demandez-en une nouvelle au président.',
+	droits_insuffisants: 'Cette clé ne peut pas suivre le direct (il lui faut le droit 2, et la portée flux ou lecture ; ou son propriétaire a perdu le droit 2). Demandez-en une nouvelle au président.',
 };
 
 function reglage(racine, vers, erreur) {
@@ -33,7 +36,7 @@ function reglage(racine, vers, erreur) {
 	const champ = h('input', { id: 'cle-mur', autocomplete: 'off', spellcheck: 'false', placeholder: '10p5_…' });
 	vider(racine, h('div', { class: 'connexion' },
 		h('h1', {}, 'Écran mural'),
-		h('p', {}, 'Cet écran reste allumé des heures : il n’utilise pas de session (elle expirerait après 5 minutes) mais une clé API de droit 2.'),
+		h('p', {}, 'Cet écran reste allumé des heures : il n’utilise pas de session (elle expirerait après 5 minutes) mais une clé API qui ne peut que suivre le direct.'),
 		h('ol', {}, h('li', {}, 'Au bureau, le président touche « Créer la clé de l’écran mural » et copie la clé.'),
 			h('li', {}, 'Ici, collez-la une fois : elle reste sur cet appareil.')),
 		etat,
@@ -41,7 +44,8 @@ function reglage(racine, vers, erreur) {
 			e.preventDefault();
 			const k = champ.value.trim();
 			if (!k) return;
-			// The feed needs right 2: a ticket proves the key has it.
+			// The feed needs right 2 and the flux (or lecture) scope: a
+			// ticket proves the key has them.
 			const rep = await appel('evenements/ticket', {}, { cle: k });
 			if (rep.status !== 'ok') { vider(etat, h('span', { class: 'erreur' }, 'Clé refusée. ' + (REFUS[rep.status] ?? message(rep)))); return; }
 			localStorage.setItem(CLE, k);
@@ -71,13 +75,17 @@ function mur(racine, cle, vers) {
 		localStorage.removeItem(CLE);
 		vers.reglage(REFUS[rep.status] ?? message(rep));
 	}
+	function montrerPrix(prix) {
+		vider(tarifs, prix.map((p) => h('li', {}, h('span', {}, `${p.quantite} conso${p.quantite > 1 ? 's' : ''}`), h('span', {}, euros(p.prix)))));
+		if (!prix.length) tarifs.append(h('li', { class: 'aide' }, 'Pas encore de tarifs.'));
+	}
+	// The key may not ask prix/liste: a ticket's answer carries the list.
 	async function chargerPrix() {
-		const rep = await appel('prix/liste', {}, { cle });
+		const rep = await appel('evenements/ticket', {}, { cle });
 		if (fini) return;
 		if (REFUS[rep.status]) return refuse(rep);
 		if (rep.status !== 'ok') { etat.textContent = message(rep); return; }
-		vider(tarifs, rep.prix.map((p) => h('li', {}, h('span', {}, `${p.quantite} conso${p.quantite > 1 ? 's' : ''}`), h('span', {}, euros(p.prix)))));
-		if (!rep.prix.length) tarifs.append(h('li', { class: 'aide' }, 'Pas encore de tarifs.'));
+		montrerPrix(rep.prix);
 	}
 	function recu(type, d, id) {
 		if (type === 'prix') return chargerPrix();
@@ -90,6 +98,7 @@ function mur(racine, cle, vers) {
 	}
 	const arretFlux = suivre({
 		cle, types: ['transaction', 'annulation', 'refaire', 'prix'], recu,
+		ticket: (rep) => { if (!fini) montrerPrix(rep.prix); },
 		etat: (mot, d) => {
 			if ((mot === 'refus' || mot === 'fin') && REFUS[d?.status]) return refuse(d);
 			etat.textContent = { direct: '● en direct', coupure: 'reconnexion…', refus: 'direct refusé : ' + (d ? message(d) : ''), fin: 'direct arrêté : ' + (d ? message(d) : '') }[mot];
@@ -99,6 +108,5 @@ function mur(racine, cle, vers) {
 	const tic = () => { horloge.textContent = heure(Date.now()).slice(0, 5); };
 	tic();
 	const minuteur = setInterval(tic, 10000);
-	chargerPrix();
 	return () => { fini = true; arretFlux(); clearInterval(minuteur); };
 }

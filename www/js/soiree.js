@@ -2,10 +2,12 @@
 // (depuis, jusqua, pas → serie: takings, drinks and top-ups per bucket, empty
 // ones included), drawn by graphe.js, each chart with its table for those
 // who prefer numbers (and for screen readers); beneath, the bar's figures
-// since it opened, which statistiques gives beside the series.
+// since it opened, which statistiques gives beside the series. They follow
+// the live feed: each operation of the bar asks for them again.
 import { appel } from './api.js';
 import { h, vider, euros, message } from './ui.js';
 import { barres } from './graphe.js';
+import { suivre } from './direct.js';
 
 const H = 3600 * 1000;
 // Each period: where it starts (from now) and its bucket width in seconds
@@ -41,14 +43,20 @@ export function afficher(racine) {
 	const graphes = h('div', { class: 'grille' });
 	const totaux = h('div', { class: 'chiffres' });
 	const etat = h('div', { class: 'etat', role: 'status' });
+	const etatDirect = h('p', { class: 'aide', role: 'status' }, 'Connexion au direct…');
 	racine.append(h('h1', {}, 'La soirée'),
-		h('div', { class: 'periodes', role: 'group', 'aria-label': 'Période' }, boutons,
-			h('button', { type: 'button', class: 'discret', onclick: () => charger() }, 'Actualiser')),
-		etat, periode, graphes,
+		h('div', { class: 'periodes', role: 'group', 'aria-label': 'Période' }, boutons),
+		etatDirect, etat, periode, graphes,
 		h('section', { class: 'bloc' }, h('h2', {}, 'Depuis l’ouverture du bar'), totaux));
 
 	const chiffre = ([t, v]) => h('div', { class: 'chiffre' }, h('b', {}, v), h('span', {}, t));
-	let enCours = 0;
+	// One request at a time: operations arriving meanwhile ask for one more
+	// once it is back (a rush does not make a request per payment).
+	let enCours = 0, encore = false, attente = null;
+	function suivreLeBar() {
+		if (attente) { encore = true; return; }
+		attente = charger().finally(() => { attente = null; if (encore) { encore = false; suivreLeBar(); } });
+	}
 	async function charger() {
 		boutons.forEach((b, i) => b.setAttribute('aria-pressed', String(i === choix)));
 		const p = PERIODES[choix], maintenant = Date.now(), n = ++enCours;
@@ -95,6 +103,15 @@ export function afficher(racine) {
 			courbe('Rechargements', 'rechargements', euros, 'barre-rechargements'));
 	}
 	charger();
-	const minuteur = setInterval(charger, 60000);
-	return () => clearInterval(minuteur);
+	return suivre({
+		types: ['transaction', 'annulation', 'refaire'],
+		recu: suivreLeBar,
+		reinitialiser: suivreLeBar,
+		etat: (mot, d) => {
+			etatDirect.textContent = { direct: '● En direct : les chiffres suivent les opérations du bar.',
+				coupure: 'Direct coupé : reconnexion…', fin: 'Direct arrêté : ' + (d ? message(d) : ''),
+				refus: 'Direct refusé : ' + (d ? message(d) : '') }[mot];
+			etatDirect.classList.toggle('erreur', mot !== 'direct');
+		},
+	});
 }

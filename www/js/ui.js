@@ -37,6 +37,8 @@ export function heure(ms) { return HEURE.format(new Date(ms)); }
 export function date(ms) { return ms ? JOUR.format(new Date(ms)) : '—'; }
 
 export const TYPES = { 1: 'création', 2: 'rechargement', 3: 'paiement', 4: 'vidange', 5: 'ajustement' };
+// The means of payment of top-ups, openings and emptyings (doc/api.md), in their order.
+export const MOYENS = { especes: 'Espèces', carte: 'Carte bancaire', virement: 'Virement', offert: 'Offert' };
 export const DROITS = { 0: '0 · pot de miel', 1: '1 · BDE', 2: '2 · bar', 3: '3 · président' };
 
 // Signed effect of a transaction on the balance (creation and top-up add,
@@ -52,6 +54,7 @@ const MESSAGES = {
 	carte_inconnue: 'Cette carte n’est celle d’aucun membre.',
 	client_inconnu: 'Carte inconnue : aucun compte sur cette carte.',
 	client_existant: 'Cette carte a déjà un compte.',
+	carte_bloquee: 'Carte bloquée : elle ne paie ni ne se recharge plus (débloquez-la depuis sa fiche si elle est retrouvée).',
 	solde_negatif: 'Le solde doit être positif.',
 	rechargement_negatif: 'Le montant du rechargement doit être positif.',
 	paiement_negatif: 'Le montant à payer doit être positif.',
@@ -68,18 +71,27 @@ const MESSAGES = {
 	carte_utilisee: 'Cette carte est déjà celle d’un autre membre.',
 	dernier_president: 'Impossible : c’est le dernier président.',
 	verrou_inconnu: 'Ce verrou n’existe plus.',
+	service_ouvert: 'Un service est déjà ouvert à votre nom.',
+	service_ferme: 'Ce service est déjà fermé.',
+	service_inconnu: 'Service introuvable.',
 	requete_malforme: 'Valeur refusée par le serveur',
 	erreur_bdd: 'Erreur de la base de données : réessayez.',
 	erreur_generique: 'Erreur du serveur : réessayez.',
 	trop_grande: 'Requête trop grande.',
+	horsligne_expire: 'Vente hors ligne arrivée trop tard (plus vieille que la durée maximale) : rien n’a été débité, à régler à la main.',
 };
+
+// A wait in seconds (attente) as a person reads it: « 8 s », « 15 min ».
+export function delai(s) { return s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`; }
 
 // The French sentence for a reply that is not "ok".
 export function message(rep) {
 	if (rep.status === 'solde_insuffisant')
 		return `Solde insuffisant : il manque ${euros(rep.manque)} (solde ${euros(rep.solde)}).`;
 	if (rep.status === 'trop_de_tentatives')
-		return `Trop de tentatives : réessayez dans ${Math.ceil(rep.attente / 60)} min, ou demandez à un président de lever le verrou (Bureau).`;
+		return `Trop de tentatives : réessayez dans ${delai(rep.attente)}, ou demandez à un président de lever le verrou (Bureau).`;
+	if (rep.status === 'carte_bloquee' && rep.remplaceePar)
+		return `Carte bloquée : elle a été remplacée par la carte ${rep.remplaceePar}.`;
 	if (rep.status === 'requete_malforme')
 		return `${MESSAGES.requete_malforme}${rep.champ ? ` (champ ${rep.champ})` : ''}.`;
 	return MESSAGES[rep.status] ?? `Refusé par le serveur (${rep.status}).`;
@@ -116,17 +128,17 @@ export async function copier(texte, repli) {
 }
 
 // A status line under a block's title, and a two-tap button for what
-// cannot be undone.
+// cannot be undone (its second tap says `question`).
 export function etatDe() { return h('div', { class: 'etat', role: 'status' }); }
 export function dire(etat, rep, fait) {
 	vider(etat, h('p', { class: rep.status === 'ok' ? 'ok' : 'erreur' }, rep.status === 'ok' ? fait : message(rep)));
 }
-export function confirmer(texte, action, classe = 'danger') {
+export function confirmer(texte, action, classe = 'danger', question = 'Confirmer ?') {
 	const b = h('button', { type: 'button', class: classe }, texte);
 	let arme = null;
 	b.addEventListener('click', () => {
 		if (!arme) {
-			b.textContent = 'Confirmer ?';
+			b.textContent = question;
 			b.classList.add('confirmer');
 			arme = setTimeout(() => { arme = null; b.textContent = texte; b.classList.remove('confirmer'); }, 4000);
 			return;

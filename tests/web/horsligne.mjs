@@ -1,0 +1,232 @@
+// The till through a Wi-Fi drop (doc/bar.md, "When the Wi-Fi drops"): the
+// server really stopped, then the network cut through the DevTools protocol;
+// sales made offline on several cards, the page reloaded and its tab closed
+// and opened again with no network (the app from its worker's cache), the
+// limits and a blocked card refused with their reason; back online, every
+// sale in the ledger once, in order, with its sale time, after logging in
+// again when the session lapsed; a sale flagged, one expired and kept shown;
+// a new deployment replacing the kept files whole.
+import { cpSync, readdirSync, appendFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, lancer, demarrer, navigateur, page, onglet, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, RACINE } from './lib.mjs';
+
+const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1' };
+const CARTES = ['HL1', 'HL2', 'HL3', 'HL4', 'HL5'];
+const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
+
+// The sales waiting in the page's IndexedDB, and the fates kept.
+const base = (p, store) => p.evaluate((store) => new Promise((ok, ko) => {
+	const r = indexedDB.open('10p5');
+	r.onsuccess = () => {
+		const q = r.result.transaction(store).objectStore(store).getAll();
+		q.onsuccess = () => { r.result.close(); ok(q.result); };
+		q.onerror = () => ko(q.error);
+	};
+	r.onerror = () => ko(r.error);
+}), store);
+const attendre = (p, n) => p.waitForFunction((n) => document.querySelector('#horsligne-attente')?.textContent.startsWith(`${n} vente`), n);
+// What the panel says waits: count and euros, read from the screen.
+async function affiche(p) {
+	const t = (await p.locator('#horsligne-attente').innerText()).replace(/\s/g, ' ');
+	const m = /^(\d+) ventes? en attente · ([\d ]+,\d\d) €$/.exec(t);
+	affirmer(m, 'panneau illisible : ' + t);
+	return [Number(m[1]), Math.round(Number(m[2].replace(/ /g, '').replace(',', '.')) * 100)];
+}
+// A tap on a drink while offline, and its queued line.
+async function vendre(p, q) {
+	const avant = (await base(p, 'file')).length;
+	await p.click(`.boisson[data-quantite="${q}"]`);
+	await attendre(p, avant + 1);
+}
+// The offline sales the ledger holds: [card, cents, date, received].
+const ventes = (pile) => pile.db(`SELECT c.card carte, t.amount montant, t.date_ms date, t.received_ms recu, t.id FROM transactions t
+	JOIN clients c ON c.id = t.client_id WHERE t.received_ms IS NOT NULL ORDER BY t.id`);
+const grandLivre = (pile) => pile.db(`SELECT count(*) n FROM clients c WHERE balance != (SELECT coalesce(sum(CASE WHEN type IN (3,4) THEN -amount ELSE amount END), 0)
+	FROM transactions t WHERE t.client_id = c.id AND t.valid)`)[0].n;
+
+// The staff app's files: www/ but the worker itself and the holders' page.
+function fichiersApp(www) {
+	const l = [];
+	const parcourir = (d, pre) => {
+		for (const f of readdirSync(d)) {
+			if (statSync(join(d, f)).isDirectory()) { if (pre + f !== 'moi') parcourir(join(d, f), pre + f + '/'); }
+			else if (pre + f !== 'sw.js') l.push(pre + f);
+		}
+	};
+	parcourir(www, '');
+	return l.sort();
+}
+// The network cut for the page, or given back (DevTools protocol).
+async function reseau(p, coupe) {
+	const cdp = await p.context().newCDPSession(p);
+	await cdp.send('Network.enable');
+	await cdp.send('Network.emulateNetworkConditions', { offline: coupe, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+	p.cdp = cdp;
+}
+
+let faites = []; // the sales made offline, as queued: idRequete, card, cents, time
+
+test('en ligne, le worker garde chaque fichier de l’app, et la caisse ses règles et les cartes bloquées', async ({ p, pile, www }) => {
+	await p.waitForFunction(() => navigator.serviceWorker.controller && document.documentElement.dataset.version);
+	const gardes = await p.evaluate(async () => {
+		const v = await (await (await caches.open('10p5-courante')).match('version')).text();
+		return (await (await caches.open(v)).keys()).map((r) => new URL(r.url).pathname.slice(1));
+	});
+	egal(gardes.sort(), fichiersApp(www), 'sw.js garde exactement les fichiers de l’app');
+	// The rules are read once the till is up: wait for them to be kept.
+	await p.waitForFunction(() => localStorage.getItem('10p5.regles'));
+	const r = await p.evaluate(() => JSON.parse(localStorage.getItem('10p5.regles')));
+	egal([r.plafondCarte, r.plafondCaisse, r.bloquees], [9, 150, ['BLOQ1']], 'règles gardées');
+});
+
+test('serveur arrêté : la caisse dit qu’elle est hors ligne et vend 20 consos sur 5 cartes', async ({ p, pile }) => {
+	await pile.arreter();
+	await p.getByText('Pas de réseau').waitFor();
+	for (const [i, carte] of CARTES.entries()) {
+		await lire(p, carte);
+		await p.locator('#solde', { hasText: 'inconnu hors ligne' }).waitFor();
+		// Two buttons in turn: the same button twice within 400 ms is a bounce.
+		for (let k = 0; k < 4; k++) await vendre(p, k % 2 ? 2 : 1);
+		if (i === 0) await capture(p, 'horsligne-caisse');
+	}
+	faites = await base(p, 'file');
+	egal(faites.length, 20, '20 ventes en attente dans IndexedDB');
+	const total = faites.reduce((a, v) => a + v.montant, 0);
+	egal(await affiche(p), [20, total], 'le panneau montre le nombre et la somme d’IndexedDB');
+	egal(total, 5 * 2 * (150 + 280), 'au prix gardé');
+	egal(new Set(faites.map((v) => v.idRequete)).size, 20, 'chaque vente a son idRequete');
+	egal(pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n, 0, 'rien n’est arrivé au serveur');
+	egal(await accessibilite(p), [], 'axe-core, hors ligne');
+});
+
+test('hors ligne, le plafond de la carte refuse la vente de trop, en disant pourquoi', async ({ p }) => {
+	await lire(p, 'HL5'); // 8,60 € waiting, 1,50 € more passes the card's 9 €
+	await p.click('.boisson[data-quantite="1"]');
+	await p.getByText('plafond hors ligne de la carte atteint').waitFor();
+	egal((await base(p, 'file')).length, 20, 'rien mis en attente');
+});
+
+test('hors ligne, une carte bloquée est refusée', async ({ p }) => {
+	await lire(p, 'BLOQ1');
+	await p.getByText('la carte BLOQ1 est bloquée').waitFor();
+	egal((await base(p, 'file')).length, 20, 'rien mis en attente');
+});
+
+test('hors ligne, un rechargement dit qu’il faut le réseau', async ({ p }) => {
+	await lire(p, 'HL1');
+	await p.getByRole('button', { name: '+10 €' }).click();
+	await p.getByText('il faut le réseau').waitFor();
+	egal((await base(p, 'file')).length, 20, 'rien mis en attente');
+});
+
+test('rechargée sans réseau, la caisse s’ouvre depuis le cache avec sa file', async ({ p }) => {
+	await p.reload();
+	await p.waitForSelector('body[data-ecran="caisse"]');
+	await attendre(p, 20);
+	egal((await affiche(p))[0], 20, 'les 20 ventes attendent toujours');
+});
+
+test('onglet fermé et rouvert sans réseau : l’app s’ouvre, la file est gardée', async (c) => {
+	const ctx = c.p.context();
+	await c.p.close();
+	c.p = await onglet(ctx);
+	await c.p.goto(c.pile.url);
+	await c.p.getByRole('button', { name: 'Se connecter' }).waitFor();
+	egal((await base(c.p, 'file')).length, 20, 'les 20 ventes sont dans IndexedDB');
+});
+
+test('réseau revenu, connecté de nouveau : les 20 ventes arrivent une fois chacune, dans l’ordre, à leur heure', async ({ p, pile }) => {
+	await pile.relancer();
+	await connecter(p, pile, BARMAN);
+	await attendre(p, 0);
+	const l = ventes(pile);
+	egal(l.length, 20, '20 ventes hors ligne en base');
+	egal(l.map((v) => [v.carte, v.montant, v.date]), faites.map((v) => [v.carte, v.montant, v.horsLigne]),
+		'dans l’ordre de la vente, chacune avec sa carte, son montant et son heure');
+	affirmer(l.every((v) => v.recu >= v.date), 'chacune avec son heure d’arrivée');
+	egal(grandLivre(pile), 0, 'les soldes égalent le grand livre');
+	egal(pile.db("SELECT balance b FROM clients WHERE card = 'HL1'")[0].b, 2000 - 2 * (150 + 280), 'HL1 débitée de 4 consos');
+});
+
+test('session expirée pendant la coupure : la file attend la reconnexion, puis part', async ({ p, pile, J }) => {
+	await lire(p, 'HL2');
+	await p.locator('#solde', { hasText: '11,40' }).waitFor();
+	await reseau(p, true);
+	await p.getByText('Pas de réseau').waitFor();
+	await lire(p, 'HL2');
+	await vendre(p, 1);
+	// Meanwhile HL3 is blocked at the counter: the till does not know yet.
+	await pile.api('client/bloquer', { jeton: J, idCarte: 'HL3' });
+	await lire(p, 'HL3');
+	await vendre(p, 2);
+	const file = await base(p, 'file');
+	pile.horloge(pile.maintenant() + 6 * 60 * 1000); // the 5-minute session lapses
+	await p.cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+	await p.getByRole('heading', { name: 'Session expirée' }).waitFor();
+	egal(ventes(pile).length, 20, 'rien n’est parti sans session');
+	await p.getByRole('dialog').getByLabel('Mot de passe').fill(BARMAN.mdp);
+	await p.getByRole('button', { name: 'Reprendre' }).click();
+	await attendre(p, 0);
+	const l = ventes(pile).slice(20);
+	egal(l.map((v) => [v.carte, v.date]), file.map((v) => [v.carte, v.horsLigne]), 'les deux ventes, une fois, dans l’ordre');
+	egal(pile.db(`SELECT reasons FROM offline_flags WHERE transaction_id = ${l[1].id}`)[0]?.reasons, 2, 'la vente sur HL3 bloquée avant est signalée');
+	await p.locator('.sort', { hasText: 'carte bloquée avant la vente' }).waitFor();
+	await capture(p, 'horsligne-sorts');
+});
+
+test('une vente plus vieille que dureeMax revient horsligne_expire, reste affichée, rien n’est débité', async ({ p, pile }) => {
+	await pile.api('horsligne/modifier', { jeton: await jetonPrez(pile), dureeMax: '60' });
+	await p.reload();
+	await p.waitForFunction(() => JSON.parse(localStorage.getItem('10p5.regles'))?.dureeMax === 60);
+	await reseau(p, true);
+	await p.getByText('Pas de réseau').waitFor();
+	await lire(p, 'HL4');
+	await vendre(p, 1);
+	const avant = pile.db('SELECT count(*) n FROM transactions')[0].n;
+	pile.horloge(pile.maintenant() + 2 * 60 * 1000);
+	await p.cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+	await p.locator('.sort[data-statut="horsligne_expire"]').waitFor();
+	egal(pile.db('SELECT count(*) n FROM transactions')[0].n, avant, 'rien débité');
+	await p.reload();
+	await p.locator('.sort[data-statut="horsligne_expire"]', { hasText: 'à régler à la main' }).waitFor();
+	await capture(p, 'horsligne-expire');
+	egal(await accessibilite(p), [], 'axe-core, les ventes à régler');
+	await p.setViewportSize({ width: 1366, height: 768 });
+	await capture(p, 'horsligne-expire');
+	await p.setViewportSize({ width: 390, height: 844 });
+});
+
+test('une nouvelle version déployée remplace les fichiers gardés en entier', async ({ p, www }) => {
+	const avant = await p.evaluate(() => caches.keys());
+	appendFileSync(join(www, 'js/ui.js'), '\n// version de test\n');
+	await p.reload();
+	await p.getByRole('button', { name: 'Recharger' }).click();
+	await p.waitForSelector('body[data-ecran="caisse"]');
+	const apres = await p.evaluate(() => caches.keys());
+	const apps = apres.filter((k) => k.startsWith('10p5-app-'));
+	egal(apps.length, 1, 'une seule version gardée : ' + apres.join(', '));
+	affirmer(!avant.includes(apps[0]), 'une autre que la précédente');
+	const ui = await p.evaluate(async () => (await fetch('js/ui.js')).text());
+	affirmer(ui.endsWith('// version de test\n'), 'le fichier servi est celui de la nouvelle version');
+	egal(await p.evaluate((n) => caches.open(n).then((c) => c.keys()).then((k) => k.length), apps[0]), fichiersApp(www).length,
+		'la nouvelle version a tous ses fichiers');
+});
+
+lancer(async () => {
+	// A copy of the app that a test deploys anew.
+	const www = mkdtempSync(join(tmpdir(), '10p5-www-'));
+	cpSync(join(RACINE, 'www'), www, { recursive: true });
+	const pile = await demarrer({ WWW: www });
+	const J = await jetonPrez(pile);
+	await pile.api('prix/modifier', { jeton: J, quantite: 1, prix: '1.5' });
+	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
+	await pile.api('utilisateur/ajouter', { jeton: J, ...BARMAN, droit: 2 });
+	await pile.api('horsligne/modifier', { jeton: J, plafondCarte: '9' });
+	for (const c of [...CARTES, 'BLOQ1']) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: '20' });
+	await pile.api('client/bloquer', { jeton: J, idCarte: 'BLOQ1' });
+	const nav = await navigateur();
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile, BARMAN);
+	return { pile, nav, p, www, J };
+}, async (c) => { if (c?.www) rmSync(c.www, { recursive: true, force: true }); await fermer(c); });

@@ -1,0 +1,192 @@
+// Selling while the network is gone (doc/bar.md, "When the Wi-Fi drops";
+// doc/api.md, "Selling offline"). The rules the president sets, the prices,
+// the products and the blocked cards are kept in localStorage, read again
+// whenever the server answers. Sales made offline wait in IndexedDB (they
+// survive a reload, a closed tab, a phone put to sleep), each with its own
+// idRequete and its time on the server's clock, and are sent oldest first
+// when the server answers again, one at a time, by the login that made them:
+// a sale whose answer was lost is sent again with the same idRequete and the
+// server answers it from its record, never charging twice. What each sale
+// became when sent (its fate) is kept for the staff to see and settle.
+import { appel, courante, nouvelId } from './api.js';
+
+const REGLES = '10p5.regles';
+const BASE = '10p5', VERSION_BASE = 1;
+const SONDE_MS = 3000; // between two probes while the server does not answer
+// Answers that say nothing about the sale (the server was not reached, or
+// could not decide): the sale stays queued and is sent again later.
+const PASSAGERES = new Set(['reseau', 'erreur_bdd', 'erreur_generique', 'trop_de_connexions', 'jeton_invalide']);
+
+let enLigne = navigator.onLine;
+let sonde = null;
+let envoi = null;
+
+function annoncer() { dispatchEvent(new CustomEvent('horsligne', { detail: { enLigne } })); }
+
+// Whether the server answered last (a guess between two calls).
+export function connecte() { return enLigne; }
+
+// --- the rules --------------------------------------------------------------
+// {plafondCarte, plafondCaisse, dureeMax, bloquees, prix, produits, ecart (ms
+// the server's clock is ahead of this one), lu (when, here)}, or null.
+export function regles() {
+	try { return JSON.parse(localStorage.getItem(REGLES)); } catch { return null; }
+}
+
+// Reads the rules again; resolves with them, or null when not answered.
+export async function rafraichir(opts = {}) {
+	const avant = Date.now();
+	const rep = await appel('horsligne/regles', {}, opts);
+	if (rep.status !== 'ok') return null;
+	const apres = Date.now();
+	const r = {
+		plafondCarte: rep.plafondCarte, plafondCaisse: rep.plafondCaisse, dureeMax: rep.dureeMax,
+		bloquees: rep.bloquees, prix: rep.prix, produits: rep.produits,
+		ecart: rep.maintenant - Math.round((avant + apres) / 2), lu: apres,
+	};
+	localStorage.setItem(REGLES, JSON.stringify(r));
+	dispatchEvent(new CustomEvent('regles', { detail: r }));
+	return r;
+}
+
+// The time now on the server's clock, as this device estimates it.
+export function maintenant() { return Date.now() + (regles()?.ecart ?? 0); }
+
+// --- the queue (IndexedDB) ----------------------------------------------------
+// Store "file": {n (order), idRequete, login, carte, params, horsLigne,
+// montant (cents), libelle}. Store "sorts": the sales the staff must look
+// at, the same with the answer's {status, idTransaction, signalee, dette,
+// bloquee, recu}, until dismissed; a sale that simply went through keeps
+// nothing.
+let base = null;
+function ouvrirBase() {
+	base ??= new Promise((ok, ko) => {
+		const r = indexedDB.open(BASE, VERSION_BASE);
+		r.onupgradeneeded = () => {
+			r.result.createObjectStore('file', { keyPath: 'n', autoIncrement: true });
+			r.result.createObjectStore('sorts', { keyPath: 'n' });
+		};
+		r.onsuccess = () => ok(r.result);
+		r.onerror = () => { base = null; ko(r.error); };
+	});
+	return base;
+}
+
+// Runs f(stores) in one transaction over `noms`; resolves with f's result once committed.
+async function transaction(noms, mode, f) {
+	const db = await ouvrirBase();
+	return new Promise((ok, ko) => {
+		const t = db.transaction(noms, mode);
+		const stores = Object.fromEntries(noms.map((n) => [n, t.objectStore(n)]));
+		let resultat;
+		Promise.resolve(f(stores)).then((v) => { resultat = v; });
+		t.oncomplete = () => ok(resultat);
+		t.onerror = t.onabort = () => ko(t.error);
+	});
+}
+const tout = (store) => new Promise((ok, ko) => { const r = store.getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+
+// The sales waiting, oldest first.
+export function enAttente() { return transaction(['file'], 'readonly', (s) => tout(s.file)); }
+// The fates not yet dismissed, newest first.
+export async function sorts() {
+	return (await transaction(['sorts'], 'readonly', (s) => tout(s.sorts))).reverse();
+}
+export function oublier(n) {
+	return transaction(['sorts'], 'readwrite', (s) => { s.sorts.delete(n); }).then(() => annoncer());
+}
+// The oldest sale waiting that `login` made, or null (a cursor: the queue is
+// not read whole for each sale sent).
+function premiere(login) {
+	return transaction(['file'], 'readonly', (s) => new Promise((ok, ko) => {
+		const r = s.file.openCursor();
+		r.onsuccess = () => {
+			const c = r.result;
+			if (!c) ok(null);
+			else if (c.value.login === login) ok(c.value);
+			else c.continue();
+		};
+		r.onerror = () => ko(r.error);
+	}));
+}
+
+// Why the sale of `cents` on `carte` may not be made offline (a sentence),
+// or null: the rules known, the card not blocked, the card's and the till's
+// caps not passed by what waits here.
+export async function refus(carte, cents) {
+	const r = regles();
+	if (!r) return 'la caisse n’a jamais lu les règles hors ligne : elle ne peut pas vendre sans réseau.';
+	if (r.bloquees.includes(carte)) return `la carte ${carte} est bloquée.`;
+	const l = await enAttente();
+	const carteDeja = l.filter((v) => v.carte === carte).reduce((a, v) => a + v.montant, 0);
+	const caisseDeja = l.reduce((a, v) => a + v.montant, 0);
+	if (carteDeja + cents > Math.round(r.plafondCarte * 100))
+		return `plafond hors ligne de la carte atteint (${r.plafondCarte} € au plus par carte, ${(carteDeja / 100).toFixed(2)} € déjà en attente).`;
+	if (caisseDeja + cents > Math.round(r.plafondCaisse * 100))
+		return `plafond hors ligne de la caisse atteint (${r.plafondCaisse} € au plus, ${(caisseDeja / 100).toFixed(2)} € déjà en attente).`;
+	return null;
+}
+
+// Queues a sale made now by the session's login; resolves with its entry.
+export async function vendre(carte, params, cents, libelle) {
+	const v = { idRequete: nouvelId(), login: courante().login, carte, params, horsLigne: maintenant(), montant: cents, libelle };
+	v.n = await transaction(['file'], 'readwrite', (s) => new Promise((ok) => { s.file.add(v).onsuccess = (e) => ok(e.target.result); }));
+	annoncer();
+	return v;
+}
+
+// Sends the queue, oldest first, the session's login's sales only, one at a
+// time; a sale leaves the queue and becomes a fate in the same IndexedDB
+// transaction once the server gave its answer. Stops at the first sale left
+// without an answer (the server is gone again). One sender at a time, across
+// the tabs (Web Locks, where the browser has them).
+export function envoyer() {
+	envoi ??= (navigator.locks ? navigator.locks.request('10p5-file', vider) : vider()).finally(() => { envoi = null; });
+	return envoi;
+}
+async function vider() {
+	for (;;) {
+		const s = courante();
+		if (!s) return;
+		const v = await premiere(s.login);
+		if (!v) return;
+		const rep = await appel('client/payer', { ...v.params, idCarte: v.carte, horsLigne: v.horsLigne, idRequete: v.idRequete },
+			{ libelle: `${v.libelle} hors ligne (carte ${v.carte})` });
+		if (PASSAGERES.has(rep.status) || rep.abandon) { if (rep.status === 'reseau') horsLigne(); return; }
+		const sort = { ...v, status: rep.status, idTransaction: rep.idTransaction, signalee: !!rep.signalee,
+			dette: !!rep.dette, bloquee: !!rep.bloquee, recu: rep.recu };
+		await transaction(['file', 'sorts'], 'readwrite', (x) => {
+			x.file.delete(v.n);
+			if (rep.status !== 'ok' || rep.signalee) x.sorts.put(sort);
+		});
+		annoncer();
+	}
+}
+
+// --- online or not ------------------------------------------------------------
+function horsLigne() {
+	if (enLigne) { enLigne = false; annoncer(); }
+	sonde ??= setTimeout(sonder, SONDE_MS);
+}
+function retour() {
+	if (!enLigne) { enLigne = true; annoncer(); }
+	if (courante()) envoyer().then(() => rafraichir({ essais: 0 }));
+}
+// Asks the server once whether it is there (coucou, no session needed).
+export async function sonder() {
+	clearTimeout(sonde);
+	sonde = null;
+	const rep = await appel('coucou', {}, { essais: 0, silence: true });
+	if (rep.status === 'reseau') horsLigne(); else retour();
+}
+
+addEventListener('offline', horsLigne);
+addEventListener('online', sonder);
+// api.js's calls: a call that found no server after its tries, or one answered.
+addEventListener('reseau', (e) => {
+	if (e.detail === 'perdu') horsLigne();
+	else if (e.detail === 'ok' && !enLigne) retour();
+});
+addEventListener('session', (e) => { if (e.detail && enLigne) envoyer(); });
+// Settled once the server answered the page's first probe, or did not.
+export const pret = sonder();
