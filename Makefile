@@ -62,7 +62,7 @@ DEPS_BENCH = wrk
 DEPS_WEB   = chromium fonts-dejavu-core nodejs zbar-tools
 
 .PHONY: all run check test test-build static web cgi asan valgrind bench bench-export bench-feed-tickets bench-holders bench-horsligne bench-import fuzz clean deps \
-        deps-run deps-test deps-bench deps-web
+        deps-run deps-test deps-bench deps-web deps-replica
 CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
 all: $(BINS) $(UNITS) $(CONFS)
 
@@ -174,6 +174,20 @@ deps-web: deps-test
 	$(call deps,$(DEPS_WEB))
 	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
 	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+
+# The replication engine of a production deployment (doc/deploy.md,
+# "Replication"): Litestream 0.3.13, the binary the npm package
+# @flydotio/litestream-linux-x64 ships, pinned with its integrity in
+# replica/package-lock.json (Debian has no package of it). The API suite
+# tests/api/replica.t runs it.
+LITESTREAM = replica/node_modules/@flydotio/litestream-linux-x64/litestream
+deps-replica: $(LITESTREAM)
+$(LITESTREAM): replica/package.json replica/package-lock.json
+	$(call deps,nodejs)
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
+	cd replica && npm ci --no-audit --no-fund --loglevel=error
+	@$@ version | grep -qx 'v0.3.13' || { echo "$@: not Litestream v0.3.13"; exit 1; }
+	@touch $@
 
 run: deps-run
 	@$(MAKE) --no-print-directory all
