@@ -2,8 +2,9 @@
  * What the import from the PHP version reads and the write consumes: the
  * options, the rows of the original tables as read and checked, and the
  * names (cards, logins) they refer to. import_rows.c fills a struct import
- * from the dump; import_write.c writes it in one transaction; import_php.c
- * is the command around them.
+ * from the dump, reading its dates in the zones of import_zone.c;
+ * import_write.c writes it in one transaction; import_php.c is the command
+ * around them.
  *
  * Invariants once import_read() returned true: every transaction's card and
  * login name an owner that was read (owner >= 0); the transactions are in
@@ -147,6 +148,11 @@ const char *import_zone_words(const struct zone *z, char out[128]);
 
 /* Points the C library's local time at name (NULL: $TZ as it was). */
 void import_tz_use(struct import *im, const char *name);
+
+/* d read in zone z, as milliseconds since 1970 into *out. Returns 1, or 0
+ * for a time the C library cannot place there. */
+int import_zone_ms(struct import *im, const struct zone *z, const struct dump_datetime *d,
+    int64_t *out);
 
 /* Inserts everything in one transaction, books the adjustments, checks the
  * invariant and journals the import; commits unless dry_run. Returns 1, or 0
