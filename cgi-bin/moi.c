@@ -128,16 +128,8 @@ h_bloquer(struct req *r, json_object *out)
 static enum status
 h_deconnexion(struct req *r, json_object *out)
 {
-	struct principal who;
-	enum auth_reason why;
-	enum status st = auth_principal(&r->params, r->authorization, r->now, AUTH_WRITE, &who, &why);
-
 	(void)out;
-	if (st == ST_ERREUR_BDD)
-		return st;
-	if (st == ST_OK && who.kind == CRED_HOLDER && !auth_holder_close(who.cred_id))
-		return ST_ERREUR_BDD;
-	return ST_OK;
+	return auth_logout(&r->params, r->authorization, r->now, CRED_HOLDER);
 }
 
 static const struct route routes[] = {

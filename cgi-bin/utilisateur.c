@@ -87,16 +87,8 @@ h_connexion(struct req *r, json_object *out)
 static enum status
 h_deconnexion(struct req *r, json_object *out)
 {
-	struct principal who;
-	enum auth_reason why;
-	enum status st = auth_principal(&r->params, r->authorization, r->now, AUTH_WRITE, &who, &why);
-
 	(void)out;
-	if (st == ST_ERREUR_BDD)
-		return st;
-	if (st == ST_OK && who.kind == CRED_SESSION && !auth_session_close(who.cred_id))
-		return ST_ERREUR_BDD;
-	return ST_OK;
+	return auth_logout(&r->params, r->authorization, r->now, CRED_SESSION);
 }
 
 /* Hashes the new password before the transaction. Statuses: mdp_trop_court,

@@ -4,6 +4,7 @@
  * cfg.session_touch_ms; API key uses are counted in memory and written in
  * batches. Either way a read request stays a read.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -289,11 +290,6 @@ auth_session_open(int64_t user_id, int max_droit, bool by_card, int64_t now,
 	    (int64_t)by_card, now);
 }
 
-int
-auth_session_close(int64_t session_id)
-{
-	return db_exec("DELETE FROM sessions WHERE id = ?1", "i", session_id);
-}
 
 int
 auth_holder_open(int64_t client_id, int64_t now, char *token)
@@ -307,10 +303,24 @@ auth_holder_open(int64_t client_id, int64_t now, char *token)
 	    " VALUES (?1, ?2, ?3, ?3)", "bii", h, sizeof h, client_id, now);
 }
 
-int
-auth_holder_close(int64_t session_id)
+enum status
+auth_logout(const struct params *p, const char *authorization, int64_t now, enum cred_kind kind)
 {
-	return db_exec("DELETE FROM holder_sessions WHERE id = ?1", "i", session_id);
+	struct principal who;
+	enum auth_reason why;
+	enum status st = auth_principal(p, authorization, now, AUTH_WRITE, &who, &why);
+	int ended;
+
+	assert(kind == CRED_SESSION || kind == CRED_HOLDER);
+	if (st == ST_ERREUR_BDD)
+		return st;
+	if (st != ST_OK || who.kind != kind)
+		return ST_OK;
+	if (kind == CRED_SESSION)
+		ended = db_exec("DELETE FROM sessions WHERE id = ?1", "i", who.cred_id);
+	else
+		ended = db_exec("DELETE FROM holder_sessions WHERE id = ?1", "i", who.cred_id);
+	return ended ? ST_OK : ST_ERREUR_BDD;
 }
 
 int

@@ -94,9 +94,6 @@ enum status auth_recheck(enum cred_kind kind, int64_t token_id, int64_t now,
 int auth_session_open(int64_t user_id, int max_droit, bool by_card, int64_t now,
     char token[SESSION_TOKEN_LEN + 1]);
 
-/* Ends one session. Returns 1, or 0 on failure. */
-int auth_session_close(int64_t session_id);
-
 /* A holder session lives this long after its last use. */
 #define HOLDER_SESSION_TTL_MS (15 * 60 * 1000)
 
@@ -104,8 +101,15 @@ int auth_session_close(int64_t session_id);
  * (TOKEN_MAX bytes). Returns 1, or 0 on failure (logged). */
 int auth_holder_open(int64_t client_id, int64_t now, char *token);
 
-/* Ends one holder session. Returns 1, or 0 on failure. */
-int auth_holder_close(int64_t session_id);
+/* The log-out of an area whose sessions are of `kind` (CRED_SESSION:
+ * utilisateur/deconnexion; CRED_HOLDER: moi/deconnexion): ends the caller's
+ * credential when it is one of those. Idempotent: a credential that is absent,
+ * unknown, expired or of another kind is as ended as can be, and a screen
+ * whose session lapsed must always be able to reset itself, so all of them
+ * answer ST_OK. Returns ST_OK, or ST_ERREUR_BDD. Called inside the request's
+ * write transaction. */
+enum status auth_logout(const struct params *p, const char *authorization, int64_t now,
+    enum cred_kind kind);
 
 /* What a password change ended: how many of the user's credentials of each
  * kind still worked (expired ones go too, uncounted). */

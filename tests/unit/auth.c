@@ -1,10 +1,11 @@
-/* Unit tests for lib/auth.c: sessions and their lifetime. */
+/* Unit tests for lib/auth.c: sessions and their lifetime, and the log-out. */
 #include "../tap.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
 #include "crypto.h"
+#include "token.h"
 
 static char dir[] = "/tmp/10p5-unit-auth.XXXXXX";
 static struct params p;
@@ -17,6 +18,31 @@ with_jeton(const char *jeton, int64_t now, struct principal *who, enum auth_reas
 	snprintf(body, sizeof body, "jeton=%s", jeton);
 	form_parse(&p, body, strlen(body), &(const char *){ NULL });
 	return auth_principal(&p, "", now, AUTH_WRITE, who, why);
+}
+
+static enum status
+logout(const char *jeton, int64_t now, enum cred_kind kind)
+{
+	char body[128];
+
+	snprintf(body, sizeof body, "jeton=%s", jeton);
+	form_parse(&p, body, strlen(body), &(const char *){ NULL });
+	return auth_logout(&p, "", now, kind);
+}
+
+/* Ten times the staff sessions, plus the holder sessions. */
+static int64_t
+sessions(void)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (db_row(&st, "SELECT (SELECT count(*) FROM sessions) * 10 +"
+	    " (SELECT count(*) FROM holder_sessions)", "") == 1) {
+		v = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return v;
 }
 
 static int64_t
@@ -35,7 +61,7 @@ used_ms(void)
 int
 main(void)
 {
-	char path[128], token[SESSION_TOKEN_LEN + 1];
+	char path[128], token[SESSION_TOKEN_LEN + 1], holder[TOKEN_MAX];
 	struct principal who;
 	enum auth_reason why;
 	int64_t t0 = 1700000000000, ttl, touch;
@@ -79,6 +105,19 @@ main(void)
 	is_int(why, AR_INCONNU, "as unknown");
 	is_int(with_jeton("short", t0, &who, &why), ST_JETON_INVALIDE, "a short jeton is refused");
 	ok(auth_session_open(1, 3, false, t0, token), "another session");
+	db_exec("INSERT INTO clients (card, balance, created_ms) VALUES ('ABCD', 0, 0)", "");
+	ok(auth_holder_open(1, t0, holder), "and a card holder's session");
+	is_int(logout(token, t0, CRED_HOLDER), ST_OK, "a holder log-out with a staff jeton answers ok");
+	is_int(sessions(), 21, "and ends nothing");
+	is_int(logout(holder, t0, CRED_SESSION), ST_OK, "a staff log-out with a holder jeton answers ok");
+	is_int(sessions(), 21, "and ends nothing");
+	is_int(logout("", t0, CRED_SESSION), ST_OK, "a log-out with no jeton answers ok");
+	is_int(logout(holder, t0, CRED_HOLDER), ST_OK, "a holder log-out answers ok");
+	is_int(sessions(), 20, "and ends the holder's session only");
+	is_int(logout(holder, t0, CRED_HOLDER), ST_OK, "twice, ok again");
+	is_int(logout(token, t0, CRED_SESSION), ST_OK, "a staff log-out answers ok");
+	is_int(sessions(), 10, "and ends that session only");
+	ok(auth_session_open(1, 3, false, t0, token), "a session again");
 	db_exec("UPDATE users SET droit = 1", "");
 	is_int(with_jeton(token, t0, &who, &why), ST_OK, "still valid after a demotion");
 	is_int(who.droit, 1, "but with the user's current right");
