@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { test, lancer, demarrer, navigateur, page, onglet, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, RACINE } from './lib.mjs';
 
 const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1' };
+const BARMAN2 = { login: 'bar2', mdp: 'bar2-secret-1' };
+const DUO = 'DUO1'; // 2 € on it: two tills' offline sales take it past its offline cap
 const CARTES = ['HL1', 'HL2', 'HL3', 'HL4', 'HL5'];
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
 
@@ -63,6 +65,16 @@ async function reseau(p, coupe) {
 	await cdp.send('Network.enable');
 	await cdp.send('Network.emulateNetworkConditions', { offline: coupe, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 	p.cdp = cdp;
+}
+// The network given back to the page whose network reseau() cut.
+const rendre = (p) => p.cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+// A till of its own (a browser context: its own storage, as another phone),
+// logged in, its rules kept.
+async function caisse(nav, pile, qui) {
+	const t = await page(nav, 'telephone');
+	await connecter(t, pile, qui);
+	await t.waitForFunction(() => localStorage.getItem('10p5.regles'));
+	return t;
 }
 
 let faites = []; // the sales made offline, as queued: idRequete, card, cents, time
@@ -175,6 +187,50 @@ test('session expirée pendant la coupure : la file attend la reconnexion, puis 
 	await capture(p, 'horsligne-sorts');
 });
 
+test('deux caisses hors ligne en même temps sur la même carte : toutes leurs ventes arrivent, le dépassement est signalé', async ({ nav, pile }) => {
+	const [a, b] = [await caisse(nav, pile, BARMAN), await caisse(nav, pile, BARMAN2)];
+	for (const t of [a, b]) { await reseau(t, true); await t.getByText('Pas de réseau').waitFor(); }
+	// Each till keeps to the card's offline cap (9 €) for its own sales
+	// only: 8,60 € each, 17,20 € on a card holding 2 €.
+	for (const t of [a, b]) {
+		await lire(t, DUO);
+		for (let k = 0; k < 4; k++) await vendre(t, k % 2 ? 2 : 1);
+		await t.click('.boisson[data-quantite="1"]');
+		await t.getByText('plafond hors ligne de la carte atteint').waitFor();
+	}
+	const [fa, fb] = [await base(a, 'file'), await base(b, 'file')];
+	egal([fa.length, fb.length], [4, 4], 'quatre ventes en attente sur chaque caisse');
+	await Promise.all([rendre(a), rendre(b)]);
+	await Promise.all([attendre(a, 0), attendre(b, 0)]);
+	const l = pile.db(`SELECT t.id, u.login, t.amount montant, t.date_ms date, coalesce(f.reasons, 0) motifs FROM transactions t
+		JOIN clients c ON c.id = t.client_id JOIN users u ON u.id = t.user_id LEFT JOIN offline_flags f ON f.transaction_id = t.id
+		WHERE c.card = '${DUO}' AND t.type = 3 ORDER BY t.id`);
+	for (const [qui, f] of [[BARMAN, fa], [BARMAN2, fb]])
+		egal(l.filter((v) => v.login === qui.login).map((v) => [v.montant, v.date]), f.map((v) => [v.montant, v.horsLigne]),
+			`les ventes de ${qui.login}, une fois chacune, dans son ordre`);
+	// In commit order, a sale is flagged when it took the card further than
+	// 9 € below zero, whichever till made it.
+	let solde = 200;
+	const attendus = l.map((v) => { solde -= v.montant; return solde < -900 ? 1 : 0; });
+	egal(l.map((v) => v.motifs), attendus, 'signalées : celles qui passent le plafond de la carte');
+	egal(pile.db(`SELECT balance b FROM clients WHERE card = '${DUO}'`)[0].b, 200 - 2 * 860, 'la carte doit 15,20 €');
+	egal(grandLivre(pile), 0, 'les soldes égalent le grand livre');
+	pile.verifier();
+	const d = await pile.api('horsligne/dettes', { jeton: await jetonPrez(pile) });
+	egal(d.cartes.find((c) => c.idCarte === DUO)?.solde, -15.2, 'horsligne/dettes nomme la carte');
+	egal(d.ventes.filter((v) => v.idCarte === DUO).map((v) => v.idTransaction), l.filter((v) => v.motifs).map((v) => v.id),
+		'et les ventes signalées');
+	// Each till shows its own flagged sales, to settle.
+	for (const [t, qui] of [[a, BARMAN], [b, BARMAN2]]) {
+		const n = l.filter((v) => v.motifs && v.login === qui.login).length;
+		await t.waitForFunction((n) => document.querySelectorAll('.sort').length === n, n);
+		if (n) await t.locator('.sort', { hasText: 'au-delà du plafond de la carte' }).first().waitFor();
+		affirmer(t.erreurs.length === 0, 'erreurs dans la page : ' + t.erreurs.join('; '));
+	}
+	await a.context().close();
+	await b.context().close();
+});
+
 test('une vente plus vieille que dureeMax revient horsligne_expire, reste affichée, rien n’est débité', async ({ p, pile }) => {
 	await pile.api('horsligne/modifier', { jeton: await jetonPrez(pile), dureeMax: '60' });
 	await p.reload();
@@ -221,9 +277,10 @@ lancer(async () => {
 	const J = await jetonPrez(pile);
 	await pile.api('prix/modifier', { jeton: J, quantite: 1, prix: '1.5' });
 	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
-	await pile.api('utilisateur/ajouter', { jeton: J, ...BARMAN, droit: 2 });
+	for (const b of [BARMAN, BARMAN2]) await pile.api('utilisateur/ajouter', { jeton: J, ...b, droit: 2 });
 	await pile.api('horsligne/modifier', { jeton: J, plafondCarte: '9' });
 	for (const c of [...CARTES, 'BLOQ1']) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: '20' });
+	await pile.api('client/ajouter', { jeton: J, idCarte: DUO, solde: '2' });
 	await pile.api('client/bloquer', { jeton: J, idCarte: 'BLOQ1' });
 	const nav = await navigateur();
 	const p = await page(nav, 'telephone');

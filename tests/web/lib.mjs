@@ -93,7 +93,9 @@ function ecrireHorloge(fichier, ms) {
 // .htaccess under Apache, by tests/api/lib.sh's start_stack, which waits for
 // coucou; CGI_MODE=suexec serves it as a ~user/ site, whose URL it says). pile.redemarrer() stops it and starts it again on the same port
 // and data (a restart), pile.arreter() and pile.relancer() do each half (the
-// network gone meanwhile); pile.horloge(ms) moves the server's clock.
+// network gone meanwhile); pile.horloge(ms) moves the server's clock;
+// pile.verifier() runs `10p5-admin check` (throws unless every balance
+// equals its ledger rows).
 export async function demarrer(env = {}) {
 	const port = await portLibre();
 	const data = mkdtempSync(join(tmpdir(), '10p5-web-'));
@@ -148,6 +150,7 @@ export async function demarrer(env = {}) {
 		// in a test: sessions and lock-outs age with it).
 		maintenant: () => Date.now() + decalage,
 		horloge: (ms) => { decalage = ms - Date.now(); ecrireHorloge(horloge, decalage); },
+		verifier: () => execFileSync(join(BIN, 'bin/10p5-admin'), ['-d', join(data, '10p5.db'), 'check'], { encoding: 'utf8' }),
 		// The live feed's process (its pool's one worker), to kill it.
 		processusDirect: () => execFileSync('pgrep', ['-P', readFileSync(join(data, 'run/evenements.pid'), 'utf8').trim()],
 			{ encoding: 'utf8' }).trim().split('\n').map(Number),
