@@ -351,6 +351,21 @@ split_reply() {
 	[ "$HEADERS" = "$all" ] && REPLY=
 }
 
+# urlenc VALUE / urldec VALUE: percent-encoding both ways (urlenc escapes
+# every byte outside [A-Za-z0-9._~-]), without a process per value.
+urlenc() {
+	local LC_ALL=C s=$1 out='' c i
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		[A-Za-z0-9._~-]) out+=$c ;;
+		*) printf -v c '%%%02X' "'$c"; out+=$c ;;
+		esac
+	done
+	printf '%s\n' "$out"
+}
+urldec() { local s=${1//+/ }; printf '%b' "${s//%/\\x}"; }
+
 st() { jq -r .status <<<"$REPLY"; }        # the reply's status
 val() { jq -r "$1" <<<"$REPLY"; }          # val '.soldeNouveau'
 # jv 'EXPR, EXPR': several values of the reply, space-separated (strings bare,

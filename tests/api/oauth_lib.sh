@@ -1,6 +1,6 @@
 # Helpers for the OAuth suites (oauth_*.t, doc/api.md#oauth), sourced after
-# lib.sh: percent-encoding, PKCE, the authorization page driven as a browser
-# drives it, the token grants, and the setups the suites share.
+# lib.sh: PKCE, the authorization page driven as a browser drives it, the
+# token grants, and the setups the suites share.
 #
 #   . "$(dirname "$0")/lib.sh"
 #   . "$(dirname "$0")/oauth_lib.sh"
@@ -11,19 +11,6 @@
 
 # Helpers avoid spawning processes where bash can do the work: the suites make
 # several hundred requests.
-# urlenc VALUE / urldec VALUE: percent-encoding both ways.
-urlenc() {
-	local LC_ALL=C s=$1 out='' c i
-	for ((i = 0; i < ${#s}; i++)); do
-		c=${s:i:1}
-		case $c in
-		[A-Za-z0-9._~-]) out+=$c ;;
-		*) printf -v c '%%%02X' "'$c"; out+=$c ;;
-		esac
-	done
-	printf '%s\n' "$out"
-}
-urldec() { local s=${1//+/ }; printf '%b' "${s//%/\\x}"; }
 # unhtml TEXT: undoes the five entities the pages use.
 unhtml() {
 	local s=$1

@@ -36,16 +36,6 @@ keep() { # keep PATH BODY [curl args...]: call, and keep the reply
 	printf '%s\x1f%s\x1f%s\x1f%s\x1e' "$1" "$CODE" "$HEADERS" "$REPLY" >>"$REPLIES"
 }
 json() { keep "$1" "$2" -H 'Content-Type: application/json' "${@:3}"; }
-uri() { # percent-encodes every byte outside [A-Za-z0-9._~-]
-	local LC_ALL=C s=$1 out= h i
-	for ((i = 0; i < ${#s}; i++)); do
-		case ${s:i:1} in
-		[A-Za-z0-9._~-]) out+=${s:i:1} ;;
-		*) printf -v h '%%%02X' "'${s:i:1}" && out+=$h ;;
-		esac
-	done
-	echo "$out"
-}
 
 # "status champ" of a flat reply, without a jq per call (the JSON shape of
 # every reply is checked once, at the end); champ is "-" when absent.
@@ -208,10 +198,10 @@ refused_json "200 requete_malforme decouvert" "JSON True (capitalised literal) i
 
 # money shapes
 for m in 1.8:180 1,80:180 10:1000 10.0:1000 0.05:5 007:700; do
-	accepted "the amount '${m%%:*}' is accepted as ${m#*:} cents" "${m#*:}" client/payer "$PAY&montant=$(uri "${m%%:*}")"
+	accepted "the amount '${m%%:*}' is accepted as ${m#*:} cents" "${m#*:}" client/payer "$PAY&montant=$(urlenc "${m%%:*}")"
 done
 for m in 1. .5 1.234 1e3 0x10 " 1" "1 " +1 1,5.0 --1 1..5 , 1,,5 ٣ 1.5€ "1 000"; do
-	refused "200 requete_malforme montant" "the amount '$m' is malformed" client/payer "$PAY&montant=$(uri "$m")"
+	refused "200 requete_malforme montant" "the amount '$m' is malformed" client/payer "$PAY&montant=$(urlenc "$m")"
 done
 refused "200 requete_malforme montant" "a raw '+1' in a form is ' 1': malformed" client/payer "$PAY&montant=+1"
 refused "200 paiement_negatif -" "the amount -0 is paiement_negatif" client/payer "$PAY&montant=-0"
@@ -230,7 +220,7 @@ done
 rebase
 for b in yes no y 2 -1 " true" "true " tru truee; do
 	refused "200 requete_malforme decouvert" "decouvert='$b' is malformed" \
-		client/decouvert "jeton=$P&idCarte=ABCD&decouvert=$(uri "$b")"
+		client/decouvert "jeton=$P&idCarte=ABCD&decouvert=$(urlenc "$b")"
 done
 
 # card ids and logins
@@ -251,7 +241,7 @@ rebase
 # SQL-looking text in every text field
 INJ=("' OR 1=1 --" "x'; DROP TABLE clients; --" "ABCD\" OR \"\"=\"")
 for s in "${INJ[@]}"; do
-	e=$(uri "$s")
+	e=$(urlenc "$s")
 	refused "200 requete_malforme idCarte" "idCarte \"$s\" is malformed" client/payer "jeton=$B&idCarte=$e&montant=1"
 	refused "200 requete_malforme login" "login \"$s\" is malformed" utilisateur/connexion "login=$e&mdp=x"
 	refused "200 jeton_invalide -" "jeton \"$s\" is jeton_invalide" client/payer "jeton=$e&idCarte=ABCD&montant=1"
@@ -265,12 +255,12 @@ for s in "${INJ[@]}"; do
 		client/payer "$(jq -cn --arg j "$B" --arg c "$s" '{jeton: $j, idCarte: $c, montant: 1}')"
 done
 for s in "${INJ[@]}" "' OR '1'='1" "cible-secret-1' --"; do
-	keep utilisateur/connexion "login=cible&mdp=$(uri "$s")"
+	keep utilisateur/connexion "login=cible&mdp=$(urlenc "$s")"
 	is "$(sc) | $(snap)" "identifiants_invalides - | $BASE" "mdp \"$s\" is identifiants_invalides, nothing opened"
 done
 J30="' OR '1'='1' --$(printf 'x%.0s' $(seq 15))"
 refused "200 jeton_invalide -" "a 30-character jeton made of SQL is jeton_invalide" \
-	client/payer "jeton=$(uri "$J30")&idCarte=ABCD&montant=1"
+	client/payer "jeton=$(urlenc "$J30")&idCarte=ABCD&montant=1"
 is "$(val .raison)" inconnu "with raison inconnu"
 is "$(sql "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)")" \
 	"$TABLES" "every table still exists"
