@@ -270,7 +270,7 @@ test: deps-test deps-web
 # matrix, docs and layers suites are transport-independent.
 APACHE_ONLY   = $(addprefix tests/api/,hosting.t deploy.t)
 CHROOT_SUITES = $(addprefix tests/api/,client.t transaction.t idempotency.t service.t export.t hosting.t)
-PLAIN_SUITES  = $(addprefix tests/api/,hosting.t admin.t import.t logs.t protocol.t concurrency.t)
+PLAIN_SUITES  = $(addprefix tests/api/,hosting.t admin.t import.t logs.t concurrency.t) $(wildcard tests/api/protocol_*.t)
 SUEXEC_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t docs.t layers.t readme.t) \
                   $(CHROOT_SUITES) $(PLAIN_SUITES),$(wildcard tests/api/*.t)) tests/api/hosting.t
 cgi: deps-test deps-web
@@ -342,7 +342,7 @@ bench-import: deps-test
 VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t stop.t docs.t readme.t) $(APACHE_ONLY),$(wildcard tests/api/*.t))
 # make test runs the suites with hostile input, money and secrets (two
 # minutes rather than four).
-VALGRIND_QUICK  = $(addprefix tests/api/,protocol.t client.t idempotency.t cle.t cle_portee.t) $(wildcard tests/api/oauth_*.t)
+VALGRIND_QUICK  = $(wildcard tests/api/protocol_*.t) $(addprefix tests/api/,client.t idempotency.t cle.t cle_portee.t) $(wildcard tests/api/oauth_*.t)
 valgrind: deps-test
 	@$(MAKE) --no-print-directory test-build
 	VALGRIND=1 BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(VALGRIND_SUITES))
