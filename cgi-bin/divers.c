@@ -20,12 +20,19 @@
 #define VERSION "1.0.0"
 #endif
 
-/* Statuses: none. */
+/* The version, and which database answers (its identity: a till that sees
+ * it change knows the server was replaced, doc/api.md). Statuses:
+ * erreur_bdd. */
 static enum status
 h_coucou(struct req *r, json_object *out)
 {
+	char base[DB_IDENTITY_LEN + 1];
+
 	(void)r;
+	if (!db_identity(base))
+		return ST_ERREUR_BDD;
 	reply_str(out, K_VERSION, VERSION);
+	reply_str(out, K_BASE, base);
 	return ST_OK;
 }
 

@@ -1,8 +1,9 @@
 /*
  * 10p5-admin: the operator's command, built from lib/. It creates or upgrades
  * the database, creates or resets a president, checks the ledger invariant
- * and takes (or restores) an online backup. It also imports the database of
- * the original PHP version (import_php.c).
+ * takes (or restores) an online backup and gives a restored database a new
+ * identity. It also imports the database of the original PHP version
+ * (import_php.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,7 +37,10 @@ usage(void)
 	    "                    president from $ADMIN_LOGIN / $ADMIN_MDP (or generate)\n"
 	    "  check             verify that every balance equals its valid ledger rows\n"
 	    "  backup FILE       copy the live database to FILE (online)\n"
-	    "  restore FILE      replace the database's content with FILE's\n"
+	    "  restore FILE      replace the database's content with FILE's, under a new\n"
+	    "                    identity\n"
+	    "  new-identity      give the database a new identity (a restored replica or\n"
+	    "                    copy: the web tills then send again the sales it may lack)\n"
 	    "  import-php [--essai] [--fuseau ZONE] [--renommer-carte OLD=NEW]...\n"
 	    "             [--renommer-login OLD=NEW]... DUMP.sql\n"
 	    "                    bring in the PHP version's database (mysqldump or phpMyAdmin\n"
@@ -155,6 +159,21 @@ fail:
 	return 0;
 }
 
+/* Gives the database a new identity and prints it. The web tills compare it
+ * with the one they saw (coucou's base): a database that went back in time,
+ * restored from a backup or a replica, must not pass for the one they sold
+ * on, or they would not send again the sales it lacks (doc/bar.md). */
+static int
+new_identity(void)
+{
+	char id[DB_IDENTITY_LEN + 1];
+
+	if (!db_identity_renew(id))
+		return 0;
+	printf("identity %s\n", id);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -208,7 +227,9 @@ main(int argc, char **argv)
 	else if (strcmp(argv[0], "backup") == 0 && argc == 2)
 		ok = db_backup(argv[1]);
 	else if (strcmp(argv[0], "restore") == 0 && argc == 2)
-		ok = db_restore(argv[1]);
+		ok = db_restore(argv[1]) && new_identity();
+	else if (strcmp(argv[0], "new-identity") == 0 && argc == 1)
+		ok = new_identity();
 	else {
 		usage();
 		db_close();

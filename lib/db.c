@@ -580,6 +580,45 @@ db_restore(const char *path)
 }
 
 int
+db_identity(char id[DB_IDENTITY_LEN + 1])
+{
+	sqlite3_stmt *st;
+	const unsigned char *text;
+	int ok = 0;
+
+	id[0] = '\0';
+	if (db_row(&st, "SELECT id FROM identity WHERE one = 1", "") != 1) {
+		log_error("the database has no identity");
+		return 0;
+	}
+	/* The schema's CHECK holds its length; its text lives until the reset. */
+	text = sqlite3_column_text(st, 0);
+	if (text && strlen((const char *)text) == DB_IDENTITY_LEN) {
+		memcpy(id, text, DB_IDENTITY_LEN + 1);
+		ok = 1;
+	}
+	sqlite3_reset(st);
+	return ok;
+}
+
+int
+db_identity_renew(char id[DB_IDENTITY_LEN + 1])
+{
+	id[0] = '\0';
+	if (!db_begin(true))
+		return 0;
+	/* The same making as the migration's: SQLite's generator, seeded by the
+	 * system's randomness. */
+	if (!db_exec("UPDATE identity SET id = lower(hex(randomblob(16))) WHERE one = 1", "") ||
+	    db_changes() != 1 || !db_identity(id) || !db_commit()) {
+		db_rollback();
+		id[0] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+int
 db_mark(struct db_mark *m)
 {
 	m->opening = db_conn->openings;

@@ -85,6 +85,17 @@ int64_t db_int(const char *sql, int64_t none);
 int db_backup(const char *path);
 int db_restore(const char *path);
 
+/* The database's identity (schema/017_identity.sql): 128 random bits as
+ * DB_IDENTITY_LEN lowercase hexadecimal characters, copied with a NUL into
+ * id. A restored backup or replica gets a new one, so that the web tills know
+ * it is another database (doc/api.md, coucou). db_identity reads it in the
+ * caller's transaction or alone; db_identity_renew makes a new one in a write
+ * transaction of its own and copies it into id. Return 1, or 0 after logging
+ * (id then holds an empty string). */
+#define DB_IDENTITY_LEN 32
+int db_identity(char id[DB_IDENTITY_LEN + 1]);
+int db_identity_renew(char id[DB_IDENTITY_LEN + 1]);
+
 /* Marks what the connection's open transaction reads. db_mark marks all of
  * it: two equal marks (taken inside read transactions) see the same
  * contents, since any commit in between, by this connection or another, a

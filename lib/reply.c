@@ -57,6 +57,7 @@ const char *const key_names[K__MAX] = {
 	[K_RAISON]          = "raison",
 	[K_ATTENTE]         = "attente",
 	[K_VERSION]         = "version",
+	[K_BASE]            = "base",
 	[K_JETON]           = "jeton",
 	[K_LOGIN]           = "login",
 	[K_DROIT]           = "droit",

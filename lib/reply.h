@@ -69,6 +69,7 @@ enum key {
 	K_RAISON,
 	K_ATTENTE,
 	K_VERSION,
+	K_BASE,
 	K_JETON,
 	K_LOGIN,
 	K_DROIT,

@@ -80,11 +80,26 @@ is "$?" 1 "a restore while the database stays locked gives up (after TENP5_BUSY_
 like "$out" "stayed locked" "and says why"
 kill -- -"$lock_pid" 2>/dev/null
 wait "$lock_pid" 2>/dev/null
-"$ADMIN" -d "$DB" restore "$DATA/backup.db"
+before=$(sql 'SELECT id FROM identity')
+is "$(sqlite3 "$DATA/backup.db" 'SELECT id FROM identity')" "$before" "a backup holds its database's identity"
+out=$("$ADMIN" -d "$DB" restore "$DATA/backup.db")
 is "$?" 0 "the backup is restored"
+after=$(sql 'SELECT id FROM identity')
+is "$out" "identity $after" "under a new identity, which the restore prints"
+ok "$([[ $after =~ ^[0-9a-f]{32}$ ]] && [ "$after" != "$before" ]; echo $?)" \
+	"another one than the database had: the web tills see that the server went back in time"
 is "$("$ADMIN" -d "$DB" check)" "ledger ok" "the restored database passes the check"
 is "$(sqlite3 "$DB" 'SELECT balance FROM clients')" "$(sqlite3 "$DATA/backup.db" 'SELECT balance FROM clients')" \
 	"with the backup's balance"
+out=$("$ADMIN" -d "$DB" new-identity)
+is "$?: $out" "0: identity $(sql 'SELECT id FROM identity')" "new-identity gives the database a new identity and prints it"
+ok "$([ "${out#identity }" != "$after" ]; echo $?)" "another one again"
+is "$("$ADMIN" -d "$DB" check)" "ledger ok" "and changes nothing else that the check sees"
+"$ADMIN" -d "$DB" new-identity extra 2>/dev/null
+is "$?" 2 "new-identity takes no argument"
+n=$(for i in 1 2 3; do "$ADMIN" -d "$DATA/id$i.db" init && sqlite3 "$DATA/id$i.db" 'SELECT id FROM identity'; done |
+	grep -cE '^[0-9a-f]{32}$' | cat; for i in 1 2 3; do sqlite3 "$DATA/id$i.db" 'SELECT id FROM identity'; done | sort -u | wc -l)
+is "$(echo $n)" "3 3" "each database created gets an identity of its own"
 "$ADMIN" -d "$DB" nonsense 2>/dev/null
 is "$?" 2 "an unknown command is a usage error"
 finish

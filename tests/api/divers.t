@@ -22,7 +22,12 @@ H=$(login pot pot-secret-1)
 get api/coucou
 is "$CODE $(st)" "200 ok" "GET coucou answers ok without a jeton"
 like "$(val .version)" '^[0-9]+\.[0-9]+' "and gives a version"
-is "$(val 'keys | join(",")')" "status,version" "and nothing else"
+like "$(val .base)" '^[0-9a-f]{32}$' "and which database answers: its identity, 128 bits in hexadecimal"
+is "$(val .base)" "$(sql 'SELECT id FROM identity')" "the one the database holds"
+is "$(val 'keys | join(",")')" "base,status,version" "and nothing else"
+base=$(val .base)
+get api/coucou
+is "$(val .base)" "$base" "the same database answers with the same identity"
 is "$(hdr Content-Type)" "$JSON" "the reply is JSON in UTF-8"
 is "$(hdr Access-Control-Allow-Origin)" "*" "any origin may read it"
 call coucou ""
