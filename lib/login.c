@@ -22,7 +22,8 @@
  * A device cookie is "v2.<user id>.<device id>.<mac>", the MAC an HMAC-SHA-256
  * of what precedes it under a key kept in the database, given after a right
  * password only: it proves that this browser logged in as that user, nothing
- * more (the password is still asked). (v1 cookies were also given to cards.)
+ * more (the password is still asked). A cookie of any other version is not
+ * read.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * libscrypt wrapped once: libscrypt_hash answers >0/0, libscrypt_check >0/0/<0
  * and rewrites the hash it is given, so it only ever sees a copy.
  *
- * scrypt is the one slow thing a worker does (~40 ms), so it runs at idle CPU
+ * scrypt is the one slow thing a worker does, so it runs at idle CPU
  * priority (SCHED_IDLE): a storm of logins takes only the CPU time payments
  * leave free. The worker is back at normal priority before it touches the
  * database again, since holding the write lock at idle priority would make
@@ -14,16 +14,16 @@
  * other by sharing its caches and units. So hashes also take turns on the
  * machine, one at a time, each starting no sooner than HASH_REST times the
  * last one's length after it ended: a storm of logins gets at most a third of
- * one core, whatever the number of workers (half a core measured payments at
- * 0.71-0.95 x their rate alone on two cores). The turns are a queue kept in
+ * one core, whatever the number of workers. The turns are a queue kept in
  * the file <db>-hash: under its flock, a hash books the next free start and
  * moves the queue's end past its own turn, then waits for its start without
  * holding anything (and, at its start, for a hash that outlasted its turn).
  * The queue's length is what password_crowded tells the login check, which
  * turns away a guess from where its user never logged in rather than make it
  * queue: otherwise a flood of guesses would fill the queue and the workers
- * waiting in it, and staff would wait behind them (16 s with 120 connections
- * of made-up logins, measured).
+ * waiting in it, and staff would wait behind them. What this keeps of the
+ * till's rate, and of staff logins during a flood, is measured in
+ * doc/performance.md#logins.
  */
 #include <crypt.h>
 #include <errno.h>

@@ -2,9 +2,9 @@
  * A request's stages (see request.h) and the helpers handlers call. The
  * endpoint is decided once, from the route the front server chose on the
  * normalised path (TENP5_ROUTE, set by the generated nginx locations; under
- * plain CGI, the path the generated .htaccess rules matched); the credential and the right are resolved inside the
- * transaction that uses them, so a user demoted or a key revoked a moment
- * before cannot still complete a write.
+ * plain CGI, the path the generated .htaccess rules matched); the credential
+ * and the right are resolved inside the transaction that uses them, so a user
+ * demoted or a key revoked a moment before cannot still complete a write.
  */
 #include <assert.h>
 #include <errno.h>

@@ -3,10 +3,10 @@
  * its name, its route table and the size of the state its steps share within
  * a request; struct req is one request, from its transport to its answer,
  * and owns what it allocates until req_end. Its path, in stages that the
- * loops call in order, whatever the transport: req_begin, req_read (method, body, fields: no database),
- * req_prepare (slow work outside any transaction), req_run (the credential,
- * the right, the idRequete record and the handler, in one transaction), then
- * respond() and io_close(). The group-commit writer runs the req_run of
+ * loops call in order, whatever the transport: req_begin, req_read (method,
+ * body, fields: no database), req_prepare (slow work outside any
+ * transaction), req_run (the credential, the right, the idRequete record and
+ * the handler, in one transaction), then respond() and io_close(). The group-commit writer runs the req_run of
  * several requests inside one transaction and answers them after its commit.
  */
 #ifndef TENP5_REQUEST_H
