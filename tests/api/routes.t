@@ -55,7 +55,7 @@ if command -v systemd-analyze >/dev/null; then
 	dir=$(mktemp -d)
 	cp "$ROOT"/nginx/systemd/* "$dir"
 	out=$(cd "$dir" && systemd-analyze verify --man=no ./10p5-pool@client.service ./10p5.target \
-		./10p5-backup.service ./10p5-backup.timer 2>&1)
+		./10p5-backup.service ./10p5-backup.timer ./10p5-replication.service 2>&1)
 	is "$out" "" "systemd-analyze finds nothing wrong in the units"
 	rm -rf "$dir"
 else
