@@ -264,10 +264,12 @@ slow(const struct route *rt)
 }
 
 /* The digest that ties an idRequete to one endpoint and one set of values,
- * every value of a repeated field included. A password enters it only
- * through scrypt, salted by the user and the idRequete, so the record keeps
- * nothing weaker than the users table does. Returns 1, or 0 if scrypt
- * failed. */
+ * every value of a repeated field included. A sale's time (horsLigne) says
+ * when, not what: a sale answered online and sent again later with its time,
+ * by a till that fears the server forgot it (doc/api.md, "After a
+ * switch-over"), is the same request. A password enters it only through
+ * scrypt, salted by the user and the idRequete, so the record keeps nothing
+ * weaker than the users table does. Returns 1, or 0 if scrypt failed. */
 static int
 fingerprint(struct req *r)
 {
@@ -279,7 +281,8 @@ fingerprint(struct req *r)
 	for (int f = 0; f < FLD__MAX; f++) {
 		const char *wire = field_defs[f].wire;
 
-		if (f == FLD_ID_REQUETE || !(r->route->takes & FB(f)) || !r->v[f].set)
+		if (f == FLD_ID_REQUETE || f == FLD_HORS_LIGNE || !(r->route->takes & FB(f)) ||
+		    !r->v[f].set)
 			continue;
 		for (size_t i = 0; i < r->params.n; i++) {
 			const char *value = r->params.v[i].value;
