@@ -140,13 +140,20 @@ test('rechargée sans réseau, la caisse s’ouvre depuis le cache avec sa file'
 	egal((await affiche(p))[0], 20, 'les 20 ventes attendent toujours');
 });
 
-test('onglet fermé et rouvert sans réseau : l’app s’ouvre, la file est gardée', async (c) => {
+test('onglet fermé et rouvert sans réseau : l’app s’ouvre, la file est gardée, l’écran de connexion dit ce qui attend', async (c) => {
 	const ctx = c.p.context();
 	await c.p.close();
 	c.p = await onglet(ctx);
 	await c.p.goto(c.pile.url);
 	await c.p.getByRole('button', { name: 'Se connecter' }).waitFor();
 	egal((await base(c.p, 'file')).length, 20, 'les 20 ventes sont dans IndexedDB');
+	// The login screen says what waits, and what sends it.
+	const total = faites.reduce((a, v) => a + v.montant, 0);
+	const bloc = c.p.locator('#connexion-attente');
+	await bloc.getByText('le réseau revenu').waitFor();
+	const dit = (await bloc.innerText()).replace(/\s/g, ' ');
+	affirmer(dit.includes(`20 ventes en attente sur cet appareil · ${(total / 100).toFixed(2).replace('.', ',')} €`), 'écran de connexion : ' + dit);
+	affirmer(dit.includes('Elles partiront dès que bar1 se connectera ici, le réseau revenu'), 'écran de connexion : ' + dit);
 });
 
 test('réseau revenu, connecté de nouveau : les 20 ventes arrivent une fois chacune, dans l’ordre, à leur heure', async ({ p, pile }) => {

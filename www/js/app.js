@@ -3,7 +3,7 @@
 // login screen, and the dialog that renews a lapsed session while the
 // action that met it waits (see api.js).
 import * as api from './api.js';
-import { h, vider, message, champ, DROITS, delai } from './ui.js';
+import { h, vider, message, champ, DROITS, delai, euros } from './ui.js';
 import { normaliser, boutonNfc, lecteurUsb } from './carte.js';
 
 // Each screen's module exports afficher(main, args, session) → a function
@@ -116,12 +116,41 @@ function connexion(racine) {
 	const f2 = h('form', { class: 'pile', onsubmit: (e) => { e.preventDefault(); lireCarte(carte.lastChild.value); carte.lastChild.value = ''; } },
 		carte, h('button', {}, 'Entrer avec la carte'), boutonNfc(lireCarte, (t) => dire(t)));
 	const arret = lecteurUsb(lireCarte);
+	const attente = h('section', { class: 'bloc horsligne', id: 'connexion-attente', 'aria-labelledby': 'connexion-attente-titre', hidden: true });
 	racine.append(h('div', { class: 'connexion' },
-		h('h1', {}, '10p5 · connexion'), etat,
+		h('h1', {}, '10p5 · connexion'), etat, attente,
 		h('section', { class: 'bloc' }, h('h2', {}, 'Avec un mot de passe'), f1),
 		h('section', { class: 'bloc' }, h('h2', {}, 'Ou avec sa carte'), h('p', { class: 'aide' }, 'Passez la carte sur le lecteur, ou tapez son numéro. Une carte ouvre au plus le droit 2.'), f2)));
 	login.lastChild.focus();
-	return arret;
+	const suivre = attenteHorsLigne(attente);
+	return () => { arret(); suivre(); };
+}
+
+// What the login screen says of the sales made offline on this device: how
+// many wait and how much, and that each leaves once its seller logs in here
+// (horsligne.js sends a login's own sales only). Returns what stops it.
+function attenteHorsLigne(bloc) {
+	let fini = false;
+	const hl = import('./horsligne.js');
+	async function dessiner() {
+		const m = await hl;
+		const file = await m.enAttente();
+		if (fini) return;
+		bloc.hidden = !file.length;
+		if (!file.length) return vider(bloc);
+		const total = file.reduce((a, v) => a + v.montant, 0);
+		const vendeurs = [...new Set(file.map((v) => v.login))];
+		vider(bloc,
+			h('h2', { id: 'connexion-attente-titre' }, 'Ventes faites hors ligne'),
+			h('p', { id: 'connexion-attente-nombre' }, h('strong', {}, `${file.length} vente${file.length > 1 ? 's' : ''} en attente`),
+				` sur cet appareil · ${euros(total / 100)}`),
+			h('p', { class: 'aide' }, vendeurs.length === 1 ? `Elles partiront dès que ${vendeurs[0]} se connectera ici`
+				: `Chacune partira dès que son vendeur (${vendeurs.join(', ')}) se connectera ici`,
+				m.connecte() ? '.' : ', le réseau revenu : rien n’est perdu d’ici là.'));
+	}
+	addEventListener('horsligne', dessiner);
+	dessiner();
+	return () => { fini = true; removeEventListener('horsligne', dessiner); };
 }
 
 // The dialog that renews a lapsed session for the same person. Resolves
