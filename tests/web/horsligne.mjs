@@ -154,6 +154,8 @@ test('onglet fermé et rouvert sans réseau : l’app s’ouvre, la file est gar
 	const dit = (await bloc.innerText()).replace(/\s/g, ' ');
 	affirmer(dit.includes(`20 ventes en attente sur cet appareil · ${(total / 100).toFixed(2).replace('.', ',')} €`), 'écran de connexion : ' + dit);
 	affirmer(dit.includes('Elles partiront dès que bar1 se connectera ici, le réseau revenu'), 'écran de connexion : ' + dit);
+	egal(await accessibilite(c.p), [], 'axe-core, la connexion hors ligne');
+	await capture(c.p, 'horsligne-connexion');
 });
 
 test('réseau revenu, connecté de nouveau : les 20 ventes arrivent une fois chacune, dans l’ordre, à leur heure', async ({ p, pile }) => {
@@ -283,6 +285,53 @@ test('réseau instable pendant l’envoi (une coupure toutes les trois requêtes
 	pile.verifier();
 	affirmer(t.erreurs.length === 0, 'erreurs dans la page : ' + t.erreurs.join('; '));
 	await ctx.close();
+});
+
+// Tab until the focus is on what `sel` finds (at most 40 presses); fails if
+// the keyboard never gets there.
+async function tabuler(p, sel) {
+	for (let i = 0; i < 40; i++) {
+		if (await p.evaluate((sel) => document.activeElement?.matches(sel), sel)) return;
+		await p.keyboard.press('Tab');
+	}
+	throw new Error('le clavier n’atteint pas ' + sel);
+}
+// Whether the focused element shows it (an outline of its own).
+const focusVisible = (p) => p.evaluate(() => {
+	const e = document.activeElement;
+	return e.matches(':focus-visible') && getComputedStyle(e).outlineStyle !== 'none' && parseFloat(getComputedStyle(e).outlineWidth) > 0;
+});
+
+test('au clavier seul, hors ligne : lire une carte, vendre, se voir refuser un rechargement, marquer une vente vue', async ({ p, pile }) => {
+	await reseau(p, true);
+	await p.getByText('Pas de réseau').waitFor();
+	const avant = ventes(pile).length;
+	const sorts = await p.locator('.sort').count();
+	affirmer(sorts > 0, 'une vente à régler est affichée');
+	await p.keyboard.press('Escape'); // another card: the focus goes to its field
+	egal(await p.evaluate(() => document.activeElement.id), 'carte', 'Échap : le champ de la carte');
+	for (const k of 'HL1') await p.keyboard.press(k);
+	await p.keyboard.press('Enter');
+	await p.locator('#solde', { hasText: 'inconnu hors ligne' }).waitFor();
+	await p.waitForFunction(() => document.activeElement?.matches('.boisson[data-quantite="1"]'));
+	affirmer(await focusVisible(p), 'le bouton en focus se voit');
+	await p.keyboard.press('Enter');
+	await attendre(p, 1);
+	await tabuler(p, '.boisson[data-quantite="2"]');
+	await p.keyboard.press(' ');
+	await attendre(p, 2);
+	await tabuler(p, '.recharger');
+	await p.keyboard.press('Enter');
+	await p.getByText('il faut le réseau').waitFor();
+	await tabuler(p, '.sort button');
+	affirmer(await focusVisible(p), '« Vu » en focus se voit');
+	await p.keyboard.press('Enter');
+	await p.waitForFunction((n) => document.querySelectorAll('.sort').length === n, sorts - 1);
+	egal(await accessibilite(p), [], 'axe-core, la caisse hors ligne après une vente au clavier');
+	await capture(p, 'horsligne-clavier');
+	await rendre(p);
+	await attendre(p, 0);
+	egal(ventes(pile).slice(avant).map((v) => [v.carte, v.montant]), [['HL1', 150], ['HL1', 280]], 'les deux ventes faites au clavier, une fois');
 });
 
 test('une vente plus vieille que dureeMax revient horsligne_expire, reste affichée, rien n’est débité', async ({ p, pile }) => {
