@@ -2,12 +2,7 @@
 # Area client: opening accounts, top-ups, payments, emptying, lists and fiches,
 # the overdraft switch, and the database rows each write leaves behind.
 . "$(dirname "$0")/lib.sh"
-start_stack
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
-add_user "$P" bde bde-secret-1 1
-B=$(login bar bar-secret-1)
-E=$(login bde bde-secret-1)
+staff_stack
 
 # client/ajouter
 call client/ajouter "jeton=$E&idCarte=AHS0DIEX&solde=50"

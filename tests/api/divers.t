@@ -9,13 +9,8 @@
 raw() { grep -oE "\"$1\":-?[0-9.eE+]+" <<<"$REPLY" | head -1 | cut -d: -f2; }
 JSON='application/json; charset=utf-8'
 
-start_stack
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
-add_user "$P" bde bde-secret-1 1
+staff_stack
 add_user "$P" pot pot-secret-1 0
-B=$(login bar bar-secret-1)
-E=$(login bde bde-secret-1)
 H=$(login pot pot-secret-1)
 
 # coucou

@@ -28,12 +28,7 @@ if [ "${STACK:-nginx}" = apache ]; then
 		"the reconnect with Last-Event-ID gets what happened since, once"
 	finish
 fi
-start_stack
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
-add_user "$P" bde bde-secret-1 1
-B=$(login bar bar-secret-1)
-E=$(login bde bde-secret-1)
+staff_stack
 
 # --- tickets ---------------------------------------------------------------
 call evenements/ticket "jeton=$B"

@@ -8,12 +8,7 @@
 # idRequete records kept past dureeMax.
 . "$(dirname "$0")/lib.sh"
 # One stream watches most of the suite: under plain CGI it must outlast it.
-start_stack TENP5_FEED_CGI_SECONDS=600
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
-add_user "$P" bde bde-secret-1 1
-B=$(login bar bar-secret-1)
-E=$(login bde bde-secret-1)
+staff_stack TENP5_FEED_CGI_SECONDS=600
 rows() { sql "SELECT count(*) FROM transactions WHERE type = 3"; }
 
 # --- the rules ----------------------------------------------------------------

@@ -428,6 +428,16 @@ add_user() { # add_user JETON LOGIN MDP DROIT
 	call utilisateur/ajouter "jeton=$1&login=$2&mdp=$3&droit=$4"
 	[ "$(st)" = ok ] || echo "# add_user $2: $REPLY" >&2
 }
+# staff_stack [VAR=value...]: start_stack, then the staff most suites work
+# with, logged in: the president (P), bar (B, right 2) and bde (E, right 1).
+staff_stack() {
+	start_stack "$@"
+	P=$(admin_jeton)
+	add_user "$P" bar bar-secret-1 2
+	add_user "$P" bde bde-secret-1 1
+	B=$(login bar bar-secret-1)
+	E=$(login bde bde-secret-1)
+}
 
 # held HOLD: waits until a worker stands at the pause point armed with the
 # file HOLD (test builds, lib/hooks.h: it writes HOLD.held there, and goes on

@@ -4,12 +4,7 @@
 # its lines at the prices of the moment; every refusal of a bad basket,
 # changing nothing; what sold, in statistiques.
 . "$(dirname "$0")/lib.sh"
-start_stack
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
-add_user "$P" bde bde-secret-1 1
-B=$(login bar bar-secret-1)
-E=$(login bde bde-secret-1)
+staff_stack
 state() { sql "SELECT (SELECT count(*) FROM transactions) || ':' || (SELECT count(*) FROM sale_lines)
 	|| ':' || (SELECT group_concat(balance) FROM clients)"; }
 

@@ -4,14 +4,9 @@
 # rows each carries, the cash expected and the gap, to the cent; corrections
 # after closing; statistiques per means.
 . "$(dirname "$0")/lib.sh"
-start_stack
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
+staff_stack
 add_user "$P" bar2 bar2-secret-1 2
-add_user "$P" bde bde-secret-1 1
-B=$(login bar bar-secret-1)
 B2=$(login bar2 bar2-secret-1)
-E=$(login bde bde-secret-1)
 row() { sql "SELECT type, amount, means, coalesce(service_id, '-') FROM transactions WHERE id = $1"; }
 
 # --- means of payment ---------------------------------------------------------

@@ -11,14 +11,9 @@ ledger_sum() {
 }
 valid() { sql "SELECT valid FROM transactions WHERE id = $1"; }
 
-start_stack
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
+staff_stack
 add_user "$P" bar2 bar2-secret-1 2
-add_user "$P" bde bde-secret-1 1
-B=$(login bar bar-secret-1)
 B2=$(login bar2 bar2-secret-1)
-E=$(login bde bde-secret-1)
 BAR_ID=$(sql "SELECT id FROM users WHERE login = 'bar' AND deleted_ms IS NULL")
 
 # annuler
