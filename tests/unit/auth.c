@@ -1,13 +1,9 @@
 /* Unit tests for lib/auth.c: sessions and their lifetime, and the log-out. */
 #include "../tap.h"
 #include "auth.h"
-#include "config.h"
-#include "db.h"
-#include "log.h"
-#include "crypto.h"
 #include "token.h"
+#include "unitdb.h"
 
-static char dir[] = "/tmp/10p5-unit-auth.XXXXXX";
 static struct params p;
 
 static enum status
@@ -61,21 +57,17 @@ used_ms(void)
 int
 main(void)
 {
-	char path[128], token[SESSION_TOKEN_LEN + 1], holder[TOKEN_MAX];
+	char token[SESSION_TOKEN_LEN + 1], holder[TOKEN_MAX];
 	struct principal who;
 	enum auth_reason why;
 	int64_t t0 = 1700000000000, ttl, touch;
 	sqlite3_stmt *st;
 	unsigned char h[SHA256_LEN];
 
-	log_init("unit-auth");
-	config_load();
+	if (!unitdb_open("unit-auth"))
+		return 2;
 	ttl = cfg.session_ttl_ms;
 	touch = cfg.session_touch_ms;
-	if (!mkdtemp(dir))
-		return 2;
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	db_open(path, true);
 	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('prez', 'x', 3, 0)", "");
 
 	form_parse(&p, (char[]){ "" }, 0, &(const char *){ NULL });
@@ -126,13 +118,6 @@ main(void)
 	ok(auth_sessions_purge(t0 + 10 * 86400000LL), "old sessions are purged");
 	is_int(used_ms(), -1, "all of them");
 
-	db_close();
-	{
-		char cmd[200];
-
-		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			diag_rm();
-	}
+	unitdb_close();
 	return done_testing();
 }

@@ -1,11 +1,7 @@
 /* Unit tests for lib/db_ledger.c: the balance rules and the ledger writes. */
 #include "../tap.h"
-#include "config.h"
-#include "db.h"
 #include "db_ledger.h"
-#include "log.h"
-
-static char dir[] = "/tmp/10p5-unit-ledger.XXXXXX";
+#include "unitdb.h"
 
 static void
 count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
@@ -19,7 +15,7 @@ count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
 int
 main(void)
 {
-	char path[128], row[512];
+	char row[512];
 	struct principal who = { .user_id = 1, .kind = CRED_SESSION, .cred_id = 7, .droit = 3 };
 	struct client c = { .balance = 1000 }, o = { .balance = 0, .overdraft = true };
 	struct ledger_row t;
@@ -28,12 +24,8 @@ main(void)
 	sqlite3_stmt *st;
 	int bad = 0, n;
 
-	log_init("unit-ledger");
-	config_load();
-	if (!mkdtemp(dir))
+	if (!unitdb_open("unit-ledger"))
 		return 2;
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	db_open(path, true);
 	db_exec("INSERT INTO users (login, password, droit, created_ms) VALUES ('prez', 'x', 3, 0)", "");
 
 	is_int(ledger_effect(TX_CREATION, 5), 5, "a creation adds");
@@ -122,13 +114,6 @@ main(void)
 	ok(ledger_flip(&who, 5000, &t, &c, false) && c.balance == 750, "cancelling it gives the amount back");
 	db_commit();
 	is_int(ledger_verify(count_bad, &bad), 0, "and the invariant still holds");
-	db_close();
-	{
-		char cmd[200];
-
-		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			diag_rm();
-	}
+	unitdb_close();
 	return done_testing();
 }
