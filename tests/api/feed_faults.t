@@ -5,10 +5,7 @@
 # demoted while they copy events out get nothing of a president's after
 # their demotion.
 . "$(dirname "$0")/lib.sh"
-if [ "${STACK:-nginx}" = apache ]; then
-	echo "1..0 # SKIP the FastCGI feed process's faults (plain CGI streams from the journal)"
-	exit 0
-fi
+fastcgi_only "the FastCGI feed process's faults (plain CGI streams from the journal)"
 
 # --- a re-check that fails -----------------------------------------------------
 start_stack TENP5_TEST_FAIL=recheck:2 # the first check is the stream's admission

@@ -2,10 +2,7 @@
 # The feed's limits: no credential, and no crowd, can fill it; past a limit a
 # stream is answered 429 trop_de_connexions at once, and tickets still are.
 . "$(dirname "$0")/lib.sh"
-if [ "${STACK:-nginx}" = apache ]; then
-	echo "1..0 # SKIP the FastCGI feed process (plain CGI has one stream per process)"
-	exit 0
-fi
+fastcgi_only "the FastCGI feed process (plain CGI has one stream per process)"
 # --- one credential cannot fill the feed ----------------------------------------
 # A key's streams past TENP5_FEED_PER_CREDENTIAL are refused at once, whether
 # the key comes in the header or through a ticket; other credentials' streams

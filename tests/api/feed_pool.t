@@ -2,10 +2,7 @@
 # The feed process's threads and what they wait on: events reach streams
 # while its database jobs (tickets, key uses) wait for the write lock.
 . "$(dirname "$0")/lib.sh"
-if [ "${STACK:-nginx}" = apache ]; then
-	echo "1..0 # SKIP the FastCGI feed process (plain CGI has one stream per process)"
-	exit 0
-fi
+fastcgi_only "the FastCGI feed process (plain CGI has one stream per process)"
 
 # --- delivery while a ticket waits for the write lock ----------------------------
 # The writers' queue (the flock on <db>-writer that every write takes before

@@ -94,6 +94,14 @@ free_port() {
 	return 1
 }
 
+# fastcgi_only WHY: ends a suite about the FastCGI processes as skipped, with
+# WHY, where the stack is plain CGI under Apache (STACK=apache).
+fastcgi_only() {
+	[ "${STACK:-nginx}" = apache ] || return 0
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
 # Starts the stack with the given VAR=value settings. Sets PORT, URL, DATA, DB.
 # With REUSE=1 it starts again on the same DATA and PORT (a restart). With
 # STACK=apache the binaries are deployed as plain CGI under Apache instead,
