@@ -107,6 +107,7 @@ test('serveur arrêté : la caisse dit qu’elle est hors ligne et vend 20 conso
 	egal(faites.length, 20, '20 ventes en attente dans IndexedDB');
 	const total = faites.reduce((a, v) => a + v.montant, 0);
 	egal(await affiche(p), [20, total], 'le panneau montre le nombre et la somme d’IndexedDB');
+	await p.locator('#reseau', { hasText: `Hors ligne : la caisse vend sur ses règles gardées. 20 ventes en attente · ${(total / 100).toFixed(2).replace('.', ',')}` }).waitFor();
 	egal(total, 5 * 2 * (150 + 280), 'au prix gardé');
 	egal(new Set(faites.map((v) => v.idRequete)).size, 20, 'chaque vente a son idRequete');
 	egal(pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n, 0, 'rien n’est arrivé au serveur');
@@ -154,6 +155,7 @@ test('onglet fermé et rouvert sans réseau : l’app s’ouvre, la file est gar
 	const dit = (await bloc.innerText()).replace(/\s/g, ' ');
 	affirmer(dit.includes(`20 ventes en attente sur cet appareil · ${(total / 100).toFixed(2).replace('.', ',')} €`), 'écran de connexion : ' + dit);
 	affirmer(dit.includes('Elles partiront dès que bar1 se connectera ici, le réseau revenu'), 'écran de connexion : ' + dit);
+	await c.p.locator('#reseau', { hasText: 'Hors ligne : la connexion attend le réseau. 20 ventes en attente' }).waitFor();
 	egal(await accessibilite(c.p), [], 'axe-core, la connexion hors ligne');
 	await capture(c.p, 'horsligne-connexion');
 });

@@ -227,11 +227,21 @@ addEventListener('reseau', (e) => {
 	b.hidden = e.detail === 'ok';
 	b.textContent = e.detail === 'essai' ? 'Connexion perdue : nouvel essai…' : 'Serveur injoignable.';
 });
-addEventListener('horsligne', (e) => {
+// Offline, the band says what works (selling, once logged in) and what
+// waits on this device: on a phone the till's panel is a scroll away.
+let tour = 0;
+async function bandeHorsLigne() {
 	const b = document.getElementById('reseau');
-	horsLigne = !e.detail.enLigne;
+	const n = ++tour;
 	b.hidden = !horsLigne;
 	b.classList.toggle('durable', horsLigne);
-	if (horsLigne) b.textContent = 'Hors ligne : la caisse vend sur ses règles gardées.';
-});
+	if (!horsLigne) return;
+	const file = await (await import('./horsligne.js')).enAttente();
+	if (n !== tour) return; // a newer drawing is on its way
+	const total = file.reduce((a, v) => a + v.montant, 0);
+	b.textContent = (api.courante() ? 'Hors ligne : la caisse vend sur ses règles gardées.' : 'Hors ligne : la connexion attend le réseau.')
+		+ (file.length ? ` ${file.length} vente${file.length > 1 ? 's' : ''} en attente · ${euros(total / 100)}.` : '');
+}
+addEventListener('horsligne', (e) => { horsLigne = !e.detail.enLigne; bandeHorsLigne(); });
+addEventListener('session', () => { if (horsLigne) bandeHorsLigne(); });
 afficher();
