@@ -1,5 +1,8 @@
 /*
- * The oauth_codes and oauth_tokens tables.
+ * The oauth_codes and oauth_tokens tables. A code is spent, and a token used
+ * or revoked, by stamping its time (used_ms, revoked_ms); nothing here clears
+ * a stamp, so what is spent or revoked stays so (deleting an app removes its
+ * rows altogether, db_app.c).
  */
 #include <stdio.h>
 

@@ -1,5 +1,7 @@
 /*
- * The prices table.
+ * The prices table: what n drinks cost together, one row a quantity. A price
+ * of 0 takes the quantity's row away, so every price listed or charged is
+ * positive (the schema refuses any other).
  */
 #include "db.h"
 #include "db_price.h"
