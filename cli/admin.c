@@ -1,9 +1,9 @@
 /*
  * 10p5-admin: the operator's command, built from lib/. It creates or upgrades
  * the database, creates or resets a president, checks the ledger invariant
- * takes (or restores) an online backup and gives a restored database a new
- * identity. It also imports the database of the original PHP version
- * (import_php.c).
+ * takes (or restores) an online backup, brings a replica back (replica.c)
+ * and gives a restored database a new identity. It also imports the database
+ * of the original PHP version (import_php.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,6 +20,7 @@
 #include "db_user.h"
 #include "field.h"
 #include "import_php.h"
+#include "replica.h"
 #include "log.h"
 #include "password.h"
 #include "reply.h"
@@ -41,6 +42,10 @@ usage(void)
 	    "                    identity\n"
 	    "  new-identity      give the database a new identity (a restored replica or\n"
 	    "                    copy: the web tills then send again the sales it may lack)\n"
+	    "  restore-replica URL\n"
+	    "                    bring a replica (file:///dir, sftp://user@host/dir) back as\n"
+	    "                    the database, in an empty directory; check it and give it\n"
+	    "                    a new identity\n"
 	    "  import-php [--essai] [--fuseau ZONE] [--renommer-carte OLD=NEW]...\n"
 	    "             [--renommer-login OLD=NEW]... DUMP.sql\n"
 	    "                    bring in the PHP version's database (mysqldump or phpMyAdmin\n"
@@ -205,6 +210,23 @@ main(int argc, char **argv)
 	/* The import reads and checks its dump before it opens the database. */
 	if (strcmp(argv[0], "import-php") == 0)
 		return import_php_main(path, argc, argv);
+	/* A replica becomes the database, which must not exist yet; then it is
+	 * checked and given a new identity, as a restored backup is. */
+	if (strcmp(argv[0], "restore-replica") == 0) {
+		if (argc != 2) {
+			usage();
+			return 2;
+		}
+		if (!replica_restore(path, argv[1]))
+			return 1;
+		if (!db_open(path, false)) {
+			fprintf(stderr, "10p5-admin: cannot open %s\n", path);
+			return 1;
+		}
+		ok = check() && new_identity();
+		db_close();
+		return ok ? 0 : 1;
+	}
 	/* The commands that set a database up create it; the others need one. */
 	create = strcmp(argv[0], "init") == 0 || strcmp(argv[0], "bootstrap") == 0 ||
 	    strcmp(argv[0], "president") == 0;
