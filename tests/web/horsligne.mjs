@@ -101,7 +101,11 @@ test('serveur arrêté : la caisse dit qu’elle est hors ligne et vend 20 conso
 		await p.locator('#solde', { hasText: 'inconnu hors ligne' }).waitFor();
 		// Two buttons in turn: the same button twice within 400 ms is a bounce.
 		for (let k = 0; k < 4; k++) await vendre(p, k % 2 ? 2 : 1);
-		if (i === 0) await capture(p, 'horsligne-caisse');
+		if (i === 0) {
+			await p.getByText('Hors ligne : rechargements et vidanges attendent le réseau.').waitFor();
+			affirmer(!await p.locator('.panier').isVisible(), 'pas de catalogue : pas de cadre de panier vide');
+			await capture(p, 'horsligne-caisse');
+		}
 	}
 	faites = await base(p, 'file');
 	egal(faites.length, 20, '20 ventes en attente dans IndexedDB');
@@ -176,6 +180,7 @@ test('réseau revenu, connecté de nouveau : les 20 ventes arrivent une fois cha
 test('session expirée pendant la coupure : la file attend la reconnexion, puis part', async ({ p, pile, J }) => {
 	await lire(p, 'HL2');
 	await p.locator('#solde', { hasText: '11,40' }).waitFor();
+	affirmer(!await p.getByText('attendent le réseau').isVisible(), 'en ligne, rien ne dit qu’il faut le réseau');
 	await reseau(p, true);
 	await p.getByText('Pas de réseau').waitFor();
 	await lire(p, 'HL2');

@@ -133,6 +133,7 @@ export function afficher(racine, args, s) {
 			h('form', { class: 'ligne', onsubmit: (e) => { e.preventDefault(); payerMontant(montantPaye); } },
 				h('label', { for: 'montant-payer' }, 'Autre montant'), montantPaye, h('button', { class: 'payer' }, 'Payer')),
 			h('h2', {}, 'Recharger'),
+			h('p', { class: 'aide reseau-requis' }, 'Hors ligne : rechargements et vidanges attendent le réseau.'),
 			h('div', { class: 'ligne moyen' }, h('label', { for: 'moyen-recharge' }, 'Payé en'), moyen),
 			h('div', { class: 'recharges' }, RECHARGES.map((m) =>
 				h('button', { type: 'button', class: 'recharger', onclick: (e) => recharger(m, e.currentTarget) }, `+${m} €`))),
