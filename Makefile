@@ -110,7 +110,7 @@ $(BUILD)/cgi-bin/oauth: $(BUILD)/cgi-bin/oauth_page.o
 # The dump reader: its statements, its lexer, the session a dump sets, its values.
 DUMP_SRC  = cli/dump.c cli/dump_lex.c cli/dump_session.c cli/dump_value.c
 DUMP_OBJ  = $(DUMP_SRC:%.c=$(BUILD)/%.o)
-ADMIN_OBJ = $(BUILD)/cli/admin.o $(BUILD)/cli/replica.o $(BUILD)/cli/import_php.o $(BUILD)/cli/import_rows.o $(BUILD)/cli/import_zone.o $(BUILD)/cli/import_write.o $(DUMP_OBJ)
+ADMIN_OBJ = $(BUILD)/cli/admin.o $(BUILD)/cli/replica.o $(BUILD)/cli/import_php.o $(BUILD)/cli/import_rows.o $(BUILD)/cli/import_names.o $(BUILD)/cli/import_zone.o $(BUILD)/cli/import_write.o $(DUMP_OBJ)
 
 $(BUILD)/bin/10p5-admin: $(ADMIN_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)

@@ -2,9 +2,9 @@
  * What the import from the PHP version reads and the write consumes: the
  * options, the rows of the original tables as read and checked, and the
  * names (cards, logins) they refer to. import_rows.c fills a struct import
- * from the dump, reading its dates in the zones of import_zone.c;
- * import_write.c writes it in one transaction; import_php.c is the command
- * around them.
+ * from the dump, its names interned by import_names.c and its dates read in
+ * the zones of import_zone.c; import_write.c writes it in one transaction;
+ * import_php.c is the command around them.
  *
  * Invariants once import_read() returned true: every transaction's card and
  * login name an owner that was read (owner >= 0); the transactions are in
@@ -131,6 +131,23 @@ struct import {
 	struct dump_info info;
 };
 
+
+/* Makes room for one more element of `size` bytes after the n of the array
+ * whose pointer is at pp, *cap its capacity (doubled when full). Returns 1,
+ * or 0 when out of memory (the array is left as it was). */
+int import_grow(void *pp, size_t *cap, size_t n, size_t size);
+
+/* The index of name s (at most 32 bytes) in ns, added if new; -1 when out of
+ * memory. */
+long names_intern(struct names *ns, const char *s);
+
+/* The name s claimed by its owner (a client or a user) read at line: its
+ * index, with *dup set to the earlier owner's line when the name had one
+ * already (0 otherwise); -1 when out of memory. */
+long names_claim(struct names *ns, const char *s, int32_t owner, long line, long *dup);
+
+/* Frees what ns holds (not ns itself). */
+void names_free(struct names *ns);
 
 /* Reads the dump buf[0..len) into im (im->o set, the rest zero) and resolves
  * its references. Returns true, or false with err saying where and why. */
