@@ -218,17 +218,17 @@ test-build:
 	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) HOOKS=1 all
 
 # Suites run JOBS at a time, each with its own stack, database and ports;
-# flood.t and stop.t, which load or stop whole stacks, run on their own
-# afterwards. The longest suites start first.
+# flood.t, stop.t and replica.t, which load, stop or kill whole stacks, run
+# on their own afterwards (replica.t needs the engine of deps-replica). The longest suites start first.
 JOBS  ?= 2
 PROVE  = prove --exec '' -j$(JOBS)
-ALONE  = $(addprefix tests/api/,flood.t stop.t)
+ALONE  = $(addprefix tests/api/,flood.t stop.t replica.t)
 SLOW   = $(addprefix tests/api/,matrix.t faults.t evenements.t admin.t oauth_flow.t oauth_authorize.t) $(addprefix tests/web/,tour.t barman.t)
 slow_first = $(filter $(SLOW),$(1)) $(filter-out $(SLOW),$(1))
 
 # The quick loop: unit tests and the API suites against a real nginx +
 # spawn-fcgi stack (a few minutes).
-check: deps-test
+check: deps-test deps-replica
 	@$(MAKE) --no-print-directory test-build
 	BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(filter-out $(ALONE) $(APACHE_ONLY),$(wildcard tests/api/*.t)) \
 	  $(TEST_UNITS) tests/fuzz/run.t)
@@ -266,12 +266,12 @@ test: deps-test deps-web
 # the one-user warning, 10p5-admin run as www-data beside live requests, the
 # import, the logs, the racing payments). hosting.t (what the host serves, who
 # runs the programs, the stream of a browser gone) runs on all three. The fault,
-# flood and stop suites are about the FastCGI pools and nginx; the direct CGI,
+# flood, stop and replica suites are about the FastCGI pools and nginx; the direct CGI,
 # matrix, docs and layers suites are transport-independent.
 APACHE_ONLY   = $(addprefix tests/api/,hosting.t deploy.t)
 CHROOT_SUITES = $(addprefix tests/api/,client.t transaction.t idempotency.t service.t export.t hosting.t)
 PLAIN_SUITES  = $(addprefix tests/api/,hosting.t admin.t import.t logs.t concurrency.t) $(wildcard tests/api/protocol_*.t)
-SUEXEC_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t docs.t layers.t readme.t) \
+SUEXEC_SUITES = $(filter-out $(addprefix tests/api/,faults.t cgi.t matrix.t flood.t stop.t replica.t docs.t layers.t readme.t) \
                   $(CHROOT_SUITES) $(PLAIN_SUITES),$(wildcard tests/api/*.t)) tests/api/hosting.t
 cgi: deps-test deps-web
 	@$(MAKE) --no-print-directory test-build
@@ -280,10 +280,10 @@ cgi: deps-test deps-web
 	STACK=apache CGI_MODE=chroot BIN=$(TEST_BUILD) STATIC_BIN=$(STATIC_BUILD) $(PROVE) $(CHROOT_SUITES)
 	STACK=apache BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(PLAIN_SUITES))
 
-# The sanitized build runs every unit test and the API suites but flood.t and
-# stop.t, whose subject is nginx and the stack's processes rather than our
-# code's memory (check runs them).
-ASAN_SUITES = $(filter-out $(addprefix tests/api/,flood.t stop.t docs.t layers.t readme.t) $(APACHE_ONLY),$(wildcard tests/api/*.t))
+# The sanitized build runs every unit test and the API suites but flood.t,
+# stop.t and replica.t, whose subject is nginx, the stack's processes and the
+# replication rather than our code's memory (check runs them).
+ASAN_SUITES = $(filter-out $(addprefix tests/api/,flood.t stop.t replica.t docs.t layers.t readme.t) $(APACHE_ONLY),$(wildcard tests/api/*.t))
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan HOOKS=1 SAN=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -336,10 +336,10 @@ bench-import: deps-test
 	BIN=$(BUILD) tests/bench/import.sh
 
 # The API suite with every worker under valgrind's memcheck: no invalid
-# access, no leak over whole request loops (the fault, flood, stop and matrix
-# suites are left out: they kill workers, flood nginx, or would take a
+# access, no leak over whole request loops (the fault, flood, stop, replica
+# and matrix suites are left out: they kill workers or stacks, flood nginx, or would take a
 # quarter of an hour).
-VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t stop.t docs.t readme.t) $(APACHE_ONLY),$(wildcard tests/api/*.t))
+VALGRIND_SUITES = $(filter-out $(addprefix tests/api/,faults.t matrix.t flood.t stop.t replica.t docs.t readme.t) $(APACHE_ONLY),$(wildcard tests/api/*.t))
 # make test runs the suites with hostile input, money and secrets (two
 # minutes rather than four).
 VALGRIND_QUICK  = $(wildcard tests/api/protocol_*.t) $(addprefix tests/api/,client.t idempotency.t cle.t cle_portee.t) $(wildcard tests/api/oauth_*.t)

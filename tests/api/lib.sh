@@ -280,6 +280,11 @@ SITE
 
 stop_stack() {
 	trap - EXIT
+	if [ -n "${REPLICA_PID:-}" ]; then # replica_start's
+		kill -TERM -- "-$REPLICA_PID" 2>/dev/null
+		wait "$REPLICA_PID" 2>/dev/null
+		REPLICA_PID=
+	fi
 	if [ -n "$STACK_PID" ]; then
 		kill -TERM "$STACK_PID" 2>/dev/null
 		wait "$STACK_PID" 2>/dev/null
@@ -525,7 +530,11 @@ storm() {
 		[ -z "$addr" ] || printf 'interface = "%s"\n' "$addr"
 		printf 'dump-header = "%s/h%06d"\nmax-time = 30\nsilent\n' "$dir" "$i"
 	done >"$dir/config"
-	curl --parallel --parallel-max "$conc" -K "$dir/config" 2>/dev/null
+	# STORM_PIDFILE: where curl's PID goes, for a test that stops it midway
+	# (the requests it had not answered print as empty lines).
+	curl --parallel --parallel-max "$conc" -K "$dir/config" 2>/dev/null &
+	[ -z "${STORM_PIDFILE:-}" ] || echo $! >"$STORM_PIDFILE"
+	wait $!
 	# One line per request, in order; STORM_CODES=1 puts the HTTP code first
 	# (000: no answer at all).
 	awk -v dir="$dir" -v n="$i" -v codes="${STORM_CODES:-}" 'BEGIN {
@@ -571,3 +580,54 @@ sse_data() { awk -v e="$2" '/^event: / { k = substr($0, 8) } /^data: / && k == e
 # ticket JETON: a stream's ticket; newest: the journal's newest id.
 ticket() { call evenements/ticket "jeton=$1"; val .ticket; }
 newest() { sql "SELECT max(id) FROM journal"; }
+
+# The replication between two data directories on one machine, as between two
+# machines (doc/deploy.md, "Replication" and "The primary is dead"). Needs
+# make deps-replica.
+LITESTREAM=${LITESTREAM:-$ROOT/replica/node_modules/@flydotio/litestream-linux-x64/litestream}
+REPLICA_PID=
+# replica_start DIR: Litestream follows $DB and ships it to the file replica DIR,
+# as production's configuration does (monitor and sync every second); its log
+# is $DATA/log/litestream.log. Returns once the replica holds a snapshot.
+replica_start() {
+	REPLICA_URL=file://$1
+	cat >"$DATA/litestream.yml" <<-YML
+	dbs:
+	  - path: $DB
+	    monitor-interval: 1s
+	    replicas:
+	      - type: file
+	        path: $1
+	        sync-interval: 1s
+	YML
+	setsid "$LITESTREAM" replicate -config "$DATA/litestream.yml" >>"$DATA/log/litestream.log" 2>&1 </dev/null &
+	REPLICA_PID=$!
+	local deadline=$((SECONDS + 60))
+	until "$LITESTREAM" snapshots "$REPLICA_URL" 2>/dev/null | grep -q '^file'; do
+		[ "$SECONDS" -lt "$deadline" ] && kill -0 "$REPLICA_PID" 2>/dev/null ||
+			{ echo "Bail out! the replication did not start"; sed 's/^/# /' "$DATA/log/litestream.log"; exit 1; }
+		sleep 0.05
+	done
+}
+# primary_kill: the primary machine dies. Its replication and every process
+# of its stack (the launcher, each pool with its workers, nginx) get SIGKILL,
+# by PID, at once; KILL_MS is the time (ms) of the kill.
+primary_kill() {
+	local groups=() f
+	for f in "$DATA"/run/*.pid; do groups+=("-$(cat "$f")"); done
+	kill -KILL "$STACK_PID" "-$REPLICA_PID" "${groups[@]}" 2>/dev/null
+	KILL_MS=$(($(date +%s%N) / 1000000))
+	wait "$STACK_PID" "$REPLICA_PID" 2>/dev/null
+	STACK_PID= REPLICA_PID=
+}
+# standby_serve DIR: the standby takes over at the same address: the replica
+# restored into the empty data directory DIR (10p5-admin restore-replica, which
+# checks it and gives it a new identity; its output in $RESTORE_OUT), then the
+# stack started on it on the same port. DATA and DB then name the standby's.
+standby_serve() {
+	mkdir -p "$1"
+	RESTORE_OUT=$(TENP5_LITESTREAM=$LITESTREAM "$ADMIN" -d "$1/10p5.db" restore-replica "$REPLICA_URL" 2>&1) ||
+		{ echo "Bail out! the replica was not restored:"; sed 's/^/# /' <<<"$RESTORE_OUT"; exit 1; }
+	DATA=$1
+	REUSE=1 start_stack "${STACK_ENV[@]}"
+}
