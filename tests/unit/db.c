@@ -7,6 +7,7 @@
 #include "db.h"
 #include "db_ledger.h"
 #include "log.h"
+#include "unitdb.h"
 
 static char dir[] = "/tmp/10p5-unit-db.XXXXXX";
 
@@ -17,15 +18,6 @@ mode_of(const char *file)
 	struct stat st;
 
 	return stat(file, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
-}
-
-static void
-count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
-{
-	(void)card;
-	(void)balance;
-	(void)sum;
-	(*(int *)arg)++;
 }
 
 int
@@ -100,7 +92,7 @@ main(void)
 	db_exec("INSERT INTO journal (date_ms, cred_kind, event) VALUES (0, 0, 'x')", "");
 	ok(!db_exec("UPDATE journal SET event = 'y'", "") && !db_exec("DELETE FROM journal", ""),
 	    "the journal is append-only");
-	is_int(ledger_verify(count_bad, &bad), 0, "the ledger check passes on a consistent database");
+	is_int(ledger_verify(unitdb_count_bad, &bad), 0, "the ledger check passes on a consistent database");
 
 	umask(022);
 	fclose(fopen(copy, "w")); /* made before, as anyone's files are: 0644 */
@@ -108,11 +100,11 @@ main(void)
 	is_int(mode_of(copy), 0600, "only its owner may read it, even in a file made before");
 	db_exec("UPDATE clients SET balance = 499", "");
 	bad = 0;
-	is_int(ledger_verify(count_bad, &bad), 1, "the check names a client whose balance drifted");
+	is_int(ledger_verify(unitdb_count_bad, &bad), 1, "the check names a client whose balance drifted");
 	is_int(bad, 1, "once");
 	ok(db_restore(copy), "the backup is restored");
 	is_int(db_int("SELECT balance FROM clients", -999), 500, "the restored balance is the saved one");
-	is_int(ledger_verify(count_bad, &bad), 0, "and the check passes again");
+	is_int(ledger_verify(unitdb_count_bad, &bad), 0, "and the check passes again");
 	db_close();
 	ok(db_prepare("SELECT 1") == NULL, "a closed database prepares nothing");
 	{

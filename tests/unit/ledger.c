@@ -3,15 +3,6 @@
 #include "db_ledger.h"
 #include "unitdb.h"
 
-static void
-count_bad(const char *card, int64_t balance, int64_t sum, void *arg)
-{
-	(void)card;
-	(void)balance;
-	(void)sum;
-	(*(int *)arg)++;
-}
-
 int
 main(void)
 {
@@ -68,7 +59,7 @@ main(void)
 	db_commit();
 	is_int(db_int("SELECT count(*) FROM journal WHERE event IN ('annulation', 'refaire')", -999), 2,
 	    "both flips are journaled");
-	is_int(ledger_verify(count_bad, &bad), 0, "the invariant holds");
+	is_int(ledger_verify(unitdb_count_bad, &bad), 0, "the invariant holds");
 
 	st = ledger_list(c.id, 0, NULL, &(struct ledger_page){ .before = INT64_MAX });
 	ok(st && db_step(st) == SQLITE_ROW, "the client's history lists");
@@ -106,14 +97,14 @@ main(void)
 	ok(!db_exec("INSERT INTO transactions (type, client_id, user_id, date_ms, amount) VALUES (6, 1, 1, 0, 1)", ""),
 	    "there is no type 6");
 	db_commit();
-	is_int(ledger_verify(count_bad, &bad), 0, "the invariant counts the adjustment");
+	is_int(ledger_verify(unitdb_count_bad, &bad), 0, "the invariant counts the adjustment");
 	ok(ledger_stats(&s) && s.payments == 250 && s.openings == 1000 && s.drinks == 2,
 	    "which is neither takings, drinks nor an opening");
 	ledger_get(tx, &t);
 	db_begin(true);
 	ok(ledger_flip(&who, 5000, &t, &c, false) && c.balance == 750, "cancelling it gives the amount back");
 	db_commit();
-	is_int(ledger_verify(count_bad, &bad), 0, "and the invariant still holds");
+	is_int(ledger_verify(unitdb_count_bad, &bad), 0, "and the invariant still holds");
 	unitdb_close();
 	return done_testing();
 }
