@@ -71,7 +71,7 @@ ifeq ($(V),1)
 Q =
 endif
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h cgi-bin/*.h) tests/tap.h
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h cgi-bin/*.h tests/unit/*.h) tests/tap.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
