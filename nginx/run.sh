@@ -132,10 +132,20 @@ sed -i "s|include $conf/api.conf;|include $run/api.conf;|" "$run/nginx.conf"
 setsid nginx -e "$log/nginx-error.log" -p "$run" -c "$run/nginx.conf" -g 'daemon off;' </dev/null &
 pids+=($!)
 
-# Ready when the API answers through nginx: waited for on a generous
-# deadline (a busy machine starts slowly), giving up early if a part died.
+# Ready when every pool's socket exists (a request queues on it until a
+# worker takes it) and the API answers through nginx: waited for on a
+# generous deadline (a busy machine starts slowly), giving up early if a
+# part died.
+ready() {
+	local p sock
+	for p in "${pools[@]}"; do
+		read -r sock _ <<<"$p"
+		[ -S "$run/$sock.sock" ] || return 1
+	done
+	curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/coucou" 2>/dev/null
+}
 deadline=$((SECONDS + ${START_DEADLINE:-120}))
-until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/coucou" 2>/dev/null; do
+until ready; do
 	for p in "${pids[@]}"; do
 		if ! kill -0 "$p" 2>/dev/null; then
 			echo "10p5: a part stopped while starting (see $log)" >&2
