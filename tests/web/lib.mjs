@@ -22,6 +22,7 @@ const tests = [];
 export function test(nom, f) { tests.push([nom, f]); }
 let n = 0, echecs = 0;
 const donnees = [];
+const piles = []; // how to stop each stack and browser started
 export function diag(texte) { for (const l of String(texte).split('\n')) console.log('# ' + l); }
 function resultat(ok, nom, detail) {
 	n++;
@@ -36,12 +37,15 @@ export async function lancer(avant, apres) {
 		ctx = await avant();
 		for (const [nom, f] of tests) {
 			try { await f(ctx); resultat(true, nom); }
-			catch (e) { resultat(false, nom, e.stack || String(e)); }
+			catch (e) { resultat(false, nom, e.stack || String(e)); await constat(ctx?.p, n); }
 		}
 	} catch (e) {
 		resultat(false, 'mise en place', e.stack || String(e));
 	} finally {
 		try { await apres?.(ctx); } catch (e) { diag('arrêt : ' + e); }
+		// Every stack and browser started stops, even when the suite failed
+		// to set up (their pipes would keep this process alive).
+		for (const arreter of piles.reverse()) await arreter().catch(() => {});
 		// The stacks' data directories go, unless something failed.
 		for (const d of donnees) {
 			if (echecs) diag('données gardées : ' + d);
@@ -50,6 +54,16 @@ export async function lancer(avant, apres) {
 		console.log(`1..${n}`);
 		process.exitCode = echecs ? 1 : 0;
 	}
+}
+// What the main page showed when test n failed: its status lines, and a
+// screenshot (echec-n) beside the others.
+async function constat(p, n) {
+	if (!p || p.isClosed()) return;
+	try {
+		diag('à l’écran : ' + (await p.evaluate(() => [...document.querySelectorAll('[role=status], [role=alert], .bande, #reseau')]
+			.map((e) => e.textContent.trim()).filter(Boolean).join(' | '))));
+		diag('capture : ' + await capture(p, 'echec-' + n));
+	} catch (e) { diag('pas de constat : ' + e); }
 }
 export function affirmer(cond, message) { if (!cond) throw new Error(message); }
 // The usual end of a suite whose set-up gives { pile, nav, p }: the page
@@ -134,6 +148,7 @@ export async function demarrer(env = {}) {
 		proc.kill('SIGTERM');
 	});
 	let url = `http://127.0.0.1:${port}/`;
+	piles.push(arreter);
 	await lancerPile();
 	const pile = {
 		url, port, data, apache,
@@ -171,11 +186,13 @@ export async function jetonPrez(pile) {
 
 // --- the browser ------------------------------------------------------------
 export async function navigateur() {
-	return chromium.launch({
+	const nav = await chromium.launch({
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
+	piles.push(() => nav.close());
+	return nav;
 }
 
 // A new page at `taille`, failing the test on any script error or CSP
