@@ -10,6 +10,13 @@ const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1' };
 const texte = (p, sel) => p.locator(sel).innerText();
 const attendreSolde = (p, t) => p.waitForFunction((t) => document.querySelector('#solde')?.textContent.replace(/\s/g, ' ') === t, t.replace(/\s/g, ' '));
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
+// A card read afresh, its fiche drawn (not the one shown before).
+async function ouvrir(p, carte) {
+	if (await p.locator('.fiche:not([hidden])').count()) await p.getByRole('button', { name: 'Autre carte' }).click();
+	await p.locator('.fiche[hidden]').waitFor({ state: 'attached' });
+	await lire(p, carte);
+	await p.locator('.fiche:not([hidden]) .id', { hasText: carte }).waitFor();
+}
 
 test('une carte lue montre son solde et ses boutons de boissons', async ({ p, pile }) => {
 	await lire(p, 'AHS0DIEX');
@@ -79,9 +86,26 @@ test('solde insuffisant : le manque est affiché, « recharger et payer » en un
 		'1:100,2:500,3:280', 'création, rechargement de 5 €, paiement');
 });
 
+test('les prix relus (direct qui repart, prix inchangé) ne remplacent pas les boutons : le focus reste', async ({ p, pile }) => {
+	await ouvrir(p, 'PLACE1');
+	await p.focus('.boisson[data-quantite="1"]');
+	await p.evaluate(() => { window.vu = document.activeElement; });
+	const J = await jetonPrez(pile);
+	const relu = p.waitForResponse((r) => r.url().endsWith('/api/prix/liste'));
+	await pile.api('prix/modifier', { jeton: J, quantite: 6, prix: '7.5' }); // the same price: the feed says prix, the till reads them again
+	await relu;
+	await p.evaluate(() => new Promise(requestAnimationFrame));
+	egal(await p.evaluate(() => document.activeElement === window.vu && window.vu.isConnected), true, 'le même bouton, toujours focalisé');
+	const relu2 = p.waitForResponse((r) => r.url().endsWith('/api/prix/liste'));
+	await pile.api('prix/modifier', { jeton: J, quantite: 6, prix: '7.6' });
+	await relu2;
+	await p.locator('.boisson[data-quantite="6"]', { hasText: '7,60' }).waitFor();
+	await pile.api('prix/modifier', { jeton: J, quantite: 6, prix: '7.5' });
+	await p.locator('.boisson[data-quantite="6"]', { hasText: '7,50' }).waitFor();
+});
+
 test('les messages ont une place fixe : résultat, refus, envoi, réseau coupé ne déplacent pas les boutons', async ({ p }) => {
-	await lire(p, 'PLACE1');
-	await p.waitForSelector('.boisson');
+	await ouvrir(p, 'PLACE1');
 	const position = () => p.locator('.boisson[data-quantite="1"]').evaluate((b) => Math.round(b.getBoundingClientRect().top + scrollY));
 	const avant = await position();
 	const vues = {};
@@ -114,8 +138,7 @@ test('les messages ont une place fixe : résultat, refus, envoi, réseau coupé 
 });
 
 test('un paiement en cours se voit, et un tap pendant ce temps ne débite rien et le dit', async ({ p, pile }) => {
-	await lire(p, 'PLACE1');
-	await p.waitForSelector('.boisson');
+	await ouvrir(p, 'PLACE1');
 	const envois = espionner(p, 'client/payer');
 	const paiements = () => pile.db("SELECT count(*) n FROM transactions t JOIN clients c ON c.id=t.client_id WHERE c.card='PLACE1' AND type=3")[0].n;
 	const avant = paiements();

@@ -572,17 +572,25 @@ export function afficher(racine, args, s) {
 		}));
 	} else etatDirect.textContent = 'Le direct est réservé au droit 2.';
 
+	// Read again whenever the live feed starts over (often, on a CGI host):
+	// the buttons are drawn again only when what they show changed, so a tap
+	// or the keyboard's focus never lands on a button just replaced.
+	const pareil = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 	async function chargerPrix() {
 		if (!hl.connecte()) return;
 		const rep = await appel('prix/liste');
-		if (rep.status === 'ok') { prix = rep.prix; if (client) dessinerBoissons(); }
-		else dire('Prix indisponibles : ' + message(rep), 'erreur');
+		if (rep.status !== 'ok') return dire('Prix indisponibles : ' + message(rep), 'erreur');
+		if (pareil(rep.prix, prix)) return;
+		prix = rep.prix;
+		if (client) dessinerBoissons();
 	}
 	async function chargerProduits() {
 		if (!hl.connecte()) return;
 		const rep = await appel('produit/liste');
 		if (rep.status !== 'ok') return;
-		produits = rep.produits.filter((p) => p.actif);
+		const actifs = rep.produits.filter((p) => p.actif);
+		if (pareil(actifs, produits)) return;
+		produits = actifs;
 		if (client) { dessinerCatalogue(); dessinerBoissons(); }
 	}
 	// The first probe says whether to ask the server or sell on what is kept.
@@ -642,9 +650,12 @@ export function afficher(racine, args, s) {
 	arrets.push(() => clearTimeout(prevu));
 	// The rules carry the prices and products too: a till reads them once.
 	const relire = (e) => {
-		prix = e.detail.prix;
-		produits = e.detail.produits.filter((p) => p.actif);
-		if (client) { dessinerCatalogue(); dessinerBoissons(); }
+		const actifs = e.detail.produits.filter((p) => p.actif);
+		if (!pareil(e.detail.prix, prix) || !pareil(actifs, produits)) {
+			prix = e.detail.prix;
+			produits = actifs;
+			if (client) { dessinerCatalogue(); dessinerBoissons(); }
+		}
 		dessinerHorsLigne();
 	};
 	addEventListener('horsligne', redessiner);
