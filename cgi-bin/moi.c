@@ -50,7 +50,7 @@ static enum status
 h_connexion(struct req *r, json_object *out)
 {
 	struct login *l = &((struct ctx *)r->ctx)->login;
-	char token[TOKEN_MAX], cookie[LOGIN_COOKIE_MAX], base[256];
+	char token[TOKEN_MAX], cookie[LOGIN_COOKIE_MAX];
 	enum status st;
 
 	if (l->verdict != ST_OK)
@@ -59,9 +59,7 @@ h_connexion(struct req *r, json_object *out)
 		return st;
 	if (!login_cookie(l, cookie) || !auth_holder_open(l->holder, r->now, token))
 		return ST_ERREUR_BDD;
-	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
-	    HOLDER_COOKIE, cookie, req_base(r, base, sizeof base),
-	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+	req_device_cookie(r, HOLDER_COOKIE, cookie);
 	reply_str(out, K_JETON, token);
 	reply_str(out, K_ID_CARTE, r->v[FLD_ID_CARTE].s);
 	wipe(token, sizeof token);

@@ -230,7 +230,7 @@ h_authorize(struct req *r, json_object *out)
 {
 	struct authz *az = authz(r);
 	struct oauth_code c = { .app_id = az->app.id, .scopes = az->scopes };
-	char code[TOKEN_MAX], cookie[LOGIN_COOKIE_MAX], base[256];
+	char code[TOKEN_MAX], cookie[LOGIN_COOKIE_MAX];
 	unsigned char hash[SHA256_LEN];
 	enum status st;
 
@@ -250,9 +250,7 @@ h_authorize(struct req *r, json_object *out)
 	if (!login_cookie(&az->login, cookie) || !oauth_code_insert(hash, &c, r->now))
 		return ST_ERREUR_BDD;
 	st = redirect(r, "code", code, (const char *)NULL);
-	req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
-	    LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
-	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+	req_device_cookie(r, LOGIN_COOKIE, cookie);
 	wipe(code, sizeof code);
 	return st;
 }

@@ -60,7 +60,7 @@ static enum status
 h_connexion(struct req *r, json_object *out)
 {
 	struct login *l = &ctx_of(r)->login;
-	char token[SESSION_TOKEN_LEN + 1], cookie[LOGIN_COOKIE_MAX], base[256];
+	char token[SESSION_TOKEN_LEN + 1], cookie[LOGIN_COOKIE_MAX];
 	enum status st;
 
 	if (l->verdict != ST_OK)
@@ -71,9 +71,7 @@ h_connexion(struct req *r, json_object *out)
 	    !auth_session_open(l->user.id, l->max_droit, l->by_card, r->now, token))
 		return ST_ERREUR_BDD;
 	if (!l->by_card)
-		req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly;"
-		    " SameSite=Strict%s", LOGIN_COOKIE, cookie, req_base(r, base, sizeof base),
-		    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+		req_device_cookie(r, LOGIN_COOKIE, cookie);
 	reply_str(out, K_JETON, token);
 	reply_str(out, K_LOGIN, l->user.login);
 	reply_int(out, K_DROIT, l->user.droit < l->max_droit ? l->user.droit : l->max_droit);

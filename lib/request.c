@@ -591,3 +591,13 @@ req_header(struct req *r, const char *fmt, ...)
 	memcpy(r->raw.headers + used + n, "\r\n", 3);
 	return 1;
 }
+
+int
+req_device_cookie(struct req *r, const char *name, const char *value)
+{
+	char base[256];
+
+	return req_header(r, "Set-Cookie: %s=%s; Path=%s/; Max-Age=31536000; HttpOnly;"
+	    " SameSite=Strict%s", name, value, req_base(r, base, sizeof base),
+	    strcmp(req_env(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+}

@@ -184,6 +184,12 @@ void req_raw(struct req *r, int http, const char *type, char *body, size_t len);
 /* Appends a header line to the raw reply. Returns 1, or 0 if it does not fit. */
 int req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Sets the cookie name=value for a year on the whole site (its Path is
+ * req_base's), HttpOnly, SameSite=Strict, and Secure when the request came by
+ * HTTPS: how a browser keeps a device cookie (login.h). Returns req_header's
+ * 1, or 0 if it does not fit. */
+int req_device_cookie(struct req *r, const char *name, const char *value);
+
 /* Marks reply key k as a secret shown once: an idRequete record keeps the
  * answer with k set to null, so a repeat changes nothing and shows no secret. */
 void req_secret(struct req *r, enum key k);
