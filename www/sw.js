@@ -13,7 +13,7 @@ const FICHIERS = [
 	'index.html', 'css/app.css', 'icone.svg',
 	'js/acces.js', 'js/api.js', 'js/app.js', 'js/bureau.js', 'js/caisse.js', 'js/carte.js',
 	'js/catalogue.js', 'js/clients.js', 'js/cloture.js', 'js/direct.js', 'js/graphe.js',
-	'js/horsligne.js', 'js/mur.js', 'js/qr.js', 'js/service.js', 'js/soiree.js', 'js/titulaire.js', 'js/ui.js',
+	'js/horsligne.js', 'js/mur.js', 'js/qr.js', 'js/reprise.js', 'js/service.js', 'js/soiree.js', 'js/titulaire.js', 'js/ui.js',
 ];
 const COURANTE = '10p5-courante'; // holds the current version's name under 'version'
 const PREFIXE = '10p5-app-';

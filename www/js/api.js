@@ -23,6 +23,7 @@ const CLE_SESSION = '10p5.session';
 let session = lire();
 let reconnecter = null;   // set by app.js: (session, libelle) => Promise of the new session
 let enCours = null;       // the one re-login in progress, shared by every waiting call
+let acquitter = null;     // set by reprise.js: (chemin, params, rep) => Promise, for each change answered ok
 
 function lire() {
 	try { return JSON.parse(sessionStorage.getItem(CLE_SESSION)); } catch { return null; }
@@ -46,6 +47,12 @@ export function fermer() {
 // How a lapsed session is renewed: a function that asks the person to log
 // in again and resolves with the new session, or rejects if they give up.
 export function surExpiration(f) { reconnecter = f; }
+
+// What is done with each change the server answered ok under the session,
+// before its caller is told: f(chemin, params, rep) resolves once it is done
+// (reprise.js keeps the sales, to send them again to a server that replaced
+// this one).
+export function surAcquittement(f) { acquitter = f; }
 
 // 32 hexadecimal characters from the browser's random generator
 // (crypto.randomUUID is missing on plain-http origins such as a LAN address).
@@ -111,6 +118,8 @@ export async function appel(chemin, params = {}, opts = {}) {
 			continue;
 		}
 		dire('ok');
+		if (rep.status === 'ok' && acquitter && CHANGES.has(chemin) && !opts.cle && !opts.jeton && session)
+			await acquitter(chemin, params, rep).catch(() => {});
 		if (rep.status !== 'jeton_invalide' || opts.cle || !reconnecter || !session) return rep;
 		try {
 			enCours ??= reconnecter(session, opts.libelle).finally(() => { enCours = null; });

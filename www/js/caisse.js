@@ -9,9 +9,11 @@
 // the window lasts, with a countdown; the bar's other operations arrive live.
 // With the network gone, sales wait on this device (horsligne.js) within the
 // president's limits and are sent when it comes back; a panel says how many
-// wait, what is left of the limits and what each became once sent.
+// wait, what is left of the limits and what each became once sent, and
+// when the server was replaced, how many sales went again (reprise.js).
 import { appel } from './api.js';
 import * as hl from './horsligne.js';
+import * as reprise from './reprise.js';
 import { h, vider, euros, montant, message, heure, TYPES, MOYENS, effet } from './ui.js';
 import { normaliser, boutonNfc, capterClavier } from './carte.js';
 import { suivre } from './direct.js';
@@ -607,16 +609,22 @@ export function afficher(racine, args, s) {
 
 	// --- offline: what waits, the limits left, what each sale became --------
 	async function dessinerHorsLigne() {
-		const [file, fates] = await Promise.all([hl.enAttente(), hl.sorts()]);
+		const [file, fates, renvoi] = await Promise.all([hl.enAttente(), hl.sorts(), reprise.aRenvoyer()]);
 		const r = hl.regles();
 		const enLigne = hl.connecte();
+		const remplace = reprise.derniere();
 		const total = file.reduce((a, v) => a + v.montant, 0);
-		horsLignePanneau.hidden = enLigne && !file.length && !fates.length;
+		horsLignePanneau.hidden = enLigne && !file.length && !fates.length && !remplace;
 		document.body.classList.toggle('hors-ligne', !enLigne);
 		const ici = client ? file.filter((v) => v.carte === client.idCarte).reduce((a, v) => a + v.montant, 0) : 0;
 		const autres = new Set(file.filter((v) => v.login !== s.login).map((v) => v.login));
 		vider(horsLignePanneau,
 			h('h2', { id: 'horsligne-titre' }, enLigne ? 'Ventes faites hors ligne' : 'Hors ligne'),
+			remplace && h('p', { id: 'horsligne-reprise', role: 'status' },
+				h('strong', {}, `Serveur remplacé : ${remplace.n} vente${remplace.n > 1 ? 's' : ''} renvoyée${remplace.n > 1 ? 's' : ''}`),
+				renvoi.length ? ` (${renvoi.length} en cours d’envoi).` : remplace.n ? ', toutes envoyées.' : '.',
+				' ', h('button', { type: 'button', class: 'discret', 'aria-label': 'Vu : serveur remplacé',
+					onclick: () => reprise.oublierDerniere() }, 'Vu')),
 			h('p', { class: enLigne ? 'aide' : 'erreur', id: 'horsligne-etat', role: 'status' }, enLigne
 				? (file.length ? 'Réseau revenu : envoi des ventes en attente…' : 'Réseau revenu : toutes les ventes sont parties.')
 				: 'Pas de réseau : la caisse vend sur ses règles gardées ; rechargements, ouvertures et vidanges attendent le réseau.'),

@@ -8,10 +8,12 @@
 // a sale whose answer was lost is sent again with the same idRequete and the
 // server answers it from its record, never charging twice. What each sale
 // became when sent (its fate) is kept for the staff to see and settle.
+// After a switch-over, the sales reprise.js puts back in "renvoi" go first,
+// the same way.
 import { appel, courante, nouvelId } from './api.js';
 
 const REGLES = '10p5.regles';
-const BASE = '10p5', VERSION_BASE = 1;
+const BASE = '10p5', VERSION_BASE = 2;
 const SONDE_MS = 3000; // between two probes while the server does not answer
 // Answers that say nothing about the sale (the server was not reached, or
 // could not decide): the sale stays queued and is sent again later.
@@ -20,6 +22,11 @@ const PASSAGERES = new Set(['reseau', 'erreur_bdd', 'erreur_generique', 'trop_de
 let enLigne = navigator.onLine;
 let sonde = null;
 let envoi = null;
+let encore = false;  // asked to send while a sending was ending: once more
+// What coucou's answer says of a replaced server is looked at before the
+// queue is sent (reprise.js, which uses this module: imported once this one
+// is, and never failing the probe).
+const reprise = import('./reprise.js').catch(() => null);
 
 function annoncer() { dispatchEvent(new CustomEvent('horsligne', { detail: { enLigne } })); }
 
@@ -57,23 +64,31 @@ export function maintenant() { return Date.now() + (regles()?.ecart ?? 0); }
 // montant (cents), libelle}. Store "sorts": the sales the staff must look
 // at, the same with the answer's {status, idTransaction, signalee, dette,
 // bloquee, recu}, until dismissed; a sale that simply went through keeps
-// nothing.
+// nothing. Stores "gardees" (the sales answered ok lately, by idRequete)
+// and "renvoi" (those to send again, as "file") are reprise.js's.
 let base = null;
 function ouvrirBase() {
 	base ??= new Promise((ok, ko) => {
 		const r = indexedDB.open(BASE, VERSION_BASE);
 		r.onupgradeneeded = () => {
-			r.result.createObjectStore('file', { keyPath: 'n', autoIncrement: true });
-			r.result.createObjectStore('sorts', { keyPath: 'n' });
+			const db = r.result, a = (n) => db.objectStoreNames.contains(n);
+			if (!a('file')) db.createObjectStore('file', { keyPath: 'n', autoIncrement: true });
+			if (!a('sorts')) db.createObjectStore('sorts', { keyPath: 'n' });
+			if (!a('gardees')) db.createObjectStore('gardees', { keyPath: 'idRequete' }).createIndex('garde', 'garde');
+			if (!a('renvoi')) db.createObjectStore('renvoi', { keyPath: 'n', autoIncrement: true });
 		};
-		r.onsuccess = () => ok(r.result);
+		r.onsuccess = () => {
+			// A newer version of the app in another tab needs this one closed.
+			r.result.onversionchange = () => { r.result.close(); base = null; };
+			ok(r.result);
+		};
 		r.onerror = () => { base = null; ko(r.error); };
 	});
 	return base;
 }
 
 // Runs f(stores) in one transaction over `noms`; resolves with f's result once committed.
-async function transaction(noms, mode, f) {
+export async function transaction(noms, mode, f) {
 	const db = await ouvrirBase();
 	return new Promise((ok, ko) => {
 		const t = db.transaction(noms, mode);
@@ -84,22 +99,23 @@ async function transaction(noms, mode, f) {
 		t.onerror = t.onabort = () => ko(t.error);
 	});
 }
-const tout = (store) => new Promise((ok, ko) => { const r = store.getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+export const tout = (store) => new Promise((ok, ko) => { const r = store.getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
 
 // The sales waiting, oldest first.
 export function enAttente() { return transaction(['file'], 'readonly', (s) => tout(s.file)); }
-// The fates not yet dismissed, newest first.
+// The fates not yet dismissed, newest sale first (those of sales sent again
+// after a switch-over are keyed apart, below zero).
 export async function sorts() {
-	return (await transaction(['sorts'], 'readonly', (s) => tout(s.sorts))).reverse();
+	return (await transaction(['sorts'], 'readonly', (s) => tout(s.sorts))).sort((a, b) => b.horsLigne - a.horsLigne);
 }
 export function oublier(n) {
 	return transaction(['sorts'], 'readwrite', (s) => { s.sorts.delete(n); }).then(() => annoncer());
 }
-// The oldest sale waiting that `login` made, or null (a cursor: the queue is
-// not read whole for each sale sent).
-function premiere(login) {
-	return transaction(['file'], 'readonly', (s) => new Promise((ok, ko) => {
-		const r = s.file.openCursor();
+// The oldest sale waiting in `store` that `login` made, or null (a cursor:
+// the queue is not read whole for each sale sent).
+function premiere(store, login) {
+	return transaction([store], 'readonly', (s) => new Promise((ok, ko) => {
+		const r = s[store].openCursor();
 		r.onsuccess = () => {
 			const c = r.result;
 			if (!c) ok(null);
@@ -135,28 +151,35 @@ export async function vendre(carte, params, cents, libelle) {
 	return v;
 }
 
-// Sends the queue, oldest first, the session's login's sales only, one at a
-// time; a sale leaves the queue and becomes a fate in the same IndexedDB
-// transaction once the server gave its answer. Stops at the first sale left
-// without an answer (the server is gone again). One sender at a time, across
-// the tabs (Web Locks, where the browser has them).
+// Sends the sales to send again after a switch-over, then the queue, oldest
+// first, the session's login's sales only, one at a time; a sale leaves its
+// store and becomes a fate in the same IndexedDB transaction once the server
+// gave its answer. Stops at the first sale left without an answer (the
+// server is gone again). One sender at a time, across the tabs (Web Locks,
+// where the browser has them); asked while one ends, it goes round again.
 export function envoyer() {
-	envoi ??= (navigator.locks ? navigator.locks.request('10p5-file', vider) : vider()).finally(() => { envoi = null; });
+	if (envoi) { encore = true; return envoi; }
+	envoi = (navigator.locks ? navigator.locks.request('10p5-file', vider) : vider()).finally(() => {
+		envoi = null;
+		if (encore) { encore = false; envoyer(); }
+	});
 	return envoi;
 }
 async function vider() {
 	for (;;) {
 		const s = courante();
 		if (!s) return;
-		const v = await premiere(s.login);
+		const renvoi = await premiere('renvoi', s.login);
+		const v = renvoi ?? await premiere('file', s.login);
 		if (!v) return;
+		const store = renvoi ? 'renvoi' : 'file';
 		const rep = await appel('client/payer', { ...v.params, idCarte: v.carte, horsLigne: v.horsLigne, idRequete: v.idRequete },
-			{ libelle: `${v.libelle} hors ligne (carte ${v.carte})` });
+			{ libelle: `${v.libelle} ${renvoi ? 'renvoyée' : 'hors ligne'} (carte ${v.carte})` });
 		if (PASSAGERES.has(rep.status) || rep.abandon) { if (rep.status === 'reseau') horsLigne(); return; }
-		const sort = { ...v, status: rep.status, idTransaction: rep.idTransaction, signalee: !!rep.signalee,
+		const sort = { ...v, n: renvoi ? -v.n : v.n, status: rep.status, idTransaction: rep.idTransaction, signalee: !!rep.signalee,
 			dette: !!rep.dette, bloquee: !!rep.bloquee, recu: rep.recu };
-		await transaction(['file', 'sorts'], 'readwrite', (x) => {
-			x.file.delete(v.n);
+		await transaction([store, 'sorts'], 'readwrite', (x) => {
+			x[store].delete(v.n);
 			if (rep.status !== 'ok' || rep.signalee) x.sorts.put(sort);
 		});
 		annoncer();
@@ -177,7 +200,9 @@ export async function sonder() {
 	clearTimeout(sonde);
 	sonde = null;
 	const rep = await appel('coucou', {}, { essais: 0, silence: true });
-	if (rep.status === 'reseau') horsLigne(); else retour();
+	if (rep.status === 'reseau') return horsLigne();
+	await (await reprise)?.regarder(rep).catch(() => 0);
+	retour();
 }
 
 addEventListener('offline', horsLigne);
@@ -185,7 +210,7 @@ addEventListener('online', sonder);
 // api.js's calls: a call that found no server after its tries, or one answered.
 addEventListener('reseau', (e) => {
 	if (e.detail === 'perdu') horsLigne();
-	else if (e.detail === 'ok' && !enLigne) retour();
+	else if (e.detail === 'ok' && !enLigne) sonder(); // coucou first: the server may have been replaced
 });
 addEventListener('session', (e) => { if (e.detail && enLigne) envoyer(); });
 // Settled once the server answered the page's first probe, or did not.

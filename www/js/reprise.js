@@ -1,0 +1,113 @@
+// When the server is replaced (doc/bar.md, "When the server is replaced";
+// doc/api.md, "After a switch-over"). The till keeps each sale the server
+// answered ok, for GARDE_MS, in IndexedDB beside the offline queue. coucou
+// names the database that answers (base); when it names another than the
+// one this device saw, a copy took the dead server's place and may lack the
+// last sales: every sale kept goes to "renvoi", which horsligne.js sends
+// before its queue, oldest first, as it sends the queue (the same idRequete,
+// the sale's time as horsLigne, by the login that made it). The new server
+// answers those it has from their record and records the others.
+import { appel, courante, surAcquittement } from './api.js';
+import * as hl from './horsligne.js';
+import { euros } from './ui.js';
+
+// How long a sale answered ok is kept: at least ten times the bound on what
+// a replica may lack (the replication ships the database every second and
+// loses a few seconds of sales at worst, doc/performance.md), and more than
+// a switch-over takes, so that a sale the copy lacks is still kept when the
+// till meets the new server.
+export const GARDE_MS = 10 * 60 * 1000;
+// Between two looks at coucou while calls go through: a till that made no
+// call while the server was replaced notices it within this.
+const VEILLE_MS = 15 * 1000;
+const BASE_VUE = '10p5.base';    // localStorage: the database this device last saw
+const REPRISE = '10p5.reprise';  // localStorage: the last switch-over noticed {quand, n}
+
+// --- keeping ---------------------------------------------------------------
+// Store "gardees": {idRequete, login, carte, params, horsLigne (the sale's
+// time on the server's clock), montant (cents), libelle, garde (when kept,
+// on this device's clock)}, by idRequete: a sale answered again (sent again
+// after a switch-over) is the same entry.
+async function garder(chemin, params, rep) {
+	if (chemin !== 'client/payer' || !params.idRequete || !courante()) return;
+	const { idCarte, idRequete, horsLigne, jeton, ...autres } = params;
+	const cents = Math.round(rep.montant * 100);
+	const v = { idRequete, login: courante().login, carte: idCarte, params: autres,
+		horsLigne: horsLigne ?? hl.maintenant(), montant: cents, libelle: `Vente de ${euros(cents / 100)}`, garde: Date.now() };
+	await hl.transaction(['gardees'], 'readwrite', (s) => {
+		const g = s.gardees;
+		g.get(idRequete).onsuccess = (e) => { if (!e.target.result) g.put(v); };
+		// Those past their time go (an index: never the whole store read).
+		g.index('garde').openCursor(IDBKeyRange.upperBound(Date.now() - GARDE_MS)).onsuccess = (e) => {
+			const c = e.target.result;
+			if (c) { c.delete(); c.continue(); }
+		};
+	});
+}
+surAcquittement(garder);
+
+// The sales kept, oldest first.
+export async function gardees() {
+	const l = await hl.transaction(['gardees'], 'readonly', (s) => hl.tout(s.gardees));
+	return l.sort((a, b) => a.horsLigne - b.horsLigne || a.garde - b.garde);
+}
+// The sales to send again still waiting, oldest first.
+export function aRenvoyer() { return hl.transaction(['renvoi'], 'readonly', (s) => hl.tout(s.renvoi)); }
+// The last switch-over this device noticed {quand (ms, here), n (sales sent
+// again)}, until dismissed, or null.
+export function derniere() {
+	try { return JSON.parse(localStorage.getItem(REPRISE)); } catch { return null; }
+}
+export function oublierDerniere() {
+	localStorage.removeItem(REPRISE);
+	dispatchEvent(new CustomEvent('horsligne', { detail: { enLigne: hl.connecte() } }));
+}
+
+// --- noticing --------------------------------------------------------------
+// Looks at coucou's answer: the first database seen is remembered; another
+// one means the server was replaced, and every sale kept is put in "renvoi"
+// (in the sales' order, the kept ones still kept: a second switch-over sends
+// them again). Once per switch-over across the tabs (Web Locks). Resolves
+// with the number put back, or 0 (horsligne.js's probe calls it first).
+export async function regarder(rep) {
+	if (rep.status !== 'ok' || !rep.base || localStorage.getItem(BASE_VUE) === rep.base) return 0;
+	const faire = async () => {
+		const vue = localStorage.getItem(BASE_VUE);
+		if (vue === rep.base) return 0; // another tab did it
+		let n = 0;
+		if (vue) {
+			const l = (await gardees()).filter((v) => Date.now() - v.garde <= GARDE_MS);
+			await hl.transaction(['renvoi'], 'readwrite', (s) => {
+				for (const { garde, ...v } of l) s.renvoi.add(v);
+			});
+			n = l.length;
+			localStorage.setItem(REPRISE, JSON.stringify({ quand: Date.now(), n }));
+		}
+		localStorage.setItem(BASE_VUE, rep.base);
+		return n;
+	};
+	const n = await (navigator.locks ? navigator.locks.request('10p5-reprise', faire) : faire());
+	if (localStorage.getItem(REPRISE)) dispatchEvent(new CustomEvent('horsligne', { detail: { enLigne: hl.connecte() } }));
+	return n;
+}
+
+// While online, coucou is asked now and then, and after a call that had to
+// be sent again (the server may have been replaced meanwhile); offline,
+// horsligne.js asks it until the server answers. A switch-over noticed
+// here sends at once.
+let veille = null;
+async function veiller() {
+	clearTimeout(veille);
+	veille = null;
+	if (courante() && hl.connecte()) {
+		const rep = await appel('coucou', {}, { essais: 0, silence: true });
+		if (rep.status === 'ok' && (await regarder(rep)) > 0) hl.envoyer();
+	}
+	veille = setTimeout(veiller, VEILLE_MS);
+}
+let douteux = false;
+addEventListener('reseau', (e) => {
+	if (e.detail === 'essai') douteux = true;
+	else if (e.detail === 'ok' && douteux) { douteux = false; veiller(); }
+});
+veille = setTimeout(veiller, VEILLE_MS);
