@@ -1,0 +1,181 @@
+// Two web tills across a switch-over (doc/bar.md, "When the server is
+// replaced"): both sell; a copy of the database taken mid-evening stands in
+// for a replica that lags; more sales; the server stopped by its PID, the
+// tills sell offline meanwhile; the copy, given a new identity, is served on
+// the same address. The tills notice the new identity, send again the sales
+// the copy lacks before their queue, and say so; every sale acknowledged to
+// a till is in the ledger exactly once, and every balance equals its ledger.
+import { copyFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, RACINE } from './lib.mjs';
+
+const BARMEN = [{ login: 'bar1', mdp: 'bar1-secret-1' }, { login: 'bar2', mdp: 'bar2-secret-1' }];
+const CARTES = [['RA1', 'RA2'], ['RB1', 'RB2']];   // each till's cards, 50 € each
+const HORS = ['RAH', 'RBH'];                        // sold on offline, while the server is down
+const ADMIN = resolve(RACINE, process.env.BIN || 'build-test', 'bin/10p5-admin');
+const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
+
+// Every sale a till was told was recorded: idRequete → {carte, cents,
+// login}, from the answers the page received (a sale answered again is the
+// same sale).
+function acquittees(t, login) {
+	const l = new Map();
+	t.on('response', async (r) => {
+		if (!r.url().endsWith('/api/client/payer')) return;
+		const q = new URLSearchParams(r.request().postData() ?? '');
+		let rep;
+		try { rep = await r.json(); } catch { return; }
+		if (rep.status === 'ok' && !l.has(q.get('idRequete')))
+			l.set(q.get('idRequete'), { carte: q.get('idCarte'), cents: Math.round(rep.montant * 100), login });
+	});
+	return l;
+}
+// n sales on `carte`, each answered before the next (two buttons in turn:
+// the same one twice within 400 ms is a bounce).
+async function vendre(t, carte, n) {
+	await lire(t, carte);
+	await t.locator('#solde').filter({ hasText: '€' }).waitFor();
+	for (let k = 0; k < n; k++) {
+		const reponse = t.waitForResponse((r) => r.url().endsWith('/api/client/payer'));
+		await t.click(`.boisson[data-quantite="${k % 2 ? 2 : 1}"]`);
+		egal((await (await reponse).json()).status, 'ok', `vente ${k + 1} sur ${carte}`);
+	}
+}
+// The stores of a till's IndexedDB, by name.
+const base = (p, store) => p.evaluate((store) => new Promise((ok, ko) => {
+	const r = indexedDB.open('10p5');
+	r.onsuccess = () => {
+		const q = r.result.transaction(store).objectStore(store).getAll();
+		q.onsuccess = () => { r.result.close(); ok(q.result); };
+		q.onerror = () => ko(q.error);
+	};
+	r.onerror = () => ko(r.error);
+}), store);
+
+// Resolves once cond() holds: the answers the pages received are read
+// through the DevTools protocol, a moment after the page has them.
+async function jusqua(cond, quoi) {
+	for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+	for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+	affirmer(cond(), quoi);
+}
+
+let tills = [], vus = [], copie, avant = 0, manquantes = [], dernier = 0;
+
+test('deux caisses vendent ; chacune garde les ventes acquittées, et la base qu’elle a vue', async ({ pile }) => {
+	for (const [i, t] of tills.entries()) await vendre(t, CARTES[i][0], 6);
+	await jusqua(() => vus.every((m) => m.size === 6), 'six ventes acquittées par caisse');
+	for (const [i, t] of tills.entries()) {
+		const g = await base(t, 'gardees');
+		egal(g.map((v) => v.idRequete).sort(), [...vus[i].keys()].sort(), `la caisse ${i + 1} garde chaque vente acquittée`);
+		affirmer(g.every((v) => v.login === BARMEN[i].login && v.carte === CARTES[i][0] && v.montant > 0 && v.horsLigne > 0),
+			'avec son vendeur, sa carte, son montant et son heure');
+		const coucou = await pile.api('coucou');
+		egal(await t.evaluate(() => localStorage.getItem('10p5.base')), coucou.base, 'et la base du serveur');
+	}
+});
+
+test('une copie prise en pleine soirée (une réplique en retard), puis d’autres ventes', async ({ pile }) => {
+	copie = join(pile.data, 'copie.db');
+	execFileSync(ADMIN, ['-d', join(pile.data, '10p5.db'), 'backup', copie]);
+	avant = new Set(vus.flatMap((m) => [...m.keys()]));
+	for (const [i, t] of tills.entries()) await vendre(t, CARTES[i][1], 5);
+	await jusqua(() => vus.every((m) => m.size === 11), 'onze ventes acquittées par caisse');
+	manquantes = vus.map((m) => [...m.keys()].filter((k) => !avant.has(k)));
+	egal(manquantes.map((l) => l.length), [5, 5], 'cinq ventes par caisse après la copie');
+	const n = execFileSync('sqlite3', [copie, 'SELECT count(*) FROM transactions WHERE type = 3'], { encoding: 'utf8' }).trim();
+	egal(Number(n), 12, 'la copie n’a que les douze premières');
+	dernier = Number(execFileSync('sqlite3', [copie, 'SELECT max(id) FROM transactions'], { encoding: 'utf8' }).trim());
+});
+
+test('serveur arrêté : les caisses vendent hors ligne', async ({ pile }) => {
+	await pile.arreter();
+	for (const [i, t] of tills.entries()) {
+		await t.getByText('Pas de réseau').waitFor();
+		await lire(t, HORS[i]);
+		await t.locator('#solde', { hasText: 'inconnu hors ligne' }).waitFor();
+		for (let k = 0; k < 2; k++) {
+			await t.click(`.boisson[data-quantite="${k % 2 ? 2 : 1}"]`);
+			await t.waitForFunction((n) => document.querySelector('#horsligne-attente')?.textContent.startsWith(`${n} vente`), k + 1);
+		}
+	}
+});
+
+test('la copie, sous une nouvelle identité, prend la place du serveur : les caisses renvoient ce qui manque, puis leur file', async ({ pile }) => {
+	const db = join(pile.data, '10p5.db');
+	for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+	copyFileSync(copie, db);
+	const dit = execFileSync(ADMIN, ['-d', db, 'new-identity'], { encoding: 'utf8' });
+	affirmer(/^identity [0-9a-f]{32}\n$/.test(dit), 'new-identity dit la nouvelle identité : ' + dit);
+	await pile.relancer();
+	for (const t of tills) {
+		await t.locator('#horsligne-reprise', { hasText: 'Serveur remplacé : 11 ventes renvoyées, toutes envoyées.' }).waitFor({ timeout: 30000 });
+		await t.waitForFunction(() => document.querySelector('#horsligne-attente')?.textContent.startsWith('0 vente'));
+	}
+	await capture(tills[0], 'reprise-caisse');
+	egal(await accessibilite(tills[0]), [], 'axe-core, le serveur remplacé');
+	for (const [i, t] of tills.entries()) {
+		egal((await base(t, 'renvoi')).length, 0, `caisse ${i + 1} : plus rien à renvoyer`);
+		egal(await base(t, 'sorts'), [], `caisse ${i + 1} : rien à régler`);
+		egal(await t.evaluate(() => localStorage.getItem('10p5.base')), (await pile.api('coucou')).base, 'la caisse a retenu la nouvelle base');
+	}
+});
+
+test('chaque vente acquittée à une caisse est au grand livre une fois ; les soldes égalent le grand livre', async ({ pile }) => {
+	await jusqua(() => vus.every((m) => m.size === 13), 'treize ventes acquittées par caisse');
+	const toutes = new Map(vus.flatMap((m) => [...m]));
+	egal(toutes.size, 2 * (6 + 5 + 2), 'treize ventes acquittées par caisse');
+	const l = pile.db(`SELECT u.login, r.request_id id, json_extract(r.reply, '$.idTransaction') tx, c.card carte, t.amount cents
+		FROM requests r JOIN users u ON u.id = r.user_id JOIN transactions t ON t.id = json_extract(r.reply, '$.idTransaction')
+		JOIN clients c ON c.id = t.client_id WHERE t.type = 3`);
+	const parId = new Map(l.map((v) => [v.id, v]));
+	for (const [id, v] of toutes) {
+		const x = parId.get(id);
+		affirmer(x, `la vente ${id} (${v.carte}) est au grand livre`);
+		egal([x.login, x.carte, x.cents], [v.login, v.carte, v.cents], `la vente ${id} telle qu’acquittée`);
+	}
+	egal(pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n, toutes.size, 'et aucune autre vente : chacune une fois');
+	egal(new Set(l.map((v) => v.tx)).size, l.length, 'une transaction par vente');
+	for (const [i] of tills.entries()) {
+		// Per till, after the copy's rows: the sales the copy lacked, in
+		// their order, then the offline queue.
+		const ids = pile.db(`SELECT r.request_id id FROM requests r JOIN users u ON u.id = r.user_id
+			JOIN transactions t ON t.id = json_extract(r.reply, '$.idTransaction')
+			WHERE u.login = '${BARMEN[i].login}' AND t.id > ${dernier} ORDER BY t.id`).map((v) => v.id);
+		egal(ids.slice(0, 5), manquantes[i], `caisse ${i + 1} : les cinq que la copie n’avait pas, dans l’ordre, d’abord`);
+		egal(ids.length, 7, `caisse ${i + 1} : puis ses deux ventes hors ligne`);
+	}
+	for (const c of [...CARTES.flat(), ...HORS]) {
+		const vendu = [...toutes.values()].filter((v) => v.carte === c).reduce((a, v) => a + v.cents, 0);
+		egal(pile.db(`SELECT balance b FROM clients WHERE card = '${c}'`)[0].b, 5000 - vendu, `${c} débitée de ce qui lui a été vendu`);
+	}
+	pile.verifier();
+	for (const t of tills) affirmer(t.erreurs.length === 0, 'erreurs dans la page : ' + t.erreurs.join('; '));
+});
+
+test('« Vu » efface l’annonce du serveur remplacé', async () => {
+	const t = tills[0];
+	await t.getByRole('button', { name: 'Vu : serveur remplacé' }).click();
+	await t.locator('#horsligne-reprise').waitFor({ state: 'detached' });
+	egal(await t.evaluate(() => localStorage.getItem('10p5.reprise')), null, 'oubliée');
+});
+
+lancer(async () => {
+	const pile = await demarrer();
+	const J = await jetonPrez(pile);
+	await pile.api('prix/modifier', { jeton: J, quantite: 1, prix: '1.5' });
+	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
+	for (const b of BARMEN) await pile.api('utilisateur/ajouter', { jeton: J, ...b, droit: 2 });
+	for (const c of [...CARTES.flat(), ...HORS]) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: '50' });
+	const nav = await navigateur();
+	// Two tills, each its own browser context (its own storage: another phone).
+	for (const b of BARMEN) {
+		const t = await page(nav, 'telephone');
+		vus.push(acquittees(t, b.login));
+		await connecter(t, pile, b);
+		await t.waitForFunction(() => localStorage.getItem('10p5.regles') && localStorage.getItem('10p5.base'));
+		tills.push(t);
+	}
+	return { pile, nav };
+}, fermer);
