@@ -124,9 +124,6 @@ config_load(void)
 	if (!num("TENP5_CODE_TTL", 60, 1, 600, &v))
 		return 0;
 	cfg.code_ttl_ms = v * 1000;
-	if (!num("TENP5_REPLICATED", 0, 0, 1, &v))
-		return 0;
-	cfg.replicated = v == 1;
 	if (!num("TENP5_GROUP", 1, 1, 64, &v))
 		return 0;
 	cfg.group_max = (int)v;

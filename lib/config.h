@@ -8,7 +8,6 @@
 #ifndef TENP5_CONFIG_H
 #define TENP5_CONFIG_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,8 +36,6 @@ struct config {
 	                            * credential per window (carte/info) */
 	int64_t fail_window_ms;    /* TENP5_FAIL_WINDOW, seconds (300) */
 	int64_t busy_timeout_ms;   /* TENP5_BUSY_TIMEOUT, milliseconds (5000); 0: no wait */
-	bool replicated;           /* TENP5_REPLICATED (0): a replication engine follows
-	                            * the database and checkpoints it, see db_checkpoint */
 	int group_max;             /* TENP5_GROUP: writes sharing one commit (1: none);
 	                            * only for a pool of one worker, see writer.c */
 	int64_t read_timeout_ms;   /* TENP5_READ_TIMEOUT, milliseconds (2000): how long a

@@ -102,14 +102,10 @@ db_side_file(const char *path, const char *suffix)
 
 /* Replaces SQLite's automatic checkpoint, which would run inside a commit,
  * so on the paying customer's time: commits only note the WAL's size, and
- * db_checkpoint runs once the reply is sent. Under a replication engine
- * (cfg.replicated), the engine checkpoints: it copies the WAL's new frames
- * to its shadow copy first, and holds a read transaction meanwhile so that
- * nobody else's checkpoint lets a writer restart the WAL under it. Ours then
- * only keep the WAL bounded if the engine is not running (REPLICATED_PAGES,
- * past the engine's own forced checkpoint at 10 000 pages). */
-#define OWN_PAGES        1000
-#define REPLICATED_PAGES 40000
+ * db_checkpoint runs once the reply is sent. It stays PASSIVE, also under a
+ * replication engine: it never makes the WAL start over (a writer does, once
+ * no reader needs it, and the engine holds a read transaction), and it keeps
+ * the engine's own checkpoints short (doc/performance.md#replication). */
 static int
 on_wal(void *arg, sqlite3 *db, const char *name, int pages)
 {
@@ -125,7 +121,7 @@ db_checkpoint(bool force)
 {
 	int rc;
 
-	if (!db_conn->db || (!force && db_conn->wal_pages < (cfg.replicated ? REPLICATED_PAGES : OWN_PAGES)))
+	if (!db_conn->db || (!force && db_conn->wal_pages < 1000))
 		return;
 	rc = sqlite3_wal_checkpoint_v2(db_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)

@@ -45,8 +45,7 @@ void db_close_thread(void);
 void db_heal(void);
 
 /* Copies the WAL back into the database (a passive checkpoint) when it has
- * grown past 1000 pages (40 000 when a replication engine checkpoints it:
- * TENP5_REPLICATED), or always with force. Called between requests. */
+ * grown past 1000 pages, or always with force. Called between requests. */
 void db_checkpoint(bool force);
 
 /* Returns the cached statement for sql (a string literal: it is cached by

@@ -25,12 +25,9 @@ pay_line() { echo "$1 $(curl -s --max-time 10 "$URL/api/client/payer" -d "jeton=
 acks_of() { sed -n 's/^\([^ ]*\) .*"idTransaction":\([0-9]*\).*/\1 \2/p' "$1"; }
 paid() { sql "SELECT count(*) FROM transactions WHERE type = 3"; }
 
-# primary: a fresh primary with one card and its replication, run as in
-# production (TENP5_REPLICATED=1; TENP5_REPLICATED=0 measures the workers'
-# own checkpoints instead, doc/performance.md#replication).
+# primary: a fresh primary with one card and its replication.
 primary() {
-	local env=TENP5_REPLICATED=${TENP5_REPLICATED:-1}
-	if [ -n "${STANDBY:-}" ]; then next_stack "$env"; else start_stack "$env"; fi
+	if [ -n "${STANDBY:-}" ]; then next_stack; else start_stack; fi
 	P=$(admin_jeton)
 	call client/ajouter "jeton=$P&idCarte=R1&solde=1000"
 	replica_start "$DATA.replica"
