@@ -468,7 +468,11 @@ export function afficher(racine, args, s) {
 	}
 
 	// --- this device's operations: cancel / redo with a countdown ----------
-	function charger() { try { return JSON.parse(localStorage.getItem(RECENTES)) || []; } catch { return []; } }
+	// Those made before the server was replaced are gone from the list: their
+	// numbers named rows of the old database (reprise.js).
+	function charger() {
+		try { return (JSON.parse(localStorage.getItem(RECENTES)) || []).filter((o) => o.t >= reprise.depuis()); } catch { return []; }
+	}
 	function garder(l) { localStorage.setItem(RECENTES, JSON.stringify(l.slice(0, 10))); }
 	function noter(op) { garder([op, ...charger().filter((o) => o.id !== op.id)]); dessinerRecentes(); }
 
@@ -654,7 +658,7 @@ export function afficher(racine, args, s) {
 	}
 	// Drawn at most every 100 ms: a queue sent on reconnect changes it at each sale.
 	let prevu = null;
-	const redessiner = () => { prevu ??= setTimeout(() => { prevu = null; dessinerHorsLigne(); }, 100); };
+	const redessiner = () => { prevu ??= setTimeout(() => { prevu = null; dessinerHorsLigne(); dessinerRecentes(); }, 100); };
 	arrets.push(() => clearTimeout(prevu));
 	// The rules carry the prices and products too: a till reads them once.
 	const relire = (e) => {

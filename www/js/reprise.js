@@ -21,22 +21,28 @@ export const GARDE_MS = 10 * 60 * 1000;
 // call while the server was replaced notices it within this.
 const VEILLE_MS = 15 * 1000;
 const BASE_VUE = '10p5.base';    // localStorage: the database this device last saw
-const REPRISE = '10p5.reprise';  // localStorage: the last switch-over noticed {quand, n}
+const REPRISE = '10p5.reprise';  // localStorage: the last switch-over noticed {quand, n}, until dismissed
+const DEPUIS = '10p5.remplace';  // localStorage: when (ms, here) the last switch-over was noticed
 
 // --- keeping ---------------------------------------------------------------
 // Store "gardees": {idRequete, login, carte, params, horsLigne (the sale's
 // time on the server's clock), montant (cents), libelle, garde (when kept,
-// on this device's clock)}, by idRequete: a sale answered again (sent again
-// after a switch-over) is the same entry.
+// on this device's clock), idTransaction (as last answered), annulee},
+// by idRequete: a sale answered again (sent again after a switch-over) is the
+// same entry. A sale cancelled here is not sent again: a copy that lacks it
+// lacks its cancellation too.
 async function garder(chemin, params, rep) {
-	if (chemin !== 'client/payer' || !params.idRequete || !courante()) return;
+	if (!courante()) return;
+	if (chemin === 'annuler' || chemin === 'refaire') return marquer(params.idTransaction, chemin === 'annuler');
+	if (chemin !== 'client/payer' || !params.idRequete) return;
 	const { idCarte, idRequete, horsLigne, jeton, ...autres } = params;
 	const cents = Math.round(rep.montant * 100);
-	const v = { idRequete, login: courante().login, carte: idCarte, params: autres,
+	const v = { idRequete, login: courante().login, carte: idCarte, params: autres, idTransaction: rep.idTransaction,
 		horsLigne: horsLigne ?? hl.maintenant(), montant: cents, libelle: `Vente de ${euros(cents / 100)}`, garde: Date.now() };
 	await hl.transaction(['gardees'], 'readwrite', (s) => {
 		const g = s.gardees;
-		g.get(idRequete).onsuccess = (e) => { if (!e.target.result) g.put(v); };
+		// Answered again: only its number may have changed (recorded anew).
+		g.get(idRequete).onsuccess = (e) => { const x = e.target.result; g.put(x ? { ...x, idTransaction: rep.idTransaction } : v); };
 		// Those past their time go (an index: never the whole store read).
 		g.index('garde').openCursor(IDBKeyRange.upperBound(Date.now() - GARDE_MS)).onsuccess = (e) => {
 			const c = e.target.result;
@@ -45,6 +51,19 @@ async function garder(chemin, params, rep) {
 	});
 }
 surAcquittement(garder);
+
+// The sale kept with that transaction number, cancelled (or restored).
+function marquer(idTransaction, annulee) {
+	const id = Number(idTransaction);
+	return hl.transaction(['gardees'], 'readwrite', (s) => {
+		s.gardees.openCursor().onsuccess = (e) => {
+			const c = e.target.result;
+			if (!c) return;
+			if (c.value.idTransaction === id) c.update({ ...c.value, annulee });
+			c.continue();
+		};
+	});
+}
 
 // The sales kept, oldest first.
 export async function gardees() {
@@ -58,6 +77,10 @@ export function aRenvoyer() { return hl.transaction(['renvoi'], 'readonly', (s) 
 export function derniere() {
 	try { return JSON.parse(localStorage.getItem(REPRISE)); } catch { return null; }
 }
+// When (ms, on this device's clock) the last switch-over was noticed, or 0:
+// the numbers of operations answered before it named rows of the replaced
+// database, and must not be used with the new one (caisse.js's list).
+export function depuis() { return Number(localStorage.getItem(DEPUIS)) || 0; }
 export function oublierDerniere() {
 	localStorage.removeItem(REPRISE);
 	dispatchEvent(new CustomEvent('horsligne', { detail: { enLigne: hl.connecte() } }));
@@ -76,12 +99,14 @@ export async function regarder(rep) {
 		if (vue === rep.base) return 0; // another tab did it
 		let n = 0;
 		if (vue) {
-			const l = (await gardees()).filter((v) => Date.now() - v.garde <= GARDE_MS);
+			const l = (await gardees()).filter((v) => Date.now() - v.garde <= GARDE_MS && !v.annulee);
 			await hl.transaction(['renvoi'], 'readwrite', (s) => {
-				for (const { garde, ...v } of l) s.renvoi.add(v);
+				for (const { garde, idTransaction, annulee, ...v } of l) s.renvoi.add(v);
 			});
 			n = l.length;
-			localStorage.setItem(REPRISE, JSON.stringify({ quand: Date.now(), n }));
+			const quand = Date.now();
+			localStorage.setItem(DEPUIS, String(quand));
+			localStorage.setItem(REPRISE, JSON.stringify({ quand, n }));
 		}
 		localStorage.setItem(BASE_VUE, rep.base);
 		return n;
