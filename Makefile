@@ -61,7 +61,7 @@ DEPS_BENCH = wrk
 # zbarimg reads back the QR codes the app draws.
 DEPS_WEB   = chromium fonts-dejavu-core nodejs zbar-tools
 
-.PHONY: all run check test test-build static web cgi asan valgrind bench bench-export bench-feed-tickets bench-holders bench-horsligne bench-import fuzz clean deps \
+.PHONY: all run check test test-build static web cgi asan valgrind bench bench-export bench-feed-tickets bench-fiche bench-holders bench-horsligne bench-import fuzz clean deps \
         deps-run deps-test deps-bench deps-web deps-replica
 CONFS    = $(BUILD)/nginx/routes.conf $(BUILD)/apache/htaccess
 all: $(BINS) $(UNITS) $(CONFS)
@@ -310,6 +310,13 @@ bench: deps-bench deps-test
 bench-feed-tickets: deps-bench deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/nullfcgi $(BUILD)/tests/sse
 	BIN=$(BUILD) tests/bench/bench.sh feed-tickets
+
+# A 10 000-row fiche asked at c=16 while payments go round a thousand other
+# cards, against a null reply of its length with the same payments, alone
+# and without the million-row data set (tests/bench/bench.sh fiche).
+bench-fiche: deps-bench deps-test
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/nullfcgi
+	BIN=$(BUILD) tests/bench/bench.sh fiche
 
 # A holder's code guessed 10 000 times from 50 addresses during payments,
 # the holder logging in from their browser meanwhile, alone

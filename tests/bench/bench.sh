@@ -12,6 +12,10 @@
 #                            its table and leaves results.md as it is
 #   bench.sh holders         10 000 wrong holder codes during payments, alone;
 #                            prints its table and leaves results.md as it is
+#   bench.sh fiche           a 10 000-row fiche asked while other cards pay,
+#                            alone, on a data set without the 100 000 ordinary
+#                            clients; prints its table and leaves results.md
+#                            as it is
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../api/lib.sh"
@@ -22,11 +26,12 @@ feed_rows=()
 storm_notes=()
 only=${1:-}
 case $only in
-"" | feed-tickets | holders) ;;
-*) echo "usage: bench.sh [feed-tickets | holders]" >&2; exit 2 ;;
+"" | feed-tickets | holders | fiche) ;;
+*) echo "usage: bench.sh [feed-tickets | holders | fiche]" >&2; exit 2 ;;
 esac
 
 say() { printf '%s\n' "$*" >&2; }
+load() { cut -d' ' -f1-3 /proc/loadavg; } # the machine's load averages, 1, 5 and 15 min
 
 # bench NAME C PATH [BODY [AUTH [METHOD]]]: one wrk run; sets RPS P50 P99 BAD N.
 bench() {
@@ -111,7 +116,12 @@ say "== starting the stack"
 stack
 say "== generating the data set"
 t0=$(date +%s.%N)
-sqlite3 "$DB" <"$here/dataset.sql" || { echo "data set failed"; exit 1; }
+# The fiche's run alone needs the long histories and the thousand paying
+# cards, not the 100 000 ordinary clients.
+{
+	[ "$only" = fiche ] && echo "CREATE TEMP TABLE dataset_size AS SELECT 0 AS ordinary;"
+	cat "$here/dataset.sql"
+} | sqlite3 "$DB" || { echo "data set failed"; exit 1; }
 say "   $(sql 'SELECT count(*) FROM transactions') ledger rows, $(sql 'SELECT count(*) FROM clients') clients in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 "$ADMIN" -d "$DB" check >/dev/null || { echo "the data set breaks the ledger invariant"; exit 1; }
 P=$(admin_jeton)
@@ -330,6 +340,75 @@ holder_table() {
 	echo
 	printf -- '- %s.\n' "${HOLDER_NOTES[@]}"
 }
+# A long answer's body, as a fingerprint: its length and sha256 when it is
+# JSON with "status":"ok", else "bad". fingerprint PATH BODY [AUTH]
+fingerprint() {
+	local out
+	out=$(curl -s ${2:+--data-binary "$2"} ${3:+-H "Authorization: $3"} "$URL/$1")
+	jq -e '.status == "ok"' <<<"$out" >/dev/null 2>&1 || { echo bad; return; }
+	echo "${#out} $(sha256sum <<<"$out")"
+}
+
+# long NAME C PATH [BODY [AUTH]]: bench for an answer of megabytes. wrk does
+# not read the bodies (WRK_LONG, see wrk.lua); the body is checked here, before
+# and after the run: "status":"ok" and the very same bytes both times (these
+# runs change nothing). A failed check counts as one more bad answer.
+long() {
+	local before after
+	before=$(fingerprint "$3" "${4:-}" "${5:-}")
+	WRK_LONG=1 bench "$@"
+	after=$(fingerprint "$3" "${4:-}" "${5:-}")
+	if [ "$before" = bad ] || [ "$before" != "$after" ]; then
+		BAD=$((BAD + 1))
+		say "  $1 c=$2: the answer failed its check ($before / $after)"
+	fi
+}
+
+# A 10 000-row fiche asked at c=16 while payments go round a thousand other
+# cards at c=4: each worker gives the history it kept until that card changes
+# (lib/answers.h). Its reference is the null reply of the same length with the
+# same payments running (alone: bench.sh fiche). beside CMD...: runs CMD
+# during those payments; sets BESIDE (the payments' rate).
+beside() {
+	(WRK_METHOD=POST WRK_BODY="jeton=$B&idCarte=CARD%N%&montant=0.01" WRK_ROTATE=1000 \
+		wrk -t1 -c4 -d"$((DUR + 2))s" -s "$here/wrk.lua" "$URL/api/client/payer" |
+		grep '^RESULT' >"$refdir/beside") &
+	local pay=$!
+	"$@"
+	wait "$pay"
+	read -r _ BESIDE _ <"$refdir/beside"
+}
+# fiche_beside: both runs, a row each.
+fiche_beside() {
+	local n
+	n=$(curl -s --data-binary "jeton=$B&idCarte=H10K" "$URL/api/client/fiche" | wc -c)
+	beside long "null FastCGI, $n bytes, other cards paying" 16 "bench/fastcgi-long?bytes=$n"
+	NULL_BESIDE=$RPS
+	row "reference: nginx → FastCGI, fixed reply of $n bytes, while other cards pay at c=4 ($BESIDE/s)" 16 "" "" ""
+	beside long "fiche 10K, other cards paying" 16 api/client/fiche "jeton=$B&idCarte=H10K"
+	row "\`client/fiche\`, 10 000 transactions, while other cards pay at c=4 ($BESIDE/s)" 16 "$NULL_BESIDE" \
+		"same-length null reply, same payments" "≥ 0.8 × same-length null reply, p99 < 100 ms"
+}
+
+# rows_table: the table of the runs recorded by row.
+rows_table() {
+	echo "| what | c | req/s | p50 | p99 | ratio | bad | target |"
+	echo "|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+}
+
+if [ "$only" = fiche ]; then
+	l0=$(load)
+	say "== a card's history while other cards pay (load $l0)"
+	fiche_beside
+	l1=$(load)
+	teardown
+	rows_table
+	echo
+	echo "- The machine's load averages (1, 5 and 15 min) before the runs: $l0; after: $l1."
+	exit 0
+fi
+
 if [ "$only" = holders ]; then
 	say "== a holder's code guessed during payments"
 	holder_guesses
@@ -384,29 +463,6 @@ for c in 1 16 64; do
 	bench payer "$c" api/client/payer "jeton=$B&idCarte=PAY&montant=0.01"
 	row "\`client/payer\`" "$c" "$COMMITS" "commit loop" "≥ 0.8 × commit loop"
 done
-# A long answer's body, as a fingerprint: its length and sha256 when it is
-# JSON with "status":"ok", else "bad". fingerprint PATH BODY [AUTH]
-fingerprint() {
-	local out
-	out=$(curl -s ${2:+--data-binary "$2"} ${3:+-H "Authorization: $3"} "$URL/$1")
-	jq -e '.status == "ok"' <<<"$out" >/dev/null 2>&1 || { echo bad; return; }
-	echo "${#out} $(sha256sum <<<"$out")"
-}
-
-# long NAME C PATH [BODY [AUTH]]: bench for an answer of megabytes. wrk does
-# not read the bodies (WRK_LONG, see wrk.lua); the body is checked here, before
-# and after the run: "status":"ok" and the very same bytes both times (these
-# runs change nothing). A failed check counts as one more bad answer.
-long() {
-	local before after
-	before=$(fingerprint "$3" "${4:-}" "${5:-}")
-	WRK_LONG=1 bench "$@"
-	after=$(fingerprint "$3" "${4:-}" "${5:-}")
-	if [ "$before" = bad ] || [ "$before" != "$after" ]; then
-		BAD=$((BAD + 1))
-		say "  $1 c=$2: the answer failed its check ($before / $after)"
-	fi
-}
 
 # For each long answer (a 10 000-row history, a 100 000-row one, every
 # client), two references: the transport alone, the null responder sending a
@@ -473,28 +529,8 @@ for c in 1 16 64; do
 done
 w1=$(wal_frames)
 
-say "== a card's history while other cards pay"
-# A 10 000-row fiche asked at c=16 while payments go round a thousand other
-# cards at c=4: each worker gives the history it kept until that card changes
-# (lib/answers.h). Its reference is the null reply of the same length with the
-# same payments running. beside CMD...: runs CMD during those payments; sets
-# BESIDE (the payments' rate).
-beside() {
-	(WRK_METHOD=POST WRK_BODY="jeton=$B&idCarte=CARD%N%&montant=0.01" WRK_ROTATE=1000 \
-		wrk -t1 -c4 -d"$((DUR + 2))s" -s "$here/wrk.lua" "$URL/api/client/payer" |
-		grep '^RESULT' >"$refdir/beside") &
-	local pay=$!
-	"$@"
-	wait "$pay"
-	read -r _ BESIDE _ <"$refdir/beside"
-}
-n=$(curl -s --data-binary "jeton=$B&idCarte=H10K" "$URL/api/client/fiche" | wc -c)
-beside long "null FastCGI, $n bytes, other cards paying" 16 "bench/fastcgi-long?bytes=$n"
-NULL_BESIDE=$RPS
-row "reference: nginx → FastCGI, fixed reply of $n bytes, while other cards pay at c=4 ($BESIDE/s)" 16 "" "" ""
-beside long "fiche 10K, other cards paying" 16 api/client/fiche "jeton=$B&idCarte=H10K"
-row "\`client/fiche\`, 10 000 transactions, while other cards pay at c=4 ($BESIDE/s)" 16 "$NULL_BESIDE" \
-	"same-length null reply, same payments" "≥ 0.8 × same-length null reply, p99 < 100 ms"
+say "== a card's history while other cards pay (load $(load))"
+fiche_beside
 
 say "== a storm of logins during payments, three times"
 # Each time against the rate alone just before and just after (their mean):
@@ -572,9 +608,7 @@ ceiling() {
 	echo "and framing in the run, and by their body with curl before and after it (wrk.lua says why)."
 	echo "Latencies in milliseconds."
 	echo
-	echo "| what | c | req/s | p50 | p99 | ratio | bad | target |"
-	echo "|---|---|---|---|---|---|---|---|"
-	printf '%s\n' "${rows[@]}"
+	rows_table
 	echo
 	echo "- Long answers are kept by each worker until the next commit: the runs of \`client/fiche\`"
 	echo "  and \`client/liste\` above measure answers given again, but for the 100 000-row fiche,"
