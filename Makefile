@@ -237,8 +237,8 @@ check: deps-test deps-replica
 # The browser suite (tests/web/): the staff web app in headless Chromium
 # against a real stack on the test build (its clock is moved for the charts
 # and for sessions that lapse); screenshots of every screen in
-# $(TEST_BUILD)/web/.
-web: deps-web
+# $(TEST_BUILD)/web/. reprise.t runs the replication engine (deps-replica).
+web: deps-web deps-replica
 	@$(MAKE) --no-print-directory test-build
 	BIN=$(TEST_BUILD) $(PROVE) $(call slow_first,$(wildcard tests/web/*.t))
 

@@ -7,15 +7,20 @@
 // so; every sale acknowledged to a till (and not cancelled) is in the ledger
 // exactly once, every balance equals its ledger, and the till's list of its
 // operations no longer offers to cancel rows of the replaced database.
-import { copyFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+// Then the same with the replication engine: both tills selling, the primary
+// killed with SIGKILL, its replica restored into an empty data directory and
+// served on the same address.
+import { copyFileSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, RACINE } from './lib.mjs';
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, diag, RACINE } from './lib.mjs';
 
 const BARMEN = [{ login: 'bar1', mdp: 'bar1-secret-1' }, { login: 'bar2', mdp: 'bar2-secret-1' }];
 const CARTES = [['RA1', 'RA2'], ['RB1', 'RB2']];   // each till's cards, 50 € each
 const HORS = ['RAH', 'RBH'];                        // sold on offline, while the server is down
 const ADMIN = resolve(RACINE, process.env.BIN || 'build-test', 'bin/10p5-admin');
+const LITESTREAM = join(RACINE, 'replica/node_modules/@flydotio/litestream-linux-x64/litestream'); // make deps-replica
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
 
 // Every sale a till was told was recorded: idRequete → {carte, cents,
@@ -57,9 +62,9 @@ const base = (p, store) => p.evaluate((store) => new Promise((ok, ko) => {
 
 // Resolves once cond() holds: the answers the pages received are read
 // through the DevTools protocol, a moment after the page has them.
-async function jusqua(cond, quoi) {
+async function jusqua(cond, quoi, tours = 500) {
 	for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setImmediate(r));
-	for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+	for (let i = 0; i < tours && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
 	affirmer(cond(), quoi);
 }
 
@@ -173,21 +178,122 @@ test('« Vu » efface l’annonce du serveur remplacé', async () => {
 	egal(await t.evaluate(() => localStorage.getItem('10p5.reprise')), null, 'oubliée');
 });
 
-lancer(async () => {
-	const pile = await demarrer();
+// --- with the replication engine -------------------------------------------
+// The replica's snapshots (Litestream's own listing).
+const instantanes = (replique) => {
+	try { return execFileSync(LITESTREAM, ['snapshots', 'file://' + replique], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return ''; }
+};
+const lignes = (db, sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, sql], { encoding: 'utf8' }).split('\n').filter(Boolean);
+
+test('réplique : les deux caisses vendent, le serveur meurt (SIGKILL) ; sa réplique, restaurée dans un répertoire vide et servie à la même adresse, reçoit des caisses ce qui lui manque, une fois', async (c) => {
+	affirmer(existsSync(LITESTREAM), 'pas de moteur de réplication : make deps-replica');
+	for (const t of tills) await t.context().close();
+	const pile = c.replique = await demarrer();
+	await installer(pile, '200');
+	const db = join(pile.data, '10p5.db');
+	const replique = c.repertoireReplique = mkdtempSync(join(tmpdir(), '10p5-replique-'));
+	// As production's configuration: a look at the log and a sync every second.
+	writeFileSync(join(pile.data, 'litestream.yml'), `dbs:\n  - path: ${db}\n    monitor-interval: 1s\n    replicas:\n` +
+		`      - type: file\n        path: ${replique}\n        sync-interval: 1s\n`);
+	c.moteur = spawn(LITESTREAM, ['replicate', '-config', join(pile.data, 'litestream.yml')], { detached: true, stdio: 'ignore' });
+	await jusqua(() => /^file/m.test(instantanes(replique)), 'la réplique a son premier instantané');
+	const caisses = await ouvrir(c.nav, pile);
+	const envoyes = new Set();
+	for (const { t } of caisses) t.on('request', (r) => {
+		if (r.url().endsWith('/api/client/payer')) envoyes.add(new URLSearchParams(r.postData() ?? '').get('idRequete'));
+	});
+
+	// Both tills sell, each sale answered before the next, until the kill.
+	let arret = false, fin;
+	const arrete = new Promise((r) => { fin = r; });
+	const boucles = caisses.map(async ({ t }, i) => {
+		await lire(t, CARTES[i][0]);
+		await t.locator('#solde').filter({ hasText: '€' }).waitFor();
+		for (let k = 0; !arret; k++) {
+			const reponse = t.waitForResponse((r) => r.url().endsWith('/api/client/payer'), { timeout: 0 }).catch(() => null);
+			await t.click(`.boisson[data-quantite="${k % 2 ? 2 : 1}"]`);
+			await Promise.race([reponse, arrete]);
+		}
+	});
+	await jusqua(() => caisses.every((x) => x.vus.size >= 15), 'quinze ventes acquittées par caisse', 3000);
+	// The primary dies: the engine and every part of the stack (each is the
+	// leader of its process group) get SIGKILL at once, by PID.
+	const groupes = readdirSync(join(pile.data, 'run')).filter((f) => f.endsWith('.pid'))
+		.map((f) => Number(readFileSync(join(pile.data, 'run', f), 'utf8')));
+	arret = true;
+	for (const g of [c.moteur.pid, ...groupes]) { try { process.kill(-g, 'SIGKILL'); } catch { /* gone already */ } }
+	const tue = Date.now();
+	fin();
+	await Promise.all(boucles);
+	await pile.arreter(); // run.sh, its parts gone
+	const avantMort = new Set(caisses.flatMap((x) => [...x.vus.keys()]));
+
+	// The standby: the dead primary's directory is out of reach, the replica
+	// restored into an empty one at the same place, served on the same port.
+	renameSync(pile.data, pile.data + '.mort');
+	c.mort = pile.data + '.mort';
+	mkdirSync(pile.data);
+	const dit = execFileSync(ADMIN, ['-d', db, 'restore-replica', 'file://' + replique],
+		{ encoding: 'utf8', env: { ...process.env, TENP5_LITESTREAM: LITESTREAM }, stdio: ['ignore', 'pipe', 'pipe'] });
+	affirmer(/ledger ok\nidentity [0-9a-f]{32}\n$/.test(dit), 'la réplique est restaurée, vérifiée, sous une nouvelle identité : ' + dit);
+	const gardees = new Set(lignes(db, 'SELECT request_id FROM requests'));
+	const perdues = [...avantMort].filter((id) => !gardees.has(id));
+	copyFileSync(join(c.mort, 'clock'), join(pile.data, 'clock'));
+	await pile.relancer();
+	const servi = Date.now();
+	for (const { t } of caisses)
+		await t.locator('#horsligne-reprise', { hasText: /Serveur remplacé : \d+ ventes renvoyées, toutes envoyées\./ }).waitFor({ timeout: 60000 });
+	const fini = Date.now();
+	diag(`réplique : ${avantMort.size} ventes acquittées aux caisses avant la mort, ${perdues.length} absentes de la réplique ` +
+		`(renvoyées par les caisses) ; servie ${servi - tue} ms après la mort, tout renvoyé ${fini - tue} ms après`);
+	const toutes = new Map(caisses.flatMap((x) => [...x.vus]));
+	const l = pile.db(`SELECT u.login, r.request_id id, c.card carte, t.amount cents FROM requests r JOIN users u ON u.id = r.user_id
+		JOIN transactions t ON t.id = json_extract(r.reply, '$.idTransaction') JOIN clients c ON c.id = t.client_id WHERE t.type = 3`);
+	const parId = new Map(l.map((v) => [v.id, v]));
+	for (const [id, v] of toutes) {
+		const x = parId.get(id);
+		affirmer(x, `la vente acquittée ${id} (${v.carte}) est au grand livre` + (perdues.includes(id) ? ' (la réplique ne l’avait pas)' : ''));
+		egal([x.login, x.carte, x.cents], [v.login, v.carte, v.cents], `la vente ${id} telle qu’acquittée`);
+	}
+	const ventes = pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n;
+	egal(ventes, l.length, 'chaque vente a sa réponse gardée');
+	affirmer(l.every((v) => envoyes.has(v.id)), 'aucune vente que les caisses n’ont pas envoyée');
+	egal(new Set(l.map((v) => v.id)).size, l.length, 'chacune une fois');
+	pile.verifier();
+	for (const { t } of caisses) affirmer(t.erreurs.length === 0, 'erreurs dans la page : ' + t.erreurs.join('; '));
+});
+
+// Prices, the barmen and the cards, each with `solde` euros.
+async function installer(pile, solde) {
 	const J = await jetonPrez(pile);
 	await pile.api('prix/modifier', { jeton: J, quantite: 1, prix: '1.5' });
 	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
 	for (const b of BARMEN) await pile.api('utilisateur/ajouter', { jeton: J, ...b, droit: 2 });
-	for (const c of [...CARTES.flat(), ...HORS]) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: '50' });
-	const nav = await navigateur();
-	// Two tills, each its own browser context (its own storage: another phone).
+	for (const c of [...CARTES.flat(), ...HORS]) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde });
+}
+// Two tills, each its own browser context (its own storage: another phone),
+// logged in, with what they were told was recorded: [{t, vus}].
+async function ouvrir(nav, pile) {
+	const l = [];
 	for (const b of BARMEN) {
 		const t = await page(nav, 'telephone');
-		vus.push(acquittees(t, b.login));
+		const vus = acquittees(t, b.login);
 		await connecter(t, pile, b);
 		await t.waitForFunction(() => localStorage.getItem('10p5.regles') && localStorage.getItem('10p5.base'));
-		tills.push(t);
+		l.push({ t, vus });
 	}
+	return l;
+}
+
+lancer(async () => {
+	const pile = await demarrer();
+	await installer(pile, '50');
+	const nav = await navigateur();
+	for (const { t, vus: v } of await ouvrir(nav, pile)) { tills.push(t); vus.push(v); }
 	return { pile, nav };
-}, fermer);
+}, async (c) => {
+	try { if (c?.moteur) process.kill(-c.moteur.pid, 'SIGKILL'); } catch { /* gone */ }
+	await c?.replique?.arreter();
+	for (const d of [c?.mort, c?.repertoireReplique]) if (d) rmSync(d, { recursive: true, force: true });
+	await fermer(c);
+});
