@@ -122,5 +122,19 @@ CLIENTS_PID=$!
 for _ in $(seq 6000); do [ "$(paid)" -ge 3000 ] && break; sleep 0.05; done
 switch_over storm
 
+# The restore puts a replica nowhere but in an empty directory, and leaves
+# nothing behind when it fails.
+before=$(sha256sum "$DB")
+out=$(TENP5_LITESTREAM=$LITESTREAM "$ADMIN" -d "$DB" restore-replica "$REPLICA_URL" 2>&1)
+is "$?: ${out##*$'\n'}" "1: 10p5-admin: $DATA is not empty: a replica is restored into a fresh data directory only" \
+	"restore-replica refuses a data directory that holds anything"
+is "$(sha256sum "$DB")" "$before" "and leaves its database alone"
+mkdir "$DATA.empty"
+DIRS+=("$DATA.empty")
+out=$(TENP5_LITESTREAM=$LITESTREAM "$ADMIN" -d "$DATA.empty/10p5.db" restore-replica "file://$DATA.nowhere" 2>&1)
+is "$?: ${out##*$'\n'}" "1: 10p5-admin: the replica at file://$DATA.nowhere could not be restored" \
+	"a replica that is not there is said so"
+is "$(ls -A "$DATA.empty")" "" "and the directory stays empty"
+
 [ "$T_FAIL" = 0 ] && rm -rf "${DIRS[@]}"
 finish
