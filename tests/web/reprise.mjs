@@ -205,6 +205,7 @@ test('réplique : les deux caisses vendent, le serveur meurt (SIGKILL) ; sa rép
 
 	// Both tills sell, each sale answered before the next, until the kill.
 	let arret = false, fin;
+	const debut = Date.now();
 	const arrete = new Promise((r) => { fin = r; });
 	const boucles = caisses.map(async ({ t }, i) => {
 		await lire(t, CARTES[i][0]);
@@ -244,7 +245,7 @@ test('réplique : les deux caisses vendent, le serveur meurt (SIGKILL) ; sa rép
 	for (const { t } of caisses)
 		await t.locator('#horsligne-reprise', { hasText: /Serveur remplacé : \d+ ventes renvoyées, toutes envoyées\./ }).waitFor({ timeout: 60000 });
 	const fini = Date.now();
-	diag(`réplique : ${avantMort.size} ventes acquittées aux caisses avant la mort, ${perdues.length} absentes de la réplique ` +
+	diag(`réplique : ${avantMort.size} ventes acquittées aux caisses en ${((tue - debut) / 1000).toFixed(1)} s avant la mort, ${perdues.length} absentes de la réplique ` +
 		`(renvoyées par les caisses) ; servie ${servi - tue} ms après la mort, tout renvoyé ${fini - tue} ms après`);
 	const toutes = new Map(caisses.flatMap((x) => [...x.vus]));
 	const l = pile.db(`SELECT u.login, r.request_id id, c.card carte, t.amount cents FROM requests r JOIN users u ON u.id = r.user_id
