@@ -378,15 +378,25 @@ beside() {
 	wait "$pay"
 	read -r _ BESIDE _ <"$refdir/beside"
 }
-# fiche_beside: both runs, a row each.
+# fiche_beside: the null reply and the fiche in turns, FICHE_TURNS times (3)
+# each, the same payments beside every run; a row each, of their medians.
+# In turns, as this machine's load drifts within seconds: the same null
+# reply, asked twice a few seconds apart, ran at 157 and 358/s.
 fiche_beside() {
-	local n
+	local n i nr=() n50=() n99=() np=() fr=() f50=() f99=() fp=() nbad=0 fbad=0
 	n=$(curl -s --data-binary "jeton=$B&idCarte=H10K" "$URL/api/client/fiche" | wc -c)
-	beside long "null FastCGI, $n bytes, other cards paying" 16 "bench/fastcgi-long?bytes=$n"
+	for i in $(seq "${FICHE_TURNS:-3}"); do
+		beside long "null FastCGI, $n bytes, other cards paying, turn $i" 16 "bench/fastcgi-long?bytes=$n"
+		nr+=("$RPS") n50+=("$P50") n99+=("$P99") np+=("$BESIDE") nbad=$((nbad + BAD))
+		beside long "fiche 10K, other cards paying, turn $i" 16 api/client/fiche "jeton=$B&idCarte=H10K"
+		fr+=("$RPS") f50+=("$P50") f99+=("$P99") fp+=("$BESIDE") fbad=$((fbad + BAD))
+		say "  turn $i: $(awk -v a="$RPS" -v b="${nr[-1]}" 'BEGIN { printf "%.2f", a / b }') × the null reply just before"
+	done
+	read -r RPS P50 P99 BAD <<<"$(median "${nr[@]}") $(median "${n50[@]}") $(median "${n99[@]}") $nbad"
 	NULL_BESIDE=$RPS
-	row "reference: nginx → FastCGI, fixed reply of $n bytes, while other cards pay at c=4 ($BESIDE/s)" 16 "" "" ""
-	beside long "fiche 10K, other cards paying" 16 api/client/fiche "jeton=$B&idCarte=H10K"
-	row "\`client/fiche\`, 10 000 transactions, while other cards pay at c=4 ($BESIDE/s)" 16 "$NULL_BESIDE" \
+	row "reference: nginx → FastCGI, fixed reply of $n bytes, while other cards pay at c=4; median of ${#nr[@]} runs (${nr[*]} req/s, p99 ${n99[*]} ms, payments ${np[*]}/s)" 16 "" "" ""
+	read -r RPS P50 P99 BAD <<<"$(median "${fr[@]}") $(median "${f50[@]}") $(median "${f99[@]}") $fbad"
+	row "\`client/fiche\`, 10 000 transactions, while other cards pay at c=4; median of ${#fr[@]} runs, each after one of the null reply's (${fr[*]} req/s, p99 ${f99[*]} ms, payments ${fp[*]}/s)" 16 "$NULL_BESIDE" \
 		"same-length null reply, same payments" "≥ 0.8 × same-length null reply, p99 < 100 ms"
 }
 
