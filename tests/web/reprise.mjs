@@ -178,6 +178,23 @@ test('« Vu » efface l’annonce du serveur remplacé', async () => {
 	egal(await t.evaluate(() => localStorage.getItem('10p5.reprise')), null, 'oubliée');
 });
 
+test('une base remplacée sans coupure est remarquée au premier appel qu’il a fallu renvoyer : tout ce qui est gardé repart, rien n’est compté deux fois', async ({ pile }) => {
+	const t = tills[0];
+	const gardees = (await base(t, 'gardees')).filter((v) => !v.annulee).length;
+	execFileSync(ADMIN, ['-d', join(pile.data, '10p5.db'), 'new-identity'], { stdio: 'ignore' });
+	const avant = pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n;
+	// The next sale's first try is lost on the way (the till sends it again).
+	let coupe = false;
+	const couper = (route) => { if (coupe) return route.continue(); coupe = true; return route.abort('connectionreset'); };
+	await t.route('**/api/client/payer', couper);
+	await vendre(t, CARTES[0][0], 1);
+	await t.unroute('**/api/client/payer', couper);
+	affirmer(coupe, 'le premier essai a été coupé');
+	await t.locator('#horsligne-reprise', { hasText: `Serveur remplacé : ${gardees + 1} ventes renvoyées, toutes envoyées.` }).waitFor();
+	egal(pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n, avant + 1, 'seule la nouvelle vente est au grand livre');
+	pile.verifier();
+});
+
 // --- with the replication engine -------------------------------------------
 // The replica's snapshots (Litestream's own listing).
 const instantanes = (replique) => {

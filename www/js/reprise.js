@@ -120,15 +120,24 @@ export async function regarder(rep) {
 // be sent again (the server may have been replaced meanwhile); offline,
 // horsligne.js asks it until the server answers. A switch-over noticed
 // here sends at once.
-let veille = null;
+// One look at a time, and one timer.
+let veille = null, enVeille = false;
 async function veiller() {
+	if (enVeille) return;
+	enVeille = true;
 	clearTimeout(veille);
-	veille = null;
-	if (courante() && hl.connecte()) {
-		const rep = await appel('coucou', {}, { essais: 0, silence: true });
-		if (rep.status === 'ok' && (await regarder(rep)) > 0) hl.envoyer();
+	try {
+		if (courante() && hl.connecte()) {
+			const rep = await appel('coucou', {}, { essais: 0, silence: true });
+			if (rep.status === 'ok' && (await regarder(rep)) > 0) hl.envoyer();
+		}
+	} catch {
+		// The device's storage failed: the next look tries again.
+	} finally {
+		enVeille = false;
+		clearTimeout(veille);
+		veille = setTimeout(veiller, VEILLE_MS);
 	}
-	veille = setTimeout(veiller, VEILLE_MS);
 }
 let douteux = false;
 addEventListener('reseau', (e) => {
