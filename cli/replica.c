@@ -7,11 +7,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +63,30 @@ empty_dir(const char *dir)
 	return empty;
 }
 
+/* Whether dir belongs to the user running this: 1 yes, 0 not (said on
+ * stderr), -1 unreadable. The database takes its maker's ownership: made by
+ * another user (root forgetting sudo -u tenp5), the server could not write
+ * it and every payment would fail. */
+static int
+own_dir(const char *dir)
+{
+	struct stat st;
+	const struct passwd *pw;
+	char owner[32];
+
+	if (stat(dir, &st) != 0)
+		return -1;
+	if (st.st_uid == geteuid())
+		return 1;
+	if ((pw = getpwuid(st.st_uid)))
+		snprintf(owner, sizeof owner, "%s", pw->pw_name);
+	else
+		snprintf(owner, sizeof owner, "%ld", (long)st.st_uid);
+	fprintf(stderr, "10p5-admin: %s belongs to %s: run restore-replica as %s (sudo -u %s), "
+	    "or the server could not write the database\n", dir, owner, owner, owner);
+	return 0;
+}
+
 /* Removes what a restore leaves beside the database: the engine's temporary
  * copy's side files; and after a failure (all) the database and its own. */
 static void
@@ -104,6 +130,15 @@ replica_restore(const char *db_path, const char *url)
 	case 0:
 		fprintf(stderr, "10p5-admin: %s is not empty: a replica is restored into a fresh "
 		    "data directory only\n", dir);
+		return 0;
+	default:
+		break;
+	}
+	switch (own_dir(dir)) {
+	case -1:
+		fprintf(stderr, "10p5-admin: cannot read the directory %s: %s\n", dir, strerror(errno));
+		return 0;
+	case 0:
 		return 0;
 	default:
 		break;

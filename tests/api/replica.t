@@ -135,6 +135,16 @@ out=$(TENP5_LITESTREAM=$LITESTREAM "$ADMIN" -d "$DATA.empty/10p5.db" restore-rep
 is "$?: ${out##*$'\n'}" "1: 10p5-admin: the replica at file://$DATA.nowhere could not be restored" \
 	"a replica that is not there is said so"
 is "$(ls -A "$DATA.empty")" "" "and the directory stays empty"
+# Run by another user than the directory's owner (root forgetting sudo -u
+# tenp5), it would leave a database the server cannot write: every payment
+# would fail. Needs root, to give the directory to someone else.
+if [ "$(id -u)" = 0 ]; then
+	chown nobody "$DATA.empty"
+	out=$(TENP5_LITESTREAM=$LITESTREAM "$ADMIN" -d "$DATA.empty/10p5.db" restore-replica "$REPLICA_URL" 2>&1)
+	is "$?: ${out##*$'\n'}" "1: 10p5-admin: $DATA.empty belongs to nobody: run restore-replica as nobody (sudo -u nobody), or the server could not write the database" \
+		"restore-replica refuses a directory another user owns"
+	is "$(ls -A "$DATA.empty")" "" "and leaves it empty"
+fi
 
 [ "$T_FAIL" = 0 ] && rm -rf "${DIRS[@]}"
 finish
