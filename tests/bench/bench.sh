@@ -381,16 +381,18 @@ beside() {
 # fiche_beside: the null reply and the fiche in turns, FICHE_TURNS times (3)
 # each, the same payments beside every run; a row each, of their medians.
 # In turns, as this machine's load drifts within seconds: the same null
-# reply, asked twice a few seconds apart, ran at 157 and 358/s.
+# reply, asked twice a few seconds apart, ran at 157 and 358/s. Sets
+# FICHE_TURNS_SAID: each fiche run against the null reply's just before it.
 fiche_beside() {
 	local n i nr=() n50=() n99=() np=() fr=() f50=() f99=() fp=() nbad=0 fbad=0
 	n=$(curl -s --data-binary "jeton=$B&idCarte=H10K" "$URL/api/client/fiche" | wc -c)
+	FICHE_TURNS_SAID=""
 	for i in $(seq "${FICHE_TURNS:-3}"); do
 		beside long "null FastCGI, $n bytes, other cards paying, turn $i" 16 "bench/fastcgi-long?bytes=$n"
 		nr+=("$RPS") n50+=("$P50") n99+=("$P99") np+=("$BESIDE") nbad=$((nbad + BAD))
 		beside long "fiche 10K, other cards paying, turn $i" 16 api/client/fiche "jeton=$B&idCarte=H10K"
 		fr+=("$RPS") f50+=("$P50") f99+=("$P99") fp+=("$BESIDE") fbad=$((fbad + BAD))
-		say "  turn $i: $(awk -v a="$RPS" -v b="${nr[-1]}" 'BEGIN { printf "%.2f", a / b }') × the null reply just before"
+		FICHE_TURNS_SAID+="${FICHE_TURNS_SAID:+, }$(awk -v a="$RPS" -v b="${nr[-1]}" 'BEGIN { printf "%.2f", a / b }') ×"
 	done
 	read -r RPS P50 P99 BAD <<<"$(median "${nr[@]}") $(median "${n50[@]}") $(median "${n99[@]}") $nbad"
 	NULL_BESIDE=$RPS
@@ -415,6 +417,7 @@ if [ "$only" = fiche ]; then
 	teardown
 	rows_table
 	echo
+	echo "- Each run of the fiche against the null reply's just before it: $FICHE_TURNS_SAID."
 	echo "- The machine's load averages (1, 5 and 15 min) before the runs: $l0; after: $l1."
 	exit 0
 fi
@@ -641,6 +644,7 @@ ceiling() {
 	echo "  the kernel shares between workers):"
 	echo "  client $(mb $anon_client_start) → $(mb $anon_client_end) MB own, $(mb $rss_client_start) → $(mb $rss_client_end) MB in all;"
 	echo "  divers $(mb $anon_divers_start) → $(mb $anon_divers_end) MB own, $(mb $rss_divers_start) → $(mb $rss_divers_end) MB in all."
+	echo "- The fiche while other cards pay, each run against the null reply's just before it: $FICHE_TURNS_SAID."
 	echo "- WAL bytes written during the read-only runs (fiche, liste, transactions): $((w1 - w0))."
 	echo "- Ledger check after the run: $([ "$ledger" = 0 ] && echo passed || echo FAILED); payments lost: $lost."
 	echo "- Logins during the storms (c=16, the right passwords of 100 staff in turn): $(IFS=';'; echo "${storm_notes[*]}" | sed 's/;/; /g')."
