@@ -29,6 +29,7 @@ ok() { # ok CONDITION-STATUS NAME
 		echo "ok $T_N - $2"
 	else
 		echo "not ok $T_N - $2"
+		echo "# failed: $T_N - $2" >&2 # prove shows stderr, and hides # lines
 		T_FAIL=$((T_FAIL + 1))
 	fi
 }
@@ -38,7 +39,7 @@ is() { # is GOT EXPECTED NAME
 		ok 0 "$3"
 	else
 		ok 1 "$3"
-		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" >&2
 	fi
 }
 
@@ -47,14 +48,14 @@ like() { # like GOT REGEX NAME
 		ok 0 "$3"
 	else
 		ok 1 "$3"
-		printf '#   got:      %s\n#   expected to match: %s\n' "$1" "$2"
+		printf '#   got:      %s\n#   expected to match: %s\n' "$1" "$2" >&2
 	fi
 }
 
 unlike() { # unlike GOT REGEX NAME
 	if [[ $1 =~ $2 ]]; then
 		ok 1 "$3"
-		printf '#   got:      %s\n#   expected not to match: %s\n' "$1" "$2"
+		printf '#   got:      %s\n#   expected not to match: %s\n' "$1" "$2" >&2
 	else
 		ok 0 "$3"
 	fi

@@ -24,10 +24,12 @@ let n = 0, echecs = 0;
 const donnees = [];
 const piles = []; // how to stop each stack and browser started
 export function diag(texte) { for (const l of String(texte).split('\n')) console.log('# ' + l); }
+// A failure's story goes to stderr, which prove shows (it hides # lines).
+const echec = (texte) => { for (const l of String(texte).split('\n')) console.error('# ' + l); };
 function resultat(ok, nom, detail) {
 	n++;
 	console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${nom}`);
-	if (!ok) { echecs++; if (detail) diag(detail); }
+	if (!ok) { echecs++; if (detail) echec(detail); }
 }
 // Runs the declared tests in order, each a TAP line; a failure inside a test
 // (a throw, a timeout waiting for something on screen) fails that line only.
@@ -42,13 +44,13 @@ export async function lancer(avant, apres) {
 	} catch (e) {
 		resultat(false, 'mise en place', e.stack || String(e));
 	} finally {
-		try { await apres?.(ctx); } catch (e) { diag('arrêt : ' + e); }
+		try { await apres?.(ctx); } catch (e) { echec('arrêt : ' + e); }
 		// Every stack and browser started stops, even when the suite failed
 		// to set up (their pipes would keep this process alive).
 		for (const arreter of piles.reverse()) await arreter().catch(() => {});
 		// The stacks' data directories go, unless something failed.
 		for (const d of donnees) {
-			if (echecs) diag('données gardées : ' + d);
+			if (echecs) echec('données gardées : ' + d);
 			else rmSync(d, { recursive: true, force: true });
 		}
 		console.log(`1..${n}`);
@@ -60,10 +62,10 @@ export async function lancer(avant, apres) {
 async function constat(p, n) {
 	if (!p || p.isClosed()) return;
 	try {
-		diag('à l’écran : ' + (await p.evaluate(() => [...document.querySelectorAll('[role=status], [role=alert], .bande, #reseau')]
+		echec('à l’écran : ' + (await p.evaluate(() => [...document.querySelectorAll('[role=status], [role=alert], .bande, #reseau')]
 			.map((e) => e.textContent.trim()).filter(Boolean).join(' | '))));
-		diag('capture : ' + await capture(p, 'echec-' + n));
-	} catch (e) { diag('pas de constat : ' + e); }
+		echec('capture : ' + await capture(p, 'echec-' + n));
+	} catch (e) { echec('pas de constat : ' + e); }
 }
 export function affirmer(cond, message) { if (!cond) throw new Error(message); }
 // The usual end of a suite whose set-up gives { pile, nav, p }: the page
