@@ -22,6 +22,8 @@ let nav;
 try {
 	const J = await jetonPrez(pile);
 	await pile.api('utilisateur/ajouter', { jeton: J, ...BARMAN, droit: 2 });
+	// The till keeps to its offline caps as it queues: they let the N sales of 1 € in.
+	await pile.api('horsligne/modifier', { jeton: J, plafondCarte: String(N), plafondCaisse: String(N) });
 	for (const c of ['CURL1', 'FILE1']) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: String(N) });
 	const B = (await pile.api('utilisateur/connexion', BARMAN)).jeton;
 
@@ -40,6 +42,7 @@ try {
 	nav = await navigateur();
 	const p = await page(nav, 'portable');
 	await connecter(p, pile, BARMAN);
+	await p.waitForFunction(() => localStorage.getItem('10p5.regles')); // the caps it queues by
 	const cdp = await p.context().newCDPSession(p);
 	await cdp.send('Network.enable');
 	const reseau = (offline) => cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
@@ -47,7 +50,10 @@ try {
 	await p.getByText('Pas de réseau').waitFor();
 	await p.evaluate(async (n) => {
 		const hl = await import('./js/horsligne.js');
-		for (let i = 0; i < n; i++) await hl.vendre('FILE1', { montant: '1' }, 100, 'Paiement de 1 €');
+		for (let i = 0; i < n; i++) {
+			const v = await hl.vendre('FILE1', { montant: '1' }, 100, 'Paiement de 1 €');
+			if (v.refus) throw new Error('vente ' + i + ' refusée : ' + v.refus);
+		}
 	}, N);
 	// From the network given back to an empty queue, timed in the page.
 	await p.evaluate(() => new Promise((pret) => {

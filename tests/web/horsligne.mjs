@@ -13,7 +13,8 @@ import { test, lancer, demarrer, navigateur, page, onglet, connecter, jetonPrez,
 
 const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1' };
 const BARMAN2 = { login: 'bar2', mdp: 'bar2-secret-1' };
-const INSTABLES = ['FLK1', 'FLK2', 'FLK3']; // 20 € each, 10 € sold on each over a flaky network
+const INSTABLES = ['FLK1', 'FLK2', 'FLK3']; // 20 € each, 9 € (the offline cap) sold on each over a flaky network
+const DEUX = 'TAB1'; // two sales on it at once from two tabs of one till
 const DUO = 'DUO1'; // 2 € on it: two tills' offline sales take it past its offline cap
 const CARTES = ['HL1', 'HL2', 'HL3', 'HL4', 'HL5'];
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
@@ -248,6 +249,35 @@ test('deux caisses hors ligne en même temps sur la même carte : toutes leurs v
 	await b.context().close();
 });
 
+test('deux ventes hors ligne au même instant sur une carte, dans deux onglets de la même caisse : son plafond tient', async ({ nav, pile }) => {
+	// One till, two tabs logged in, one IndexedDB queue. Each sale checks
+	// the caps against what waits and joins the queue in one step: two at
+	// once (taps in two tabs, here two calls in the same instant) cannot
+	// both pass the card's cap.
+	const a = await caisse(nav, pile, BARMAN);
+	const b = await onglet(a.context());
+	await connecter(b, pile, BARMAN);
+	for (const t of [a, b]) { await reseau(t, true); await t.getByText('Pas de réseau').waitFor(); }
+	await lire(a, DEUX);
+	for (const q of [1, 2, 1]) await vendre(a, q); // 5,80 € waiting: one more 2,80 € fits the 9 € cap, two do not
+	const refusees = await b.evaluate(async (carte) => {
+		const hl = await import('./js/horsligne.js');
+		const vente = () => hl.vendre(carte, { quantite: 2 }, 280, 'Paiement de 2 consos (2,80 €)');
+		return (await Promise.all([vente(), vente()])).map((v) => v.refus ?? null);
+	}, DEUX);
+	egal(refusees.filter(Boolean).length, 1, 'une des deux est refusée : ' + JSON.stringify(refusees));
+	affirmer(refusees.some((r) => r?.startsWith('plafond hors ligne de la carte atteint')), 'pour le plafond de la carte');
+	const l = (await base(a, 'file')).filter((v) => v.carte === DEUX);
+	egal([l.length, l.reduce((s, v) => s + v.montant, 0)], [4, 860], 'quatre ventes en attente, 8,60 €');
+	// The other tab's tap sees the same queue.
+	await lire(b, DEUX);
+	await b.click('.boisson[data-quantite="1"]');
+	await b.getByText('plafond hors ligne de la carte atteint').waitFor();
+	egal((await base(b, 'file')).filter((v) => v.carte === DEUX).length, 4, 'rien de plus en attente');
+	affirmer(a.erreurs.length + b.erreurs.length === 0, 'erreurs dans la page : ' + [...a.erreurs, ...b.erreurs].join('; '));
+	await a.context().close();
+});
+
 test('réseau instable pendant l’envoi (une coupure toutes les trois requêtes) : chaque vente une fois, dans l’ordre', async ({ nav, pile }) => {
 	// A context without the worker, so that its requests pass through route().
 	const ctx = await nav.newContext({ viewport: TAILLES.telephone, locale: 'fr-FR', timezoneId: 'Europe/Paris', serviceWorkers: 'block' });
@@ -258,7 +288,7 @@ test('réseau instable pendant l’envoi (une coupure toutes les trois requêtes
 	await t.getByText('Pas de réseau').waitFor();
 	const file = await t.evaluate(async (cartes) => {
 		const hl = await import('./js/horsligne.js');
-		for (let i = 0; i < 30; i++) await hl.vendre(cartes[i % 3], { montant: '1' }, 100, 'Paiement de 1 €');
+		for (let i = 0; i < 30; i++) await hl.vendre(cartes[i % 3], { montant: '0.9' }, 90, 'Paiement de 0,90 €');
 		return hl.enAttente();
 	}, INSTABLES);
 	await attendre(t, 30);
@@ -288,7 +318,7 @@ test('réseau instable pendant l’envoi (une coupure toutes les trois requêtes
 		'les 30 ventes en base, une fois chacune, dans l’ordre, à leur heure');
 	egal(pile.db(`SELECT count(*) n FROM requests WHERE request_id IN (${file.map((v) => `'${v.idRequete}'`).join(', ')})`)[0].n, 30,
 		'une réponse gardée par vente');
-	for (const c of INSTABLES) egal(solde(pile, c), 2000 - 1000, `${c} débitée de 10 €`);
+	for (const c of INSTABLES) egal(solde(pile, c), 2000 - 900, `${c} débitée de 9 €`);
 	pile.verifier();
 	affirmer(t.erreurs.length === 0, 'erreurs dans la page : ' + t.erreurs.join('; '));
 	await ctx.close();
@@ -389,7 +419,7 @@ lancer(async () => {
 	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
 	for (const b of [BARMAN, BARMAN2]) await pile.api('utilisateur/ajouter', { jeton: J, ...b, droit: 2 });
 	await pile.api('horsligne/modifier', { jeton: J, plafondCarte: '9' });
-	for (const c of [...CARTES, ...INSTABLES, 'BLOQ1']) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: '20' });
+	for (const c of [...CARTES, ...INSTABLES, DEUX, 'BLOQ1']) await pile.api('client/ajouter', { jeton: J, idCarte: c, solde: '20' });
 	await pile.api('client/ajouter', { jeton: J, idCarte: DUO, solde: '2' });
 	await pile.api('client/bloquer', { jeton: J, idCarte: 'BLOQ1' });
 	const nav = await navigateur();

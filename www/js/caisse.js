@@ -358,9 +358,8 @@ export function afficher(racine, args, s) {
 		if (!Number.isFinite(cents) || cents <= 0) return dire(`${libelle} : prix inconnu hors ligne.`, 'erreur');
 		enVol = { libelle };
 		try {
-			const pourquoi = await hl.refus(c.idCarte, cents);
-			if (pourquoi) return dire(`${libelle} refusé hors ligne : ${pourquoi}`, 'erreur');
-			await hl.vendre(c.idCarte, params, cents, libelle);
+			const v = await hl.vendre(c.idCarte, params, cents, libelle);
+			if (v.refus) return dire(`${libelle} refusé hors ligne : ${v.refus}`, 'erreur');
 			fait({ montant: cents / 100 });
 			if (client === c) dire(`${libelle} : vendu hors ligne, en attente d’envoi.`, 'ok');
 		} finally {

@@ -128,12 +128,11 @@ function premiere(store, login) {
 
 // Why the sale of `cents` on `carte` may not be made offline (a sentence),
 // or null: the rules known, the card not blocked, the card's and the till's
-// caps not passed by what waits here.
-export async function refus(carte, cents) {
+// caps not passed by `l`, the sales waiting here.
+function refus(l, carte, cents) {
 	const r = regles();
 	if (!r) return 'la caisse n’a jamais lu les règles hors ligne : elle ne peut pas vendre sans réseau.';
 	if (r.bloquees.includes(carte)) return `la carte ${carte} est bloquée.`;
-	const l = await enAttente();
 	const carteDeja = l.filter((v) => v.carte === carte).reduce((a, v) => a + v.montant, 0);
 	const caisseDeja = l.reduce((a, v) => a + v.montant, 0);
 	if (carteDeja + cents > Math.round(r.plafondCarte * 100))
@@ -143,10 +142,22 @@ export async function refus(carte, cents) {
 	return null;
 }
 
-// Queues a sale made now by the session's login; resolves with its entry.
+// Queues a sale made now by the session's login, unless the rules refuse
+// it: resolves with its entry, or { refus } (the sentence saying why). The
+// caps are read and the sale queued in one IndexedDB transaction, so that
+// two tabs of this till selling at once cannot both pass a cap.
 export async function vendre(carte, params, cents, libelle) {
 	const v = { idRequete: nouvelId(), login: courante().login, carte, params, horsLigne: maintenant(), montant: cents, libelle };
-	v.n = await transaction(['file'], 'readwrite', (s) => new Promise((ok) => { s.file.add(v).onsuccess = (e) => ok(e.target.result); }));
+	const pourquoi = await transaction(['file'], 'readwrite', (s) => new Promise((ok, ko) => {
+		const r = s.file.getAll();
+		r.onsuccess = () => {
+			const non = refus(r.result, carte, cents);
+			if (non) return ok(non);
+			s.file.add(v).onsuccess = (e) => { v.n = e.target.result; ok(null); };
+		};
+		r.onerror = () => ko(r.error);
+	}));
+	if (pourquoi) return { refus: pourquoi };
 	annoncer();
 	return v;
 }
