@@ -176,7 +176,10 @@ offline_sale(struct req *r, const struct offline_rules *rules, struct posting *p
 		return req_malformed(r, FLD_ID_REQUETE); /* a sale sent again must count once */
 	if (sold > r->now + OFFLINE_AHEAD_MS)
 		return req_malformed(r, FLD_HORS_LIGNE);
-	if (r->now - sold > rules->max_age_ms)
+	/* Past dureeMax; or maybe sent before, and its record already forgotten
+	 * (dureeMax raised since): charging it could charge it twice. A sale's
+	 * time may be ahead of its arrival by OFFLINE_AHEAD_MS. */
+	if (r->now - sold > rules->max_age_ms || sold < rules->forgotten_ms + OFFLINE_AHEAD_MS)
 		return ST_HORSLIGNE_EXPIRE;
 	p->sold_ms = sold;
 	return ST_OK;

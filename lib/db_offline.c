@@ -12,12 +12,13 @@ offline_rules_get(struct offline_rules *r)
 {
 	sqlite3_stmt *st;
 
-	if (db_row(&st, "SELECT card_cap, till_cap, max_age_ms FROM offline_rules WHERE id = 1",
-	    "") != 1)
+	if (db_row(&st, "SELECT card_cap, till_cap, max_age_ms, forgotten_ms FROM offline_rules"
+	    " WHERE id = 1", "") != 1)
 		return 0;
 	r->card_cap = sqlite3_column_int64(st, 0);
 	r->till_cap = sqlite3_column_int64(st, 1);
 	r->max_age_ms = sqlite3_column_int64(st, 2);
+	r->forgotten_ms = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
 	return 1;
 }

@@ -17,6 +17,7 @@ struct offline_rules {
 	int64_t card_cap;   /* cents a card may go below its allowance offline */
 	int64_t till_cap;   /* cents one till may sell offline in all */
 	int64_t max_age_ms; /* the oldest sale accepted */
+	int64_t forgotten_ms; /* idRequete records received before may be gone */
 };
 
 /* The reasons an offline sale is flagged for staff (bits). */
@@ -28,7 +29,8 @@ enum offline_flag {
 /* Returns 1 and fills *r, or 0 on error. */
 int offline_rules_get(struct offline_rules *r);
 
-/* Sets the limits. Returns 1, or 0 on error. */
+/* Sets the limits (not forgotten_ms, which request_purge moves). Returns 1,
+ * or 0 on error. */
 int offline_rules_set(const struct offline_rules *r);
 
 /* Records the reasons (offline_flag bits, non-zero) of ledger row tx_id.

@@ -41,7 +41,11 @@ int
 request_purge(int64_t now)
 {
 	/* A sale sent from offline may be sent again as long as it may wait
-	 * (doc/api.md, "Selling offline"): its record outlives that by a day. */
-	return db_exec("DELETE FROM requests WHERE created_ms < ?1 - 86400000"
+	 * (doc/api.md, "Selling offline"): its record outlives that by a day.
+	 * How far back records went is kept, for the sales older than that a
+	 * raised dureeMax would otherwise accept again. */
+	return db_exec("UPDATE offline_rules SET forgotten_ms = max(forgotten_ms,"
+	    " ?1 - 86400000 - max_age_ms) WHERE id = 1", "i", now) &&
+	    db_exec("DELETE FROM requests WHERE created_ms < ?1 - 86400000"
 	    " - coalesce((SELECT max_age_ms FROM offline_rules WHERE id = 1), 0)", "i", now);
 }

@@ -26,7 +26,8 @@ int request_save(int64_t user_id, const char *rid, const unsigned char fp[SHA256
     const char *reply, int64_t now);
 
 /* Forgets records older than a day past the time an offline sale may wait
- * (db_offline.h). Returns 1 or 0. */
+ * (db_offline.h), and moves offline_rules' forgotten_ms up to that time.
+ * Returns 1 or 0. */
 int request_purge(int64_t now);
 
 #endif

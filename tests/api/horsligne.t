@@ -227,4 +227,31 @@ keep1() { sql "SELECT count(*) FROM requests WHERE request_id = 'keep-1'"; }
 purged_when keep1
 ok $? "past dureeMax and a day, it is forgotten"
 
+# Raising dureeMax brings no forgotten record back: a sale sent again once
+# its record may be gone is expired, never charged a second time.
+P=$(admin_jeton)
+B=$(login bar bar-secret-1)
+call horsligne/modifier "jeton=$P&dureeMax=60"
+call horsligne/regles "jeton=$B"
+T=$(val .maintenant)
+call client/payer "jeton=$B&idCarte=OFF1&montant=0.1&horsLigne=$T&idRequete=keep-2"
+is "$(st)" ok "an offline sale under a dureeMax of a minute"
+clock_forward 86520 # a day and two minutes: past dureeMax and a day
+login bde bde-secret-1 >/dev/null
+keep2() { sql "SELECT count(*) FROM requests WHERE request_id = 'keep-2'"; }
+purged_when keep2
+ok $? "its record is forgotten a day past dureeMax"
+P=$(admin_jeton)
+B=$(login bar bar-secret-1)
+call horsligne/modifier "jeton=$P&dureeMax=604800"
+n=$(rows)
+call client/payer "jeton=$B&idCarte=OFF1&montant=0.1&horsLigne=$T&idRequete=keep-2"
+is "$(st) $(rows)" "horsligne_expire $n" \
+	"dureeMax then raised to a week, the same sale sent again is horsligne_expire and charged nothing"
+call horsligne/regles "jeton=$B"
+call client/payer "jeton=$B&idCarte=OFF1&montant=0.1&horsLigne=$(val .maintenant)&idRequete=keep-3"
+is "$(st)" ok "a sale made since goes through"
+ledger_ok
+ok $? "balances equal the ledger"
+
 finish
