@@ -195,6 +195,30 @@ test('une base remplacée sans coupure est remarquée au premier appel qu’il a
 	pile.verifier();
 });
 
+test('les ventes à renvoyer d’un autre vendeur attendent sa connexion sur la caisse, puis partent', async ({ pile }) => {
+	const t = tills[0];
+	await t.getByRole('button', { name: 'Vu : serveur remplacé' }).click();
+	const gardees = (await base(t, 'gardees')).filter((v) => !v.annulee).length;
+	execFileSync(ADMIN, ['-d', join(pile.data, '10p5.db'), 'new-identity'], { stdio: 'ignore' });
+	const avant = pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n;
+	// bar1 logs out, bar2 takes the till, and the page is opened again: it
+	// asks coucou first.
+	const deconnecter = async () => {
+		await t.locator('#qui summary').click();
+		await t.getByRole('button', { name: 'Déconnexion' }).click();
+		await t.waitForSelector('body[data-ecran="connexion"]');
+	};
+	await deconnecter();
+	await connecter(t, pile, BARMEN[1]);
+	await t.reload();
+	await t.locator('#horsligne-reprise', { hasText: `Serveur remplacé : ${gardees} ventes renvoyées (${gardees} en cours d’envoi, dont celles de ${BARMEN[0].login}, à leur connexion ici).` }).waitFor();
+	egal((await base(t, 'renvoi')).length, gardees, 'elles attendent');
+	await deconnecter();
+	await connecter(t, pile, BARMEN[0]);
+	await t.locator('#horsligne-reprise', { hasText: `Serveur remplacé : ${gardees} ventes renvoyées, toutes envoyées.` }).waitFor();
+	egal(pile.db('SELECT count(*) n FROM transactions WHERE type = 3')[0].n, avant, 'toutes connues du serveur : rien de plus au grand livre');
+});
+
 // --- with the replication engine -------------------------------------------
 // The replica's snapshots (Litestream's own listing).
 const instantanes = (replique) => {

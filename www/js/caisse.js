@@ -625,7 +625,7 @@ export function afficher(racine, args, s) {
 			h('h2', { id: 'horsligne-titre' }, enLigne ? 'Ventes faites hors ligne' : 'Hors ligne'),
 			remplace && h('p', { id: 'horsligne-reprise', role: 'status' },
 				h('strong', {}, `Serveur remplacé : ${remplace.n} vente${remplace.n > 1 ? 's' : ''} renvoyée${remplace.n > 1 ? 's' : ''}`),
-				renvoi.length ? ` (${renvoi.length} en cours d’envoi).` : remplace.n ? ', toutes envoyées.' : '.',
+				renvoi.length ? ` (${renvoi.length} en cours d’envoi${vendeursRenvoi(renvoi)}).` : remplace.n ? ', toutes envoyées.' : '.',
 				' ', h('button', { type: 'button', class: 'discret', 'aria-label': 'Vu : serveur remplacé',
 					onclick: () => reprise.oublierDerniere() }, 'Vu')),
 			h('p', { class: enLigne ? 'aide' : 'erreur', id: 'horsligne-etat', role: 'status' }, enLigne
@@ -649,6 +649,12 @@ export function afficher(racine, args, s) {
 					h('span', { class: 'qui' }, `vendu à ${heure(v.horsLigne)} · ${v.login}`),
 					h('button', { type: 'button', class: 'discret', 'aria-label': `Vu : ${euros(v.montant / 100)} sur ${v.carte}, réglé`,
 						onclick: () => hl.oublier(v.n) }, 'Vu')))));
+	}
+	// The sellers other than this session's whose sales sent again wait for
+	// them to log in here, as " dont celles de …, à leur connexion ici".
+	function vendeursRenvoi(renvoi) {
+		const autres = [...new Set(renvoi.filter((v) => v.login !== s.login).map((v) => v.login))];
+		return autres.length ? `, dont celles de ${autres.join(', ')}, à leur connexion ici` : '';
 	}
 	function sortTexte(v) {
 		if (v.status !== 'ok') return message(v);
