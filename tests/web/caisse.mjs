@@ -316,6 +316,9 @@ test('mesure : du tap sur une boisson au nouveau solde affiché (50 taps)', asyn
 		}, q);
 		await p.click(`.boisson[data-quantite="${q}"]`);
 		await p.waitForFunction(() => window.__t1 !== null);
+		// The live feed may show the new balance before the till has its own
+		// answer; a tap before that answer would rightly debit nothing.
+		await p.waitForSelector('.fiche:not([aria-busy])');
 		temps.push(await p.evaluate(() => window.__t1 - window.__t0));
 	}
 	temps.sort((a, b) => a - b);
