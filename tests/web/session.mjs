@@ -3,8 +3,9 @@
 // way back (the app sends the same idRequete again), a network down for
 // every try (a « Réessayer » that still sends the same idRequete), the tap
 // that follows such a doubt (which settles it instead of charging again),
-// and a lapsed session brought back by a USB reader's card. Each checked in
-// the database: exactly one charge.
+// a lapsed session brought back by a USB reader's card, and a call refused
+// for the old session after the new login (sent again, no second login).
+// Each checked in the database: exactly one charge.
 import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, capture, PREZ, espionner, taper } from './lib.mjs';
 
 const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1', carte: 'BA1C0DE5' };
@@ -36,6 +37,49 @@ test('session expirée pendant un paiement : mot de passe, puis le même paiemen
 	const ids = idRequetes(envois);
 	egal(ids.length, 2, 'deux envois');
 	affirmer(ids[0] && ids[0] === ids[1], 'le même idRequete : ' + ids.join(' / '));
+	egal(p.erreurs, [], 'aucune erreur dans la page');
+	await p.context().close();
+});
+
+test('un appel parti avant la reconnexion et refusé après elle est renvoyé sous la nouvelle session, sans redemander', async ({ nav, pile }) => {
+	// Under load, a call sent with the lapsed session (here the rules,
+	// asked while the till had no network) can be answered jeton_invalide
+	// after the person has logged in again: the new session is valid, so the
+	// call goes again under it, and no second dialog asks for a login.
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile, BARMAN);
+	await lire(p, 'CLIENT9');
+	await attendreSolde(p, '20,00 €');
+	await p.waitForFunction(() => localStorage.getItem('10p5.regles')); // the till's own read of the rules is over
+	const sessions = () => pile.db("SELECT count(*) n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'bar1'")[0].n;
+	const avant = sessions();
+	expirer(pile);
+	let lacher, parti;
+	const tenu = new Promise((r) => { lacher = r; });
+	const envoye = new Promise((r) => { parti = r; });
+	const envois = espionner(p, 'horsligne/regles');
+	let n = 0;
+	await p.route('**/api/horsligne/regles', async (route) => {
+		if (n++) return route.continue();
+		parti();
+		await tenu;
+		await route.continue();
+	});
+	await p.evaluate(() => { window.enRoute = import('./js/api.js').then((a) => a.appel('horsligne/regles')).then((r) => r.status); });
+	await envoye;
+	await p.click('.boisson[data-quantite="1"]');
+	const d = p.getByRole('dialog', { name: 'Session expirée' });
+	await d.getByLabel('Mot de passe').fill(BARMAN.mdp);
+	await d.getByRole('button', { name: 'Reprendre' }).click();
+	await attendreSolde(p, '18,50 €');
+	await d.waitFor({ state: 'detached' });
+	lacher(); // the rules' request reaches the server now, with the lapsed jeton
+	const fin = await Promise.race([p.evaluate(() => window.enRoute).catch(String), d.waitFor().then(() => 'dialogue', String)]);
+	egal(fin, 'ok', 'l’appel répondu sous la nouvelle session, sans second dialogue');
+	const jetons = envois.map((e) => e.get('jeton'));
+	affirmer(jetons.length === 2 && jetons[0] !== jetons[1], 'envoyé deux fois, la seconde sous la nouvelle session');
+	egal(sessions(), avant + 1, 'une seule reconnexion');
+	egal(paiements(pile, 'CLIENT9'), 1, 'un seul paiement en base');
 	egal(p.erreurs, [], 'aucune erreur dans la page');
 	await p.context().close();
 });
@@ -200,7 +244,7 @@ lancer(async () => {
 	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
 	await pile.api('utilisateur/ajouter', { jeton: J, login: BARMAN.login, mdp: BARMAN.mdp, idCarte: BARMAN.carte, droit: 2 });
 	await pile.api('utilisateur/carte', { jeton: J, login: 'prez', idCarte: 'CARTEPREZ' });
-	for (let i = 1; i <= 8; i++) await pile.api('client/ajouter', { jeton: J, idCarte: 'CLIENT' + i, solde: '20' });
+	for (let i = 1; i <= 9; i++) await pile.api('client/ajouter', { jeton: J, idCarte: 'CLIENT' + i, solde: '20' });
 	return { pile, nav: await navigateur() };
 }, async (c) => {
 	await c?.nav?.close();

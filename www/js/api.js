@@ -6,6 +6,8 @@
 // sent again with the same idRequete, and a call refused with jeton_invalide
 // waits for a new login and is then sent again, still with the same
 // idRequete: the server replays the first answer instead of charging twice.
+// Only a refusal of the current session asks for a login: a call sent before
+// a new login and refused after it is sent again under the new session.
 
 const CHANGES = new Set([
 	'client/ajouter', 'client/recharger', 'client/payer', 'client/vidange', 'client/decouvert',
@@ -106,8 +108,9 @@ export async function appel(chemin, params = {}, opts = {}) {
 			for (const x of Array.isArray(v) ? v : [v]) corps.append(k, x);
 		}
 		const entetes = {};
+		const jeton = opts.cle ? null : opts.jeton ?? session?.jeton;
 		if (opts.cle) entetes.Authorization = 'ApiKey ' + opts.cle;
-		else if (opts.jeton || session) corps.set('jeton', opts.jeton ?? session.jeton);
+		else if (jeton) corps.set('jeton', jeton);
 		let rep;
 		try {
 			rep = await envoyer(chemin, corps, entetes);
@@ -121,6 +124,9 @@ export async function appel(chemin, params = {}, opts = {}) {
 		if (rep.status === 'ok' && acquitter && CHANGES.has(chemin) && !opts.cle && !opts.jeton && session)
 			await acquitter(chemin, params, rep).catch(() => {});
 		if (rep.status !== 'jeton_invalide' || opts.cle || !reconnecter || !session) return rep;
+		// Sent under a session since renewed (its answer came after the new
+		// login): the new one has not been refused, send it again under it.
+		if (!opts.jeton && jeton !== session.jeton) continue;
 		try {
 			enCours ??= reconnecter(session, opts.libelle).finally(() => { enCours = null; });
 			await enCours;
