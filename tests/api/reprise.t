@@ -5,11 +5,8 @@
 # answered from their record where the copy has them and recorded once where
 # it does not, never refused for the balance; the ledger checks.
 . "$(dirname "$0")/lib.sh"
-start_stack
-P=$(admin_jeton)
-add_user "$P" bar bar-secret-1 2
+staff_stack
 add_user "$P" bis bis-secret-1 2
-B=$(login bar bar-secret-1)
 B2=$(login bis bis-secret-1)
 rows() { sql "SELECT count(*) FROM transactions WHERE type = 3 AND client_id = (SELECT id FROM clients WHERE card = '$1')"; }
 call horsligne/regles "jeton=$B"

@@ -9,7 +9,7 @@
 import { cpSync, readdirSync, appendFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, lancer, demarrer, navigateur, page, onglet, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, solde, TAILLES, RACINE } from './lib.mjs';
+import { test, lancer, demarrer, navigateur, page, onglet, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, solde, TAILLES, RACINE, magasin as base } from './lib.mjs';
 
 const BARMAN = { login: 'bar1', mdp: 'bar1-secret-1' };
 const BARMAN2 = { login: 'bar2', mdp: 'bar2-secret-1' };
@@ -19,16 +19,6 @@ const DUO = 'DUO1'; // 2 € on it: two tills' offline sales take it past its of
 const CARTES = ['HL1', 'HL2', 'HL3', 'HL4', 'HL5'];
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
 
-// The sales waiting in the page's IndexedDB, and the fates kept.
-const base = (p, store) => p.evaluate((store) => new Promise((ok, ko) => {
-	const r = indexedDB.open('10p5');
-	r.onsuccess = () => {
-		const q = r.result.transaction(store).objectStore(store).getAll();
-		q.onsuccess = () => { r.result.close(); ok(q.result); };
-		q.onerror = () => ko(q.error);
-	};
-	r.onerror = () => ko(r.error);
-}), store);
 const attendre = (p, n) => p.waitForFunction((n) => document.querySelector('#horsligne-attente')?.textContent.startsWith(`${n} vente`), n);
 // What the panel says waits: count and euros, read from the screen.
 async function affiche(p) {

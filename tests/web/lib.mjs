@@ -271,5 +271,17 @@ export async function accessibilite(p) {
 		.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(' | ')}`);
 }
 
+// What the store `store` of the page's IndexedDB (the till's: horsligne.js,
+// reprise.js) holds, read whole.
+export const magasin = (p, store) => p.evaluate((store) => new Promise((ok, ko) => {
+	const r = indexedDB.open('10p5');
+	r.onsuccess = () => {
+		const q = r.result.transaction(store).objectStore(store).getAll();
+		q.onsuccess = () => { r.result.close(); ok(q.result); };
+		q.onerror = () => ko(q.error);
+	};
+	r.onerror = () => ko(r.error);
+}), store);
+
 // A card's balance in cents, straight from the database (undefined: no account).
 export const solde = (pile, carte) => pile.db(`SELECT balance FROM clients WHERE card='${carte}'`)[0]?.balance;

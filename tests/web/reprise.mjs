@@ -14,7 +14,7 @@ import { copyFileSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, diag, RACINE } from './lib.mjs';
+import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, affirmer, egal, capture, fermer, accessibilite, diag, RACINE, magasin as base } from './lib.mjs';
 
 const BARMEN = [{ login: 'bar1', mdp: 'bar1-secret-1' }, { login: 'bar2', mdp: 'bar2-secret-1' }];
 const CARTES = [['RA1', 'RA2'], ['RB1', 'RB2']];   // each till's cards, 50 € each
@@ -49,16 +49,6 @@ async function vendre(t, carte, n) {
 		egal((await (await reponse).json()).status, 'ok', `vente ${k + 1} sur ${carte}`);
 	}
 }
-// The stores of a till's IndexedDB, by name.
-const base = (p, store) => p.evaluate((store) => new Promise((ok, ko) => {
-	const r = indexedDB.open('10p5');
-	r.onsuccess = () => {
-		const q = r.result.transaction(store).objectStore(store).getAll();
-		q.onsuccess = () => { r.result.close(); ok(q.result); };
-		q.onerror = () => ko(q.error);
-	};
-	r.onerror = () => ko(r.error);
-}), store);
 
 // Resolves once cond() holds: the answers the pages received are read
 // through the DevTools protocol, a moment after the page has them.
