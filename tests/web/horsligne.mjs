@@ -19,7 +19,9 @@ const DUO = 'DUO1'; // 2 € on it: two tills' offline sales take it past its of
 const CARTES = ['HL1', 'HL2', 'HL3', 'HL4', 'HL5'];
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
 
-const attendre = (p, n) => p.waitForFunction((n) => document.querySelector('#horsligne-attente')?.textContent.startsWith(`${n} vente`), n);
+// (ms: how long at most; a flush through a network that keeps dropping
+// waits a probe, 3 s, after each drop.)
+const attendre = (p, n, ms) => p.waitForFunction((n) => document.querySelector('#horsligne-attente')?.textContent.startsWith(`${n} vente`), n, { timeout: ms });
 // What the panel says waits: count and euros, read from the screen.
 async function affiche(p) {
 	const t = (await p.locator('#horsligne-attente').innerText()).replace(/\s/g, ' ');
@@ -297,7 +299,7 @@ test('réseau instable pendant l’envoi (une coupure toutes les trois requêtes
 		retours.push(t.waitForFunction(() => !document.getElementById('reseau').hidden).then(() => rendre(t)));
 	});
 	await rendre(t);
-	await attendre(t, 0);
+	await attendre(t, 0, 180000);
 	await Promise.all(retours);
 	affirmer(retours.length >= 10, `${retours.length} coupures seulement`);
 	const ordre = essais.map((id) => file.findIndex((v) => v.idRequete === id));
