@@ -333,8 +333,8 @@ bench-export: deps-bench deps-test
 
 # The import from the PHP version: 100 000 transactions from a mysqldump of a
 # private MariaDB server (tests/bench/import-results.md).
-# A till's queue of 500 offline sales sent on reconnect, against the same
-# payments sent by curl: tests/bench/horsligne-results.md.
+# A till's queue of 1 000 offline sales sent on reconnect while two other
+# tills (curl) sell, and what it costs them: tests/bench/horsligne-results.md.
 bench-horsligne: deps-bench deps-web
 	@$(MAKE) --no-print-directory all
 	BIN=$(BUILD) node tests/bench/horsligne.mjs

@@ -171,6 +171,8 @@ export async function demarrer(env = {}) {
 		// The live feed's process (its pool's one worker), to kill it.
 		processusDirect: () => execFileSync('pgrep', ['-P', readFileSync(join(data, 'run/evenements.pid'), 'utf8').trim()],
 			{ encoding: 'utf8' }).trim().split('\n').map(Number),
+		// The stack's first process (run.sh, or the Apache wrapper): its tree is the server.
+		pid: () => proc.pid,
 		arreter,
 		relancer: lancerPile,
 		redemarrer: async () => { await arreter(); await lancerPile(); },
