@@ -20,8 +20,11 @@ const CARTES = ['HL1', 'HL2', 'HL3', 'HL4', 'HL5'];
 const lire = async (p, carte) => { await p.fill('#carte', carte); await p.press('#carte', 'Enter'); };
 
 // (ms: how long at most; a flush through a network that keeps dropping
-// waits a probe, 3 s, after each drop.)
-const attendre = (p, n, ms) => p.waitForFunction((n) => document.querySelector('#horsligne-attente')?.textContent.startsWith(`${n} vente`), n, { timeout: ms });
+// waits a probe, 3 s, after each drop. An empty queue is waited for a
+// minute by default: the till paces what it sends, a pause of twice each
+// round trip, and a loaded machine stretches the trips.)
+const attendre = (p, n, ms) => p.waitForFunction((n) => document.querySelector('#horsligne-attente')?.textContent.startsWith(`${n} vente`), n,
+	{ timeout: ms ?? (n ? undefined : 60000) });
 // What the panel says waits: count and euros, read from the screen.
 async function affiche(p) {
 	const t = (await p.locator('#horsligne-attente').innerText()).replace(/\s/g, ' ');

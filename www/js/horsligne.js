@@ -15,6 +15,14 @@ import { appel, courante, nouvelId } from './api.js';
 const REGLES = '10p5.regles';
 const BASE = '10p5', VERSION_BASE = 2;
 const SONDE_MS = 3000; // between two probes while the server does not answer
+// Between two sales sent, the till waits RETENUE times the last one's round
+// trip (at most RETENUE_MAX ms). Sent back to back, a queue took a full
+// share of a busy server, as one more till selling nonstop: two tills at the
+// counter beside it lost a third to a half of their pace. Waiting so, it
+// takes about a third of that share (doc/performance.md, "offline-queue").
+// A hidden page does not wait: the browser would stretch each pause to a
+// second or more.
+const RETENUE = 2, RETENUE_MAX = 2000;
 // Answers that say nothing about the sale (the server was not reached, or
 // could not decide): the sale stays queued and is sent again later.
 const PASSAGERES = new Set(['reseau', 'erreur_bdd', 'erreur_generique', 'trop_de_connexions', 'jeton_invalide']);
@@ -184,6 +192,7 @@ async function vider() {
 		const v = renvoi ?? await premiere('file', s.login);
 		if (!v) return;
 		const store = renvoi ? 'renvoi' : 'file';
+		const debut = performance.now();
 		const rep = await appel('client/payer', { ...v.params, idCarte: v.carte, horsLigne: v.horsLigne, idRequete: v.idRequete },
 			{ libelle: `${v.libelle} ${renvoi ? 'renvoyée' : 'hors ligne'} (carte ${v.carte})` });
 		if (PASSAGERES.has(rep.status) || rep.abandon) { if (rep.status === 'reseau') horsLigne(); return; }
@@ -194,6 +203,8 @@ async function vider() {
 			if (rep.status !== 'ok' || rep.signalee) x.sorts.put(sort);
 		});
 		annoncer();
+		const retenue = Math.min(RETENUE * (performance.now() - debut), RETENUE_MAX);
+		if (!document.hidden) await new Promise((ok) => setTimeout(ok, retenue));
 	}
 }
 
