@@ -4,7 +4,8 @@
 // every try (a « Réessayer » that still sends the same idRequete), the tap
 // that follows such a doubt (which settles it instead of charging again),
 // a lapsed session brought back by a USB reader's card, and a call refused
-// for the old session after the new login (sent again, no second login).
+// for the old session after the new login (sent again, no second login),
+// and the live feed ended for that old session (it follows the new one).
 // Each checked in the database: exactly one charge.
 import { test, lancer, demarrer, navigateur, page, connecter, jetonPrez, solde, affirmer, egal, capture, PREZ, espionner, taper } from './lib.mjs';
 
@@ -80,6 +81,27 @@ test('un appel parti avant la reconnexion et refusé après elle est renvoyé so
 	affirmer(jetons.length === 2 && jetons[0] !== jetons[1], 'envoyé deux fois, la seconde sous la nouvelle session');
 	egal(sessions(), avant + 1, 'une seule reconnexion');
 	egal(paiements(pile, 'CLIENT9'), 1, 'un seul paiement en base');
+	egal(p.erreurs, [], 'aucune erreur dans la page');
+	await p.context().close();
+});
+
+test('le direct arrêté pour la session d’avant une reconnexion reprend sous la nouvelle, sans attendre une autre connexion', async ({ nav, pile }) => {
+	// The server ends a stream whose session lapsed at its next check of it
+	// (every 10 s): this can come after the barman has logged in again. The
+	// feed then follows again under the new session, at once.
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile, BARMAN);
+	const etat = p.locator('p[role="status"]', { hasText: 'En direct' });
+	await etat.waitFor();
+	const ancienne = pile.db('SELECT max(id) id FROM sessions')[0].id;
+	const rep = await pile.api('utilisateur/connexion', { login: BARMAN.login, mdp: BARMAN.mdp });
+	const ticket = p.waitForRequest((r) => r.url().endsWith('/api/evenements/ticket')
+		&& new URLSearchParams(r.postData() ?? '').get('jeton') === rep.jeton, { timeout: 30000 });
+	// The re-login dialog's ending (api.ouvrir), then the old session lapses.
+	await p.evaluate(async (s) => (await import('./js/api.js')).ouvrir(s), { jeton: rep.jeton, login: rep.login, droit: rep.droit });
+	pile.db(`UPDATE sessions SET used_ms = used_ms - 3600000 WHERE id = ${ancienne}`);
+	await ticket;
+	await etat.waitFor();
 	egal(p.erreurs, [], 'aucune erreur dans la page');
 	await p.context().close();
 });

@@ -7,7 +7,7 @@
 // fresh ticket and depuis=<last id seen> (the first ticket's own depuis before
 // any event): the server replays what was missed, and an id already seen is
 // never handed on twice.
-import { appel } from './api.js';
+import { appel, courante } from './api.js';
 
 const TYPES = ['transaction', 'annulation', 'refaire', 'client', 'prix', 'utilisateur'];
 
@@ -29,6 +29,7 @@ export function suivre(o) {
 		if (arrete) return;
 		if (rep.status === 'reseau' || rep.status === 'erreur_bdd' || rep.status === 'erreur_generique') return relancer();
 		if (rep.status !== 'ok') return o.etat('refus', rep);
+		const jeton = courante()?.jeton; // the session this stream follows under
 		o.ticket?.(rep);
 		const q = new URLSearchParams({ ticket: rep.ticket });
 		if (o.types) q.set('types', o.types.join(','));
@@ -56,8 +57,11 @@ export function suivre(o) {
 			const d = JSON.parse(e.data || '{}');
 			o.etat('fin', d);
 			// A lapsed session: follow again once someone has logged in anew
-			// (asking for a login here would pop a dialog nobody asked for).
-			if (d.status === 'jeton_invalide' && !o.cle) addEventListener('session', reprendre);
+			// (asking for a login here would pop a dialog nobody asked for),
+			// at once if that happened before the server ended this stream.
+			if (d.status !== 'jeton_invalide' || o.cle) return;
+			if (courante() && courante().jeton !== jeton) relancer();
+			else addEventListener('session', reprendre);
 		});
 		s.addEventListener('error', () => {
 			if (s !== source || arrete) return;
