@@ -178,6 +178,7 @@ test('réseau coupé à chaque essai : « Réessayer » renvoie le même idReque
 	await p.click('.boisson[data-quantite="2"]');
 	await p.getByText(/pas de réponse du serveur/i).waitFor({ timeout: 45000 });
 	affirmer(await p.locator('#reseau').isVisible(), 'bandeau « Serveur injoignable »');
+	egal(envois.length, 6, 'six envois avant d’abandonner (le premier et cinq essais)');
 	await capture(p, 'caisse-reseau-coupe');
 	egal(paiements(pile, 'CLIENT5'), 1, 'le premier envoi a été débité');
 	await p.unroute('**/api/client/payer', couper);
@@ -186,7 +187,9 @@ test('réseau coupé à chaque essai : « Réessayer » renvoie le même idReque
 	egal(paiements(pile, 'CLIENT5'), 1, 'toujours un seul paiement en base');
 	egal(solde(pile, 'CLIENT5'), 1720, 'solde en base');
 	const ids = idRequetes(envois);
-	affirmer(ids.length === 7 && new Set(ids).size === 1, `un seul idRequete sur ${ids.length} envois`);
+	// After the six, « Réessayer » sends it again (on a loaded machine a
+	// send may be timed out and made once more): every send is the same request.
+	affirmer(ids.length >= 7 && new Set(ids).size === 1, `un seul idRequete sur ${ids.length} envois`);
 	affirmer(await p.locator('#reseau').isHidden(), 'le bandeau disparaît');
 	await p.context().close();
 });
