@@ -581,22 +581,26 @@ export function afficher(racine, args, s) {
 	// the buttons are drawn again only when what they show changed, so a tap
 	// or the keyboard's focus never lands on a button just replaced.
 	const pareil = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+	// Takes the prices and active products given, drawing again only what changed.
+	function adopter(nouveauxPrix, actifs) {
+		const autresProduits = !pareil(actifs, produits);
+		if (!autresProduits && pareil(nouveauxPrix, prix)) return;
+		prix = nouveauxPrix;
+		produits = actifs;
+		if (!client) return;
+		if (autresProduits) dessinerCatalogue();
+		dessinerBoissons();
+	}
 	async function chargerPrix() {
 		if (!hl.connecte()) return;
 		const rep = await appel('prix/liste');
 		if (rep.status !== 'ok') return dire('Prix indisponibles : ' + message(rep), 'erreur');
-		if (pareil(rep.prix, prix)) return;
-		prix = rep.prix;
-		if (client) dessinerBoissons();
+		adopter(rep.prix, produits);
 	}
 	async function chargerProduits() {
 		if (!hl.connecte()) return;
 		const rep = await appel('produit/liste');
-		if (rep.status !== 'ok') return;
-		const actifs = rep.produits.filter((p) => p.actif);
-		if (pareil(actifs, produits)) return;
-		produits = actifs;
-		if (client) { dessinerCatalogue(); dessinerBoissons(); }
+		if (rep.status === 'ok') adopter(prix, rep.produits.filter((p) => p.actif));
 	}
 	// The first probe says whether to ask the server or sell on what is kept.
 	hl.pret.then(() => {
@@ -667,12 +671,7 @@ export function afficher(racine, args, s) {
 	arrets.push(() => clearTimeout(prevu));
 	// The rules carry the prices and products too: a till reads them once.
 	const relire = (e) => {
-		const actifs = e.detail.produits.filter((p) => p.actif);
-		if (!pareil(e.detail.prix, prix) || !pareil(actifs, produits)) {
-			prix = e.detail.prix;
-			produits = actifs;
-			if (client) { dessinerCatalogue(); dessinerBoissons(); }
-		}
+		adopter(e.detail.prix, e.detail.produits.filter((p) => p.actif));
 		dessinerHorsLigne();
 	};
 	addEventListener('horsligne', redessiner);
