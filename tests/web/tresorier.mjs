@@ -75,6 +75,34 @@ test('un produit retiré du catalogue entre-temps : refus dit en clair, rien dé
 	await pile.api('produit/modifier', { jeton: P.j, id: P.coca, actif: 'oui' });
 });
 
+// The till's bounce guard ignores « Payer » tapped twice on one basket, not
+// a new basket paid at once: on the page's clock, paused, every tap comes at
+// the same instant, as the fastest hands would make them.
+test('deux paniers payés coup sur coup : le second n’est pas pris pour un rebond ; un double tap ne paie qu’une fois', async ({ nav, pile }) => {
+	const b = await page(nav, 'telephone');
+	await b.clock.install({ time: pile.maintenant() });
+	await connecter(b, pile);
+	const envois = espionner(b, 'client/payer');
+	await lire(b, 'PANIER4');
+	await attendreSolde(b, '10,00 €');
+	await b.clock.pauseAt(await b.evaluate(() => Date.now()) + 1000);
+	await produit(b, 'Coca').click();
+	await b.getByRole('button', { name: 'Payer 1,80 €' }).click();
+	await attendreSolde(b, '8,20 €');
+	await produit(b, 'Coca').click();
+	await b.getByRole('button', { name: 'Payer 1,80 €' }).click();
+	await attendreSolde(b, '6,40 €');
+	await produit(b, 'Blonde').click();
+	await b.getByRole('button', { name: 'Payer 2,50 €' }).dblclick();
+	await attendreSolde(b, '3,90 €');
+	await b.clock.resume();
+	egal(envois.length, 3, 'trois paiements envoyés');
+	egal(pile.db("SELECT amount FROM transactions t JOIN clients c ON c.id = t.client_id WHERE c.card = 'PANIER4' AND type = 3 ORDER BY t.id").map((r) => r.amount),
+		[180, 180, 250], 'au grand livre : les deux paniers, puis le double tap une fois');
+	egal(solde(pile, 'PANIER4'), 390, 'solde en base');
+	await b.context().close();
+});
+
 test('un rechargement par carte bancaire porte son moyen', async ({ p, pile }) => {
 	await p.getByLabel('Payé en').selectOption('carte');
 	await p.getByRole('button', { name: '+10 €', exact: true }).click();
@@ -310,6 +338,7 @@ lancer(async () => {
 	await api('client/ajouter', { idCarte: 'PANIER1', solde: '20' });
 	await api('client/ajouter', { idCarte: 'PANIER2', solde: '50' });
 	await api('client/ajouter', { idCarte: 'PANIER3', solde: '10' });
+	await api('client/ajouter', { idCarte: 'PANIER4', solde: '10' });
 	await api('client/ajouter', { idCarte: 'SERV1', solde: '5' });
 	await api('client/ajouter', { idCarte: 'SERV2', solde: '8' });
 	await api('utilisateur/ajouter', { login: 'bar1', mdp: 'bar1-secret-1', droit: 2 });

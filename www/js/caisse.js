@@ -37,6 +37,7 @@ export function afficher(racine, args, s) {
 	let prix = gardees?.prix ?? [];
 	let produits = (gardees?.produits ?? []).filter((p) => p.actif); // the catalogue's active products, in the till's order
 	const panier = new Map(); // product id → quantity; kept across cards, emptied only of what was paid
+	let tourPanier = 0;       // counts the basket's changes: « Payer » tapped again after one is not a bounce
 	let dernierTap = { cle: '', t: 0 };
 	const faites = new Set(); // "kind:transaction id" of what this screen did
 	const arrets = [];
@@ -198,7 +199,7 @@ export function afficher(racine, args, s) {
 			h('p', { class: 'total' }, 'Total ', h('output', { id: 'total-panier', 'aria-live': 'polite' }, euros(total))),
 			h('div', { class: 'actions' },
 				h('button', { type: 'button', class: 'payer', onclick: (e) => payerPanier(e.currentTarget) }, `Payer ${euros(total)}`),
-				h('button', { type: 'button', class: 'discret', onclick: () => { panier.clear(); dessinerCatalogue(); } }, 'Vider le panier')));
+				h('button', { type: 'button', class: 'discret', onclick: () => { panier.clear(); tourPanier++; dessinerCatalogue(); } }, 'Vider le panier')));
 	}
 
 	function ajouter(p) {
@@ -206,6 +207,7 @@ export function afficher(racine, args, s) {
 		if (q >= PANIER_QTE) return dire(`Au plus ${PANIER_QTE} ${p.nom} par panier.`, 'erreur');
 		if (!q && panier.size >= PANIER_LIGNES) return dire(`Au plus ${PANIER_LIGNES} produits différents par panier.`, 'erreur');
 		panier.set(p.id, q + 1);
+		tourPanier++;
 		dessinerCatalogue();
 		catalogue.querySelector(`[data-produit="${p.id}"]`)?.focus();
 	}
@@ -213,6 +215,7 @@ export function afficher(racine, args, s) {
 	function retirer(id) {
 		const q = panier.get(id);
 		if (q > 1) panier.set(id, q - 1); else panier.delete(id);
+		tourPanier++;
 		dessinerCatalogue();
 		(panierEl.querySelector('.moins') ?? catalogue.querySelector(`[data-produit="${id}"]`))?.focus();
 	}
@@ -232,7 +235,7 @@ export function afficher(racine, args, s) {
 			}
 			dessinerCatalogue();
 			return { type: 3, montant: r.montant, qte: articles };
-		}, 'panier', bouton);
+		}, 'panier' + tourPanier, bouton);
 	}
 
 	function dessinerBoissons() {
