@@ -243,6 +243,44 @@ test('session expirée : la carte passée au lecteur USB dans le dialogue repren
 	await p.context().close();
 });
 
+test('sans réponse, puis un coup d’œil à l’historique, ou la page rechargée : le tap suivant vérifie, jamais débité deux fois', async ({ nav, pile }) => {
+	// The doubt is kept in the tab, not in the till's screen: leaving it (the
+	// « Historique » link sits beside the balance) or reloading the page made
+	// the next tap a new payment, charged a second time.
+	const p = await page(nav, 'telephone');
+	await connecter(p, pile, BARMAN);
+	const envois = espionner(p, 'client/payer');
+	const perdre = async (route) => { await route.fetch(); await route.abort('internetdisconnected'); }; // charged, never answered
+	for (const [carte, partir] of [['CLIENT10', async () => {
+		await p.getByRole('link', { name: 'Historique' }).click();
+		await p.waitForSelector('body[data-ecran="clients"] table.historique');
+		await p.goBack();
+	}], ['CLIENT11', () => p.reload()]]) {
+		await lire(p, carte);
+		await attendreSolde(p, '20,00 €');
+		await p.route('**/api/client/payer', perdre);
+		await p.click('.boisson[data-quantite="1"]');
+		await p.getByText(/pas de réponse du serveur/i).waitFor({ timeout: 45000 });
+		await p.unroute('**/api/client/payer', perdre);
+		egal(paiements(pile, carte), 1, carte + ' : le premier envoi a été débité');
+		await partir();
+		await p.waitForSelector('body[data-ecran="caisse"]');
+		await lire(p, carte);
+		await attendreSolde(p, '18,50 €');
+		await p.locator('.bande').getByText(/pas de réponse du serveur/).waitFor();
+		const n = envois.length;
+		await p.click('.boisson[data-quantite="1"]'); // what anyone does
+		await p.getByText('Rien d’autre n’a été débité').waitFor();
+		egal(paiements(pile, carte), 1, carte + ' : un seul paiement en base');
+		egal(envois[n].get('idRequete'), envois[n - 1].get('idRequete'), carte + ' : le tap a renvoyé le même idRequete');
+		await p.click('.boisson[data-quantite="2"]');
+		await attendreSolde(p, '15,70 €');
+		egal(paiements(pile, carte), 2, carte + ' : le doute réglé, le tap suivant est un nouveau paiement');
+	}
+	egal(p.erreurs, [], 'aucune erreur dans la page');
+	await p.context().close();
+});
+
 test('délai d’annulation passé pour le serveur, pas encore pour l’appareil : « Trop tard » dit en clair', async ({ nav, pile }) => {
 	const p = await page(nav, 'telephone');
 	await connecter(p, pile, BARMAN);
@@ -269,7 +307,7 @@ lancer(async () => {
 	await pile.api('prix/modifier', { jeton: J, quantite: 2, prix: '2.8' });
 	await pile.api('utilisateur/ajouter', { jeton: J, login: BARMAN.login, mdp: BARMAN.mdp, idCarte: BARMAN.carte, droit: 2 });
 	await pile.api('utilisateur/carte', { jeton: J, login: 'prez', idCarte: 'CARTEPREZ' });
-	for (let i = 1; i <= 9; i++) await pile.api('client/ajouter', { jeton: J, idCarte: 'CLIENT' + i, solde: '20' });
+	for (let i = 1; i <= 11; i++) await pile.api('client/ajouter', { jeton: J, idCarte: 'CLIENT' + i, solde: '20' });
 	return { pile, nav: await navigateur() };
 }, async (c) => {
 	await c?.nav?.close();

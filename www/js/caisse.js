@@ -29,6 +29,20 @@ const RONDS = [5, 10, 20, 50];      // top-ups offered first for a shortfall: no
 const PANIER_LIGNES = 100, PANIER_QTE = 1000;
 const MONTREES = 5;                 // the waiting sales listed (the newest; the count says all)
 let moyenRecharge = 'especes';      // the means last chosen here, until the page is reloaded
+// A change left without an answer outlives the screen and a reload of the
+// page: kept in the tab (sessionStorage) by card, with its idRequete and its
+// seller, so that a look at the card's history, another screen or a reload
+// never turns the next tap into a second charge. The server answers an
+// idRequete again for the same user only, and for a day.
+const DOUTES = '10p5.doutes';
+const DOUTE_MAX_MS = 12 * 3600 * 1000;
+const TYPE_CHANGE = { 'client/ajouter': 1, 'client/recharger': 2, 'client/payer': 3, 'client/vidange': 4 };
+function doutesGardes() {
+	try { return JSON.parse(sessionStorage.getItem(DOUTES)) || {}; } catch { return {}; }
+}
+function ecrireDoutes(d) {
+	try { sessionStorage.setItem(DOUTES, JSON.stringify(d)); } catch { /* storage full or refused: the screen's own map still holds it */ }
+}
 
 export function afficher(racine, args, s) {
 	let carte = null;       // the card on screen, with an account or not
@@ -255,7 +269,35 @@ export function afficher(racine, args, s) {
 	// sends it again instead (same idRequete: the server answers what it did,
 	// or does it now, once) and starts nothing else.
 	let enVol = null, ignores = 0;
-	const doutes = new Map();
+	const vives = new Map(); // this screen's doubts, with what their success does here
+	const doutes = {
+		get: (id) => vives.get(id) ?? reprendreDoute(id),
+		set(id, op) {
+			vives.set(id, op);
+			ecrireDoutes({ ...doutesGardes(), [id]: { chemin: op.chemin, p: op.p, libelle: op.libelle, carte: id, login: s.login, t: Date.now() } });
+		},
+		delete(id) {
+			vives.delete(id);
+			const d = doutesGardes();
+			if (d[id]) { delete d[id]; ecrireDoutes(d); }
+		},
+	};
+	// A doubt left by an earlier screen (or before a reload) by this login:
+	// sent again as it was, its success noted as any change of this device.
+	function reprendreDoute(id) {
+		const g = doutesGardes()[id];
+		if (!g || g.login !== s.login || !(Date.now() - g.t < DOUTE_MAX_MS)) return undefined;
+		const type = TYPE_CHANGE[g.chemin];
+		const qte = g.p.quantite ? Number(g.p.quantite)
+			: g.p.produits ? String(g.p.produits).split(',').reduce((a, x) => a + Number(x.split(':')[1] || 0), 0) : undefined;
+		return { chemin: g.chemin, p: g.p, libelle: g.libelle, carte: id, fait: (rep) => {
+			const m = type === 1 ? rep.soldeNouveau : type === 2 ? Number(g.p.montant) : type === 3 ? rep.montant : rep.soldeAncien - rep.soldeNouveau;
+			noter({ id: rep.idTransaction, client: id, login: s.login, t: Date.now(), valide: true, type, montant: m, qte });
+			if (client?.idCarte === id) { client.solde = rep.soldeNouveau; montrerSolde(); }
+			else if (type === 1 && carte === id && s.droit >= 2) montrer({ idCarte: id, solde: rep.soldeNouveau, decouvert: g.p.decouvert === 'oui', membre: null });
+			return type === 1 ? `Compte ouvert sur ${id} : ${euros(rep.soldeNouveau)}.` : `${g.libelle} : fait. Nouveau solde ${euros(rep.soldeNouveau)}.`;
+		} };
+	}
 
 	function occupe(op, bouton) {
 		enVol = op;
