@@ -146,15 +146,27 @@ test('un paiement en cours se voit, et un tap pendant ce temps ne débite rien e
 	const retenu = new Promise((r) => { relacher = r; });
 	const tenir = async (route) => { await retenu; await route.continue(); };
 	await p.route('**/api/client/payer', tenir);
-	await p.click('.boisson[data-quantite="1"]');
-	await p.waitForSelector('.fiche[aria-busy="true"] .boisson[data-quantite="1"].envoi');
-	await p.locator('.bande').getByText('Paiement de 1 conso (1,50 €) : envoi…').waitFor();
-	await capture(p, 'caisse-envoi');
-	await p.click('.boisson[data-quantite="2"]');
-	await p.locator('.bande').getByText('ce tap n’a rien débité').waitFor();
-	relacher();
+	let vue;
+	try {
+		await p.click('.boisson[data-quantite="1"]');
+		await p.waitForSelector('.fiche[aria-busy="true"] .boisson[data-quantite="1"].envoi');
+		// Seen, not only marked: the button sent pulses (outlined, with
+		// reduced motion) and the others are dimmed.
+		vue = await p.evaluate(() => {
+			const envoi = getComputedStyle(document.querySelector('.boisson.envoi'));
+			const autre = getComputedStyle(document.querySelector('.boisson[data-quantite="2"]'));
+			return { envoi: envoi.animationName === 'envoi' || envoi.outlineStyle === 'dashed', autres: Number(autre.opacity) < 1 };
+		});
+		await p.locator('.bande').getByText('Paiement de 1 conso (1,50 €) : envoi…').waitFor();
+		await capture(p, 'caisse-envoi');
+		await p.click('.boisson[data-quantite="2"]');
+		await p.locator('.bande').getByText('ce tap n’a rien débité').waitFor();
+	} finally {
+		relacher(); // even when this test fails: the tests after it pay on this till
+	}
 	await p.locator('.bande').getByText('Un tap fait pendant l’envoi n’a rien débité').waitFor();
 	await p.unroute('**/api/client/payer', tenir);
+	egal(vue, { envoi: true, autres: true }, 'le bouton envoyé se distingue, les autres sont estompés');
 	egal(envois.length, 1, 'un seul envoi');
 	egal(paiements(), avant + 1, 'un seul paiement en base');
 	egal(await p.locator('.fiche[aria-busy]').count(), 0, 'plus rien en cours');
