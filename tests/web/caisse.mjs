@@ -186,6 +186,32 @@ test('carte inconnue : le curseur est sur le montant, une touche Entrée égaré
 	egal(solde(pile, 'DOUBLE1'), 500, 'en base');
 });
 
+test('carte inconnue : un « Ouvrir » tapé pendant l’envoi d’un autre n’envoie rien et le dit', async ({ p, pile }) => {
+	await ouvrir(p, 'DOUBLE2');
+	await p.getByText('aucun compte').waitFor();
+	const envois = espionner(p, 'client/ajouter');
+	let relacher;
+	const retenu = new Promise((r) => { relacher = r; });
+	const tenir = async (route) => { await retenu; await route.continue(); };
+	await p.route('**/api/client/ajouter', tenir);
+	try {
+		const t = await p.evaluate(() => performance.now());
+		await p.getByRole('button', { name: 'Ouvrir avec 5,00 €' }).click();
+		await p.locator('.bande').getByText('Ouverture avec 5,00 € : envoi…').waitFor();
+		// Past the till's bounce guard (400 ms): only the opening in flight
+		// holds this tap back.
+		await p.waitForFunction((t) => performance.now() - t > 500, t);
+		await p.getByRole('button', { name: 'Ouvrir avec 10,00 €' }).click();
+		await p.locator('.bande').getByText('Attendez la réponse').waitFor();
+	} finally {
+		relacher();
+	}
+	await p.getByText('Compte ouvert sur DOUBLE2').waitFor();
+	await p.unroute('**/api/client/ajouter', tenir);
+	egal(envois.length, 1, 'une seule demande d’ouverture');
+	egal(solde(pile, 'DOUBLE2'), 500, 'ouvert avec 5,00 €');
+});
+
 test('carte inconnue : ouvrir un compte', async ({ p, pile }) => {
 	await lire(p, '04:a2:b3:c4');
 	await p.getByText('aucun compte').waitFor();
